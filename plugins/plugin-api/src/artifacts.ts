@@ -1,0 +1,130 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ExitKindSchema, RequestKindSchema } from './vocabulary.js';
+import { TokenUsageSchema, type RunnerRawResult, type StageRunRequest } from './stage-request.js';
+
+/** File names of one stage invocation inside the run directory (runners.md §6). */
+export function runArtifactPaths(request: Pick<StageRunRequest, 'run_dir' | 'request_id'>) {
+  const at = (name: string) => join(request.run_dir, name);
+  const id = request.request_id;
+  return {
+    prompt: at(`runner_prompt.${id}.md`),
+    invocation: at(`runner_invocation.${id}.json`),
+    stdout: at(`runner_stdout.${id}.txt`),
+    stderr: at(`runner_stderr.${id}.txt`),
+    events: at(`runner_events.${id}.jsonl`),
+    lastMessage: at(`runner_last_message.${id}.txt`),
+    completion: at(`runner_completion.${id}.json`),
+    request: at(`runner_request.${id}.json`),
+    stageResult: join(request.run_dir, 'stage_results', `${id}.json`),
+  };
+}
+export type RunArtifactPaths = ReturnType<typeof runArtifactPaths>;
+
+/** Write a file so that readers see either the old or the new content, never a torn one. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(tmp, content, 'utf8');
+  await rename(tmp, path);
+}
+
+export const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+
+export const InvocationArtifactSchema = z.strictObject({
+  schema_version: z.literal('1.0'),
+  kind: z.literal('runner_invocation'),
+  request_id: z.string(),
+  run_id: z.string(),
+  stage: z.string(),
+  request_kind: RequestKindSchema,
+  active_work_item_id: z.string().nullable(),
+  closure_target_root_spec_id: z.string().nullable(),
+  runner_name: z.string(),
+  model_name: z.string().nullable(),
+  model_reasoning_effort: z.string().nullable(),
+  command: z.array(z.string()),
+  prompt_path: z.string(),
+  emitted_at: z.string(),
+});
+export type InvocationArtifact = z.infer<typeof InvocationArtifactSchema>;
+
+export const CompletionArtifactSchema = z.strictObject({
+  schema_version: z.literal('1.0'),
+  kind: z.literal('runner_completion'),
+  request_id: z.string(),
+  run_id: z.string(),
+  stage: z.string(),
+  request_kind: RequestKindSchema,
+  active_work_item_id: z.string().nullable(),
+  closure_target_root_spec_id: z.string().nullable(),
+  runner_name: z.string(),
+  model_reasoning_effort: z.string().nullable(),
+  exit_kind: ExitKindSchema,
+  exit_code: z.number().int().nullable(),
+  observed_exit_kind: ExitKindSchema.nullable(),
+  observed_exit_code: z.number().int().nullable(),
+  stdout_path: z.string().nullable(),
+  stderr_path: z.string().nullable(),
+  terminal_result_path: z.string().nullable(),
+  event_log_path: z.string().nullable(),
+  token_usage: TokenUsageSchema.nullable(),
+  started_at: z.string(),
+  ended_at: z.string(),
+  failure_class: z.string().nullable(),
+  notes: z.array(z.string()),
+  command: z.array(z.string()),
+  emitted_at: z.string(),
+});
+export type CompletionArtifact = z.infer<typeof CompletionArtifactSchema>;
+
+export function buildInvocationArtifact(request: StageRunRequest, runnerName: string, command: string[], promptPath: string, now: Date): InvocationArtifact {
+  return {
+    schema_version: '1.0',
+    kind: 'runner_invocation',
+    request_id: request.request_id,
+    run_id: request.run_id,
+    stage: request.stage,
+    request_kind: request.request_kind,
+    active_work_item_id: request.active_work_item_id,
+    closure_target_root_spec_id: request.closure_target_root_spec_id,
+    runner_name: runnerName,
+    model_name: request.model_name,
+    model_reasoning_effort: request.model_reasoning_effort,
+    command,
+    prompt_path: promptPath,
+    emitted_at: now.toISOString(),
+  };
+}
+
+export function buildCompletionArtifact(request: StageRunRequest, raw: RunnerRawResult, command: string[], now: Date): CompletionArtifact {
+  return {
+    schema_version: '1.0',
+    kind: 'runner_completion',
+    request_id: request.request_id,
+    run_id: request.run_id,
+    stage: request.stage,
+    request_kind: request.request_kind,
+    active_work_item_id: request.active_work_item_id,
+    closure_target_root_spec_id: request.closure_target_root_spec_id,
+    runner_name: raw.runner_name,
+    model_reasoning_effort: raw.model_reasoning_effort,
+    exit_kind: raw.exit_kind,
+    exit_code: raw.exit_code,
+    observed_exit_kind: raw.observed_exit_kind,
+    observed_exit_code: raw.observed_exit_code,
+    stdout_path: raw.stdout_path,
+    stderr_path: raw.stderr_path,
+    terminal_result_path: raw.terminal_result_path,
+    event_log_path: raw.event_log_path,
+    token_usage: raw.token_usage,
+    started_at: raw.started_at,
+    ended_at: raw.ended_at,
+    failure_class: raw.failure_class,
+    notes: raw.notes,
+    command,
+    emitted_at: now.toISOString(),
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { GraphLoopSchema, ModeSchema, StageKindSchema } from './definitions.js';
+import type { RunnerRawResult, StageRunRequest } from './stage-request.js';
+
+/** Bumped only on breaking changes of this contract; the host refuses bundles of another version. */
+export const PLUGIN_API_VERSION = 1 as const;
+/** The oclif hook event a plugin declares in package.json to contribute to Millrace. */
+export const CONTRIBUTE_EVENT = 'millrace:contribute' as const;
+
+/** Options the host passes to every `millrace:contribute` hook. A type alias (not an interface) so oclif's runHook accepts it. */
+export type ContributeOptions = {
+  hostVersion: string;
+  apiVersion: number;
+};
+
+/** Everything a runner adapter may use besides the request. */
+export type RunnerContext = {
+  /** Repository root the agent works in (cwd of the harness). */
+  workspaceRoot: string;
+  /** `<workspaceRoot>/millrace-agents`. */
+  runtimeRoot: string;
+  /** This runner's config section, already validated with the runner's `configSchema`. */
+  config: unknown;
+  /** Aborted when the operator stops the daemon; adapters end the harness and report `interrupted`. */
+  signal?: AbortSignal;
+  /** Optional progress sink (a line of harness output, a phase change). */
+  onProgress?: (line: string) => void;
+};
+
+export type RunnerAdapter = {
+  readonly name: string;
+  run(request: StageRunRequest, context: RunnerContext): Promise<RunnerRawResult>;
+};
+
+/** Zod-like schema: each plugin ships its own zod copy, so the host only relies on `safeParse`. */
+export type ConfigSchemaLike = {
+  safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+};
+
+export type RunnerContribution = {
+  /** Runner id used in modes and config, e.g. `codex_cli`. */
+  id: string;
+  description: string;
+  /** Config key under `runners.` that configures this runner, e.g. `codex`. */
+  configSection?: string;
+  configSchema?: ConfigSchemaLike;
+  /** Loaded lazily: listing runners must not import harness code. */
+  load: () => Promise<RunnerAdapter>;
+};
+
+export type StageKindContribution = z.input<typeof StageKindSchema>;
+export type LoopContribution = z.input<typeof GraphLoopSchema>;
+export type ModeContribution = z.input<typeof ModeSchema>;
+
+export type ContributionBundle = {
+  apiVersion: typeof PLUGIN_API_VERSION;
+  runners?: RunnerContribution[];
+  modes?: ModeContribution[];
+  loops?: LoopContribution[];
+  stageKinds?: StageKindContribution[];
+};
+
+/** Identity helper that type-checks a plugin's bundle. */
+export function defineContributions(bundle: ContributionBundle): ContributionBundle {
+  return bundle;
+}
+
+/** Structural schema the host applies to every bundle it receives (items are validated one by one afterwards). */
+export const ContributionBundleShapeSchema = z.looseObject({
+  apiVersion: z.number().int(),
+  runners: z.array(z.unknown()).optional(),
+  modes: z.array(z.unknown()).optional(),
+  loops: z.array(z.unknown()).optional(),
+  stageKinds: z.array(z.unknown()).optional(),
+});
+
+export const RunnerContributionShapeSchema = z.looseObject({
+  id: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'must be a canonical id'),
+  description: z.string(),
+  configSection: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+  configSchema: z.custom<ConfigSchemaLike>((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'must be a zod schema').optional(),
+  load: z.custom<() => Promise<RunnerAdapter>>((v) => typeof v === 'function', 'must be a function returning the adapter'),
+});

@@ -1,0 +1,64 @@
+import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
+import { isMillraceError, MillraceError } from '../errors/index.js';
+import type { Registry } from '../registry/registry.js';
+
+export type JsonSuccess<T> = { status: 0; result: T; warnings: string[] };
+export type JsonFailure = { status: number; error: { code: string; message: string; exitCode: number; file: string | null; field: string | null; hint: string | null } };
+
+/**
+ * Base of every Millrace command: the --workspace flag, the JSON envelope, one error renderer,
+ * and lazy access to the plugin contribution registry.
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    workspace: Flags.directory({ char: 'w', summary: 'Workspace (repository) directory.', default: '.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected warnings: string[] = [];
+  private registryPromise?: Promise<Registry>;
+
+  /** Contributions of every installed plugin (fires `millrace:contribute` once per command). */
+  protected async registry(): Promise<Registry> {
+    this.registryPromise ??= import('../registry/collect.js').then((m) => m.collectContributions(this.config));
+    return this.registryPromise;
+  }
+
+  protected addWarning(message: string): void {
+    this.warnings.push(message);
+    if (!this.jsonEnabled()) process.stderr.write(`Warning: ${message}\n`);
+  }
+
+  protected override toSuccessJson(result: unknown): JsonSuccess<unknown> {
+    return { status: 0, result, warnings: this.warnings };
+  }
+
+  protected override toErrorJson(err: unknown): JsonFailure {
+    const e = normalizeError(err);
+    return { status: e.exitCode, error: e.toJSON() };
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    // oclif's own parse errors (unknown flag, missing arg) keep oclif's rendering and exit code 2.
+    if (!isMillraceError(err) && (err as { oclif?: unknown }).oclif !== undefined && !this.jsonEnabled()) throw err;
+    const e = normalizeError(err);
+    process.exitCode = e.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(e));
+      return undefined;
+    }
+    process.stderr.write(`Error (${e.code}): ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`);
+    if (!isMillraceError(err) && process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+    throw new Errors.ExitError(e.exitCode);
+  }
+}
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+function normalizeError(err: unknown): MillraceError {
+  if (isMillraceError(err)) return err;
+  const oclif = (err as { oclif?: { exit?: number } }).oclif;
+  if (oclif !== undefined) return new MillraceError('USAGE', (err as Error).message, { exitCode: oclif.exit ?? 2 });
+  const message = err instanceof Error ? err.message : String(err);
+  return new MillraceError('INTERNAL', `unexpected internal error: ${message}`, { cause: err, hint: 'This is a bug in Millrace; rerun with DEBUG=1 for the stack trace.' });
+}

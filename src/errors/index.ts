@@ -1,0 +1,2 @@
+export * from './millrace-error.js';
+export * from './zod-issues.js';

@@ -1,0 +1,61 @@
+/** Closed set of error codes; each maps to one exit code (docs/errors.md). */
+export const ERROR_EXIT_CODES = {
+  FAILED: 1,
+  USAGE: 2,
+  DOCUMENT_INVALID: 3,
+  CONFIG_INVALID: 3,
+  ID_INVALID: 3,
+  DUPLICATE_ID: 3,
+  ENVELOPE_INVALID: 3,
+  INPUT_INVALID: 3,
+  NOT_FOUND: 1,
+  WORKSPACE_NOT_INITIALIZED: 4,
+  WORKSPACE_STATE_INVALID: 4,
+  LOCK_HELD: 4,
+  PLAN_STALE: 4,
+  PLAN_MISSING: 4,
+  COMPILE_FAILED: 1,
+  CONTRIBUTION_MISSING: 1,
+  RUNNER_UNKNOWN: 1,
+  INTERNAL: 10,
+} as const;
+export type ErrorCode = keyof typeof ERROR_EXIT_CODES;
+
+const MARK = Symbol.for('millrace.error');
+
+export type MillraceErrorOptions = {
+  hint?: string;
+  file?: string;
+  field?: string;
+  cause?: unknown;
+  exitCode?: number;
+};
+
+/** The one error type users see. Anything else that escapes a command is a bug. */
+export class MillraceError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly file?: string;
+  readonly field?: string;
+  readonly [MARK] = true;
+
+  constructor(code: ErrorCode, message: string, options: MillraceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MillraceError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ERROR_EXIT_CODES[code];
+    this.hint = options.hint;
+    this.file = options.file;
+    this.field = options.field;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, exitCode: this.exitCode, file: this.file ?? null, field: this.field ?? null, hint: this.hint ?? null };
+  }
+}
+
+/** Cross-package check: each plugin may carry its own copy of this module, so no instanceof. */
+export function isMillraceError(error: unknown): error is MillraceError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARK] === true;
+}
