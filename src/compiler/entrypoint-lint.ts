@@ -190,6 +190,7 @@ export function extractFencedBlocks(text: string): FencedBlock[] {
 
 /**
  * The kind of a work-document example, or null when the block is not a work document.
+ * A task may carry `spec_id` and `incident_id`, so `task_id` decides first.
  * A markdown block is a work document when it opens with YAML front matter (canonical format) or carries a
  * labelled id line (`Task-ID:` …, the legacy format that is still read). `undefined` = front matter without an id key.
  */
@@ -200,14 +201,14 @@ export function detectExampleKind(block: FencedBlock): WorkDocumentExampleKind |
   if (first?.trim() === '---') {
     const end = lines.indexOf('---', lines.indexOf(first) + 1);
     const header = lines.slice(0, end < 0 ? lines.length : end);
-    for (const kind of ['incident', 'task', 'spec'] as const) {
+    for (const kind of ['task', 'incident', 'spec'] as const) {
       if (header.some((l) => new RegExp(`^${kind}_id\\s*:`).test(l))) return kind;
     }
     return undefined;
   }
   const labelled: Array<[WorkDocumentExampleKind, RegExp]> = [
-    ['incident', /^\s*Incident-ID\s*:/m],
     ['task', /^\s*Task-ID\s*:/m],
+    ['incident', /^\s*Incident-ID\s*:/m],
     ['spec', /^\s*Spec-ID\s*:/m],
   ];
   for (const [kind, pattern] of labelled) if (pattern.test(block.body)) return kind;
@@ -231,9 +232,16 @@ function lintDocumentExamples(file: string, text: string, parse: WorkDocumentPar
     try {
       parse(kind, block.body, `${file}:${block.line}`);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = firstLine(error instanceof Error ? error.message : String(error));
       problems.push({ rule: 'EXAMPLE_INVALID', file, line: block.line, message: `${file}:${block.line}: ${kind} example does not parse: ${reason}` });
     }
   }
   return problems;
+}
+
+/** Parser errors may list one problem per line; a lint problem stays one line. */
+function firstLine(message: string): string {
+  const lines = message.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : '';
+  return `${lines[0] ?? ''}${more}`;
 }

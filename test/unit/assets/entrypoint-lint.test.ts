@@ -92,7 +92,7 @@ describe('lintStageAssets', () => {
     const calls: Array<[string, string]> = [];
     const parser: WorkDocumentParser = (kind, text, file) => {
       calls.push([kind, file]);
-      if (text.includes('broken')) throw new Error('acceptance: expected at least one item');
+      if (text.includes('broken')) throw new Error('acceptance: expected at least one item\nrisk: expected at least one item');
     };
     const input = aCleanAssetSet(parser);
     const manager = 'entrypoints/planning/manager.md';
@@ -101,7 +101,7 @@ describe('lintStageAssets', () => {
     const problems = lintStageAssets(input);
     expect(calls.map(([kind]) => kind)).toEqual(['task', 'task']);
     expect(problems).toEqual([expect.objectContaining({ rule: 'EXAMPLE_INVALID', file: manager })]);
-    expect(problems[0]!.message).toContain('acceptance: expected at least one item');
+    expect(problems[0]!.message).toMatch(/does not parse: acceptance: expected at least one item \(and 1 more\)$/);
   });
 
   it('recognises spec and incident examples and rejects front matter without an id', () => {
@@ -109,9 +109,11 @@ describe('lintStageAssets', () => {
     const input = aCleanAssetSet((kind) => void kinds.push(kind));
     const planner = 'entrypoints/planning/planner.md';
     const block = (key: string) => ['```md', '---', `${key}: x`, 'title: t', '---', '```'].join('\n');
-    input.files.set(planner, [input.files.get(planner)!, block('spec_id'), block('incident_id'), block('name')].join('\n'));
+    const taskOfIncident = ['```markdown', '---', 'task_id: t', 'spec_id: s', 'incident_id: i', '---', '```'].join('\n');
+    const labelled = ['```markdown', '# Fix typo', 'Task-ID: fix-typo', 'Incident-ID: i', '```'].join('\n');
+    input.files.set(planner, [input.files.get(planner)!, block('spec_id'), block('incident_id'), taskOfIncident, labelled, block('name')].join('\n'));
     expect(rules(input)).toEqual(['EXAMPLE_KIND_UNKNOWN']);
-    expect(kinds).toEqual(['spec', 'incident']);
+    expect(kinds).toEqual(['spec', 'incident', 'task', 'task']);
   });
 });
 
