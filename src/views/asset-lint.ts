@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { STAGE_METADATA } from '../contracts/stage-metadata.js';
 import { lintStageAssets, type AssetLintProblem, type WorkDocumentParser } from '../compiler/entrypoint-lint.js';
+import { parseWorkDocument } from '../workspace/documents/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 
 /** The asset families the stage lint reads, relative to an asset root (packaged `src/assets` or a runtime root). */
@@ -36,12 +37,12 @@ function listFiles(dir: string): string[] {
 }
 
 /** Lint the stage entrypoints and skills of one asset root (packaged assets or a workspace runtime root). */
-export function lintAssetTree(root: string, parseDocument: WorkDocumentParser): AssetLintProblem[] {
+export function lintAssetTree(root: string, parseDocument: WorkDocumentParser = parseWorkDocument): AssetLintProblem[] {
   const { files, existingPaths } = readAssetTree(root);
   return lintStageAssets({ stages: STAGE_METADATA, files, existingPaths, parseDocument });
 }
 
 /** The deployed entrypoints and skills of a workspace (`millrace-agents/`), as `compile validate` checks them. */
-export function lintWorkspaceAssets(paths: WorkspacePaths, parseDocument: WorkDocumentParser): AssetLintProblem[] {
+export function lintWorkspaceAssets(paths: WorkspacePaths, parseDocument: WorkDocumentParser = parseWorkDocument): AssetLintProblem[] {
   return lintAssetTree(paths.runtimeRoot, parseDocument);
 }

@@ -1,6 +1,6 @@
 import { ASSET_ROOT } from '../../../src/contracts/asset-root.js';
 import { coreSkillPath, entrypointPath, STAGE_METADATA } from '../../../src/contracts/stage-metadata.js';
-import { detectExampleKind, extractFencedBlocks, extractMarkerSection } from '../../../src/compiler/entrypoint-lint.js';
+import { detectExampleKind, extractFencedBlocks, extractMarkerSection, lintStageAssets } from '../../../src/compiler/entrypoint-lint.js';
 import { parseWorkDocument } from '../../../src/workspace/documents/index.js';
 import { lintAssetTree, readAssetTree } from '../../../src/views/asset-lint.js';
 
@@ -10,7 +10,15 @@ const tree = readAssetTree(ASSET_ROOT);
 
 describe('shipped stage assets', () => {
   it('pass the entrypoint lint with the real document parser', () => {
-    expect(lintAssetTree(ASSET_ROOT, parseWorkDocument)).toEqual([]);
+    expect(lintAssetTree(ASSET_ROOT)).toEqual([]);
+  });
+
+  it('rejects a manager example the real parser refuses, naming the field', () => {
+    const files = new Map(tree.files);
+    const manager = 'entrypoints/planning/manager.md';
+    files.set(manager, files.get(manager)!.replace('task_id: idea-auth-02-login-form', 'task_id: ../escape'));
+    const problems = lintStageAssets({ stages: STAGE_METADATA, files, existingPaths: tree.existingPaths, parseDocument: parseWorkDocument });
+    expect(problems).toEqual([expect.objectContaining({ rule: 'EXAMPLE_INVALID', file: manager, message: expect.stringContaining('task_id') })]);
   });
 
   it('ship one entrypoint and one stage-core skill per stage, and nothing unlisted', () => {
