@@ -31,6 +31,13 @@ const TYPES_ONLY: Record<string, readonly string[]> = {
   cli: ['views', 'runtime'],
 };
 
+/**
+ * Known violations awaiting a move, as `importer -> imported`. A ratchet: an entry that no longer occurs fails
+ * the test, so the list only shrinks. (views/status reads plan currentness through the runtime's compile shell;
+ * the read-only `inspectPlanCurrentness` belongs in views or compiler+workspace.)
+ */
+const KNOWN_EXCEPTIONS = new Set(['src/views/status.ts -> src/runtime/compile-workspace.ts']);
+
 const isBuiltin = (s: string) => s.startsWith('node:');
 const packageName = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
 const hostFolder = (file: string) => file.split('/')[1]!;
@@ -45,6 +52,7 @@ describe('import direction (host)', () => {
 
   it('no folder imports a folder outside its row', () => {
     const violations: string[] = [];
+    const seenExceptions = new Set<string>();
     for (const file of files) {
       const folder = hostFolder(file);
       const allowed = ALLOWED[folder];
@@ -63,10 +71,15 @@ describe('import direction (host)', () => {
         }
         const to = hostFolder(target);
         if (typeOnly.has(spec) && TYPES_ONLY[folder]?.includes(to)) continue;
+        if (KNOWN_EXCEPTIONS.has(`${file} -> ${target}`)) {
+          seenExceptions.add(`${file} -> ${target}`);
+          continue;
+        }
         if (to !== folder && !allowed.includes(to)) violations.push(`${file} (${folder}) imports ${target} (${to})`);
       }
     }
     expect(violations).toEqual([]);
+    expect([...KNOWN_EXCEPTIONS].filter((e) => !seenExceptions.has(e))).toEqual([]);
   });
 
   it('the base class and helpers stay out of src/commands (oclif loads every file there as a command)', () => {
