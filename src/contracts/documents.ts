@@ -183,6 +183,7 @@ export type SpecWorkDocument = Work<'spec'>;
 export type IncidentWorkDocument = Work<'incident'>;
 /** A validated work document: its contract fields plus the free markdown body that follows them. */
 export type WorkDocument = TaskWorkDocument | SpecWorkDocument | IncidentWorkDocument;
+export type WorkDocumentOf<K extends WorkDocumentKind> = Extract<WorkDocument, { kind: K }>;
 
 export const ID_FIELD: { [K in WorkDocumentKind]: keyof WorkDocumentFields[K] & string } = {
   task: 'task_id',

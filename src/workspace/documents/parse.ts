@@ -1,7 +1,7 @@
 import {
   WORK_DOCUMENT_SCHEMAS,
   formatTimestamp,
-  type WorkDocument,
+  type WorkDocumentOf,
   type WorkDocumentFormat,
   type WorkDocumentKind,
 } from '../../contracts/documents.js';
@@ -14,14 +14,14 @@ export type IntakeDefaults = { now: Date; actor: string };
 
 export type ParseOptions = { intake?: IntakeDefaults };
 
-export type ValidationResult = { ok: true; document: WorkDocument } | { ok: false; problems: DocumentProblem[] };
+export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { ok: true; document: WorkDocumentOf<K> } | { ok: false; problems: DocumentProblem[] };
 
 /**
  * Validate a markdown work document of a known kind. Text starting with `---` is canonical (YAML front matter
  * + body); text starting with `# Title` is the labelled format, whose original text becomes the body.
  * Returns every contract problem, one per field.
  */
-export function validateWorkDocumentText(kind: WorkDocumentKind, text: string, file: string, options: ParseOptions = {}): ValidationResult {
+export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
   const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text) : readLabelledFields(text);
   if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };
@@ -30,7 +30,7 @@ export function validateWorkDocumentText(kind: WorkDocumentKind, text: string, f
 }
 
 /** Like validateWorkDocumentText, but throws DOCUMENT_INVALID (exit 1, one line per problem). */
-export function parseWorkDocument(kind: WorkDocumentKind, text: string, file: string, options: ParseOptions = {}): WorkDocument {
+export function parseWorkDocument<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): WorkDocumentOf<K> {
   const result = validateWorkDocumentText(kind, text, file, options);
   if (!result.ok) throw documentInvalidError(result.problems);
   return result.document;
@@ -40,7 +40,7 @@ export function parseWorkDocument(kind: WorkDocumentKind, text: string, file: st
  * JSON import (documents.md §6.5): an object with the contract's snake_case fields. `schema_version` and
  * `kind` may be present but must equal "1.0" and the kind. No placeholder filtering.
  */
-export function validateWorkDocumentJson(kind: WorkDocumentKind, text: string, file: string, options: ParseOptions = {}): ValidationResult {
+export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -51,20 +51,20 @@ export function validateWorkDocumentJson(kind: WorkDocumentKind, text: string, f
   return validateFields(kind, { ...(data as Record<string, unknown>) }, '', 'front_matter', file, options);
 }
 
-export function parseWorkDocumentJson(kind: WorkDocumentKind, text: string, file: string, options: ParseOptions = {}): WorkDocument {
+export function parseWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): WorkDocumentOf<K> {
   const result = validateWorkDocumentJson(kind, text, file, options);
   if (!result.ok) throw documentInvalidError(result.problems);
   return result.document;
 }
 
-function validateFields(
-  kind: WorkDocumentKind,
+function validateFields<K extends WorkDocumentKind>(
+  kind: K,
   fields: Record<string, unknown>,
   body: string,
   format: WorkDocumentFormat,
   file: string,
   options: ParseOptions,
-): ValidationResult {
+): ValidationResult<K> {
   const problems: DocumentProblem[] = [];
   const envelope = { schema_version: '1.0', kind } as const;
   for (const [key, expected] of Object.entries(envelope)) {
@@ -76,7 +76,7 @@ function validateFields(
   const parsed = WORK_DOCUMENT_SCHEMAS[kind].safeParse(fields, { error: documentErrorMap });
   if (!parsed.success) problems.push(...problemsFromIssues(file, parsed.error.issues));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  return { ok: true, document: { kind, fields: parsed.data, body, format } as WorkDocument };
+  return { ok: true, document: { kind, fields: parsed.data, body, format } as WorkDocumentOf<K> };
 }
 
 function applyIntakeDefaults(kind: WorkDocumentKind, fields: Record<string, unknown>, intake: IntakeDefaults): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { formatTimestamp, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueMoveIntent, QueueState } from '../../contracts/queue-move.js';
 import { MillraceError } from '../../errors/index.js';
@@ -79,9 +79,15 @@ export function moveSteps(paths: WorkspacePaths, plan: PlannedMove): Array<() =>
       }
     },
   ];
-  if (intent.temp) steps.push(async () => writeFile(intent.temp!, content));
+  if (intent.temp) {
+    steps.push(async () => {
+      await mkdir(dirname(intent.destination), { recursive: true });
+      await writeFile(intent.temp!, content);
+    });
+  }
   steps.push(async () => {
     try {
+      await mkdir(dirname(intent.destination), { recursive: true });
       await link(intent.temp ?? intent.source, intent.destination);
     } catch (error) {
       if (isErrno(error, 'EEXIST')) await abort(new MillraceError('DUPLICATE_ID', `${intent.kind} ${intent.id} already exists at destination`, { exitCode: 1, file: displayPath(paths, intent.destination) }));
