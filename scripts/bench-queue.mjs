@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -55,7 +55,7 @@ export async function runQueueBench({ count = 10_000, runs = 3 } = {}) {
         }),
       );
     }
-    const results = { tasks: count, node_startup: await timeCli(['--version'], runs), queue_ls: await timeCli(['queue', 'ls', '--json', '--workspace', workspace], runs) };
+    const results = { tasks: count, machine: `${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times scale with load)`, node_startup: await timeCli(['--version'], runs), queue_ls: await timeCli(['queue', 'ls', '--json', '--workspace', workspace], runs) };
     // `status` belongs to the control/inspection work; time it when it exists.
     results.status = existsSync(join(ROOT, 'dist/commands/status.js'))
       ? await timeCli(['status', '--json', '--workspace', workspace], runs)
@@ -74,6 +74,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const results = await runQueueBench({ count: arg('--count', 10_000), runs: arg('--runs', 3) });
   for (const [name, r] of Object.entries(results)) {
     if (name === 'tasks') console.log(`queued tasks: ${r}`);
+    else if (name === 'machine') console.log(`machine: ${r}`);
     else console.log(r.ok ? `${name}: median ${r.median_ms} ms, min ${r.min_ms} ms (runs: ${r.samples.join(', ')})` : `${name}: ${r.error}`);
   }
 }

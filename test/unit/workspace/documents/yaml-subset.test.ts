@@ -39,7 +39,7 @@ describe('parseYamlSubset', () => {
     expect(jsYaml.parse(yaml)).toEqual(expected);
   });
 
-  it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:'])('declines %j', (yaml) => {
+  it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b'])('declines %j', (yaml) => {
     expect(parseYamlSubset(yaml)).toBeUndefined();
   });
 });
