@@ -2,10 +2,16 @@ import { compilePlan } from '../compiler/compile-plan.js';
 import { decideCurrentness, expectedFingerprint, referencedFiles } from '../compiler/currentness.js';
 import { sameFingerprint } from '../compiler/fingerprint.js';
 import type { CompileDiagnostics, CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import { loadConfig } from '../config/load.js';
+import type { RunnerSchemaSource } from '../contracts/config.js';
 import { MillraceError } from '../errors/index.js';
+import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
+import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
+import { readLocalContributionFiles } from '../workspace/local-contributions.js';
 import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
+import { withLocalContributions } from './workspace-contributions.js';
 
 export type CompileWorkspaceOptions = {
   paths: WorkspacePaths;
@@ -42,9 +48,16 @@ export type CurrentnessReport = {
 
 type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
 
+/** Plugin contributions plus the workspace's own `modes/` and `graphs/` files (lowest precedence). */
+async function effectiveRegistry(paths: WorkspacePaths, registry: CompilerRegistry) {
+  const local = await readLocalContributionFiles(paths);
+  return withLocalContributions(registry, local.files, local.problems);
+}
+
 async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOptions) {
+  const { registry } = await effectiveRegistry(options.paths, options.registry);
   const assetHashes = plan ? await hashRuntimeFiles(options.paths.runtimeRoot, referencedFiles(plan)) : new Map<string, string>();
-  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes });
+  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry, assetHashes });
   return { expected, currentness: decideCurrentness(plan, expected) };
 }
 
@@ -68,7 +81,9 @@ export async function compileWorkspace(options: CompileWorkspaceOptions): Promis
   const lastKnownGood = (await readCompiledPlan(paths)).value;
   const assetHashes = await hashRuntimeAssets(paths.runtimeRoot);
   const now = (options.now ?? new Date()).toISOString();
-  const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes, now });
+  const { registry, warnings } = await effectiveRegistry(paths, options.registry);
+  const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry, assetHashes, now });
+  result.diagnostics.warnings.unshift(...warnings);
 
   if (result.ok) {
     const unchanged = lastKnownGood !== null && lastKnownGood.compiled_plan_id === result.plan.compiled_plan_id && sameFingerprint(lastKnownGood.compile_input_fingerprint, result.plan.compile_input_fingerprint);
@@ -105,4 +120,23 @@ export async function requireRunnablePlan(options: Omit<CompileWorkspaceOptions,
     throw new MillraceError('PLAN_STALE', `compiled plan ${stored.value.compiled_plan_id} is stale and its inputs no longer compile: ${errors}`, { file: options.paths.compileDiagnostics, hint });
   }
   throw new MillraceError('COMPILE_FAILED', `no compiled plan: ${errors}`, { file: options.paths.compileDiagnostics, hint });
+}
+
+export type BaselineInfo = { manifest_id: string; seed_package_version: string };
+
+export type CompileAtResult = CompileWorkspaceResult & { paths: WorkspacePaths; baseline: BaselineInfo | null; configWarnings: string[] };
+
+/**
+ * `compile validate|show`: require an initialized workspace, load its config (runner sections validated by their
+ * plugins), compile explicitly and persist plan and diagnostics.
+ */
+export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource; modeId?: string | null; now?: Date }): Promise<CompileAtResult> {
+  const paths = requireInitializedWorkspace(options.workspaceRoot);
+  const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry: options.registry });
+  const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry: options.registry, modeId: options.modeId, write: true, now: options.now });
+  const baseline = await readBaselineManifest(paths.baselineManifest, paths.baselineManifest).then(
+    (m) => ({ manifest_id: m.manifest_id, seed_package_version: m.seed_package_version }),
+    () => null,
+  );
+  return { ...outcome, paths, baseline, configWarnings: loaded.warnings };
 }
