@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
 import type { ConfigShowResult } from '../../src/commands/config/show.js';
+import type { ConfigValidateResult } from '../../src/commands/config/validate.js';
 import type { InitResult } from '../../src/commands/init.js';
 import type { UpgradeResult } from '../../src/commands/upgrade.js';
 import { jsonOf, runCli } from '../support/cli.js';
@@ -67,6 +68,15 @@ describe('config show / validate (real CLI)', () => {
     });
     const text = await runCli(['config', 'show', '--workspace', ws]);
     expect(text.stdout).toContain('runtime.idle_sleep_seconds = 0.5  (.millracerc.json)');
+  });
+
+  it('config validate validates and compiles the shipped assets of a fresh workspace', async () => {
+    expect((await runCli(['init', '--workspace', ws])).exitCode).toBe(0);
+    const run = await runCli(['config', 'validate', '--workspace', ws, '--json']);
+    expect(run.exitCode).toBe(0);
+    const { result } = jsonOf<JsonSuccess<ConfigValidateResult>>(run);
+    expect(result).toMatchObject({ valid: true, sources: ['millrace-agents/millrace.toml'], compile: { status: 'compiled', mode_id: 'default_codex' } });
+    expect(existsSync(join(ws, 'millrace-agents', 'state', 'compiled_plan.json'))).toBe(true);
   });
 
   it('config validate reports one line per problem (file, key path, expected vs received) with exit code 1 and writes nothing', async () => {
