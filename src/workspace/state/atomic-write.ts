@@ -2,15 +2,23 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Temp file in the same directory + fsync + rename: readers see the old or the new content, never a torn file. */
+/**
+ * Temp file in the same directory + rename: readers (and a restart after the process is killed) see the old or the new
+ * content, never a torn file. No fsync: it protects only against power loss and costs most of a tick's time.
+ */
 export async function writeTextAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
+  let handle;
+  try {
+    handle = await open(tmp, 'w');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    handle = await open(tmp, 'w');
+  }
   try {
     await handle.writeFile(content, 'utf8');
-    await handle.sync();
   } finally {
     await handle.close();
   }
