@@ -39,7 +39,7 @@ describe('millrace plugins (third-party plugin outside the workspaces)', () => {
     expect(linked.ids).toContain('echo_mode');
     expect(linked.problems).toEqual([]);
     const text = await runCli(['modes', 'list'], { env });
-    expect(text.stdout).toMatch(/^echo_mode {2}runners: echo {2}plugin: millrace-plugin-echo-runner$/m);
+    expect(text.stdout).toMatch(/^echo_mode: execution_loop=\S+ planning_loop=\S+ runners=echo plugin=millrace-plugin-echo-runner$/m);
 
     // The plugin's schema validates its own config section.
     const ws = join(home, 'ws');
