@@ -50,3 +50,8 @@ export function checkRawResultConformance(request: StageRunRequest, raw: unknown
   if (r.exit_kind === 'completed' && r.exit_code !== null && r.exit_code !== 0 && r.observed_exit_kind === null) problems.push('completed with a non-zero exit code');
   return problems;
 }
+
+export * from './fake-model-script.js';
+export { DEFAULT_FAKE_USAGE, selectShellTool, type FakeUsage } from './fake-model-stream.js';
+export * from './fake-model-server.js';
+export * from './codex-home.js';

@@ -1,5 +1,19 @@
-import { defineContributions } from '@millrace/plugin-api';
+import { defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
+import { CodexRunnerConfigSchema } from '../config.js';
+import { DEFAULT_CODEX_MODE } from '../mode.js';
 
 export default async function contribute() {
-  return defineContributions({ apiVersion: 1 });
+  return defineContributions({
+    apiVersion: PLUGIN_API_VERSION,
+    runners: [
+      {
+        id: 'codex_cli',
+        description: 'Runs one stage with the OpenAI Codex CLI (codex exec --json)',
+        configSection: 'codex',
+        configSchema: CodexRunnerConfigSchema,
+        load: async () => (await import('../runner.js')).default,
+      },
+    ],
+    modes: [DEFAULT_CODEX_MODE],
+  });
 }

@@ -1,0 +1,97 @@
+import type { TokenUsage } from '@millrace/plugin-api';
+
+/** What the `codex exec --json` event stream says about one run. */
+export type CodexEventSummary = {
+  /** Usage summed over every `turn.completed` event (null when none carried usage). */
+  tokenUsage: TokenUsage | null;
+  turnCompleted: boolean;
+  /** Message of the last `turn.failed` event: the only event that makes a turn final-failed. */
+  turnFailedMessage: string | null;
+  /** Messages of top-level `error` events and `error` items: informational (reconnect notices, metadata fallbacks). */
+  errorMessages: string[];
+  /** Text of the last `agent_message` item. */
+  lastAgentMessage: string | null;
+  /** 1-based numbers of non-empty lines that are not JSON objects. */
+  malformedLines: number[];
+  eventCount: number;
+};
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** `turn.completed.usage` (codex 0.169): input includes cached; there is no total, so total = input + output. */
+function usageFromTurn(usage: JsonObject): TokenUsage | undefined {
+  const input = count(usage.input_tokens);
+  const output = count(usage.output_tokens);
+  if (input === undefined || output === undefined) return undefined;
+  return {
+    input_tokens: input,
+    cached_input_tokens: count(usage.cached_input_tokens) ?? 0,
+    cache_write_input_tokens: count(usage.cache_write_input_tokens) ?? 0,
+    output_tokens: output,
+    thinking_tokens: count(usage.reasoning_output_tokens) ?? count(usage.thinking_tokens) ?? count(usage.reasoning_tokens) ?? 0,
+    total_tokens: count(usage.total_tokens) ?? input + output,
+  };
+}
+
+/** Older codex printed `token_count` events (runners.md §9.3); still understood, used only when no turn reported usage. */
+function usageFromTokenCount(event: JsonObject): TokenUsage | undefined {
+  const payload = event.type === 'event_msg' && isObject(event.payload) ? event.payload : event;
+  if (payload.type !== 'token_count' || !isObject(payload.info)) return undefined;
+  const usage = isObject(payload.info.total_token_usage) ? payload.info.total_token_usage : payload.info.last_token_usage;
+  return isObject(usage) ? usageFromTurn(usage) : undefined;
+}
+
+const add = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
+  input_tokens: a.input_tokens + b.input_tokens,
+  cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+  cache_write_input_tokens: a.cache_write_input_tokens + b.cache_write_input_tokens,
+  output_tokens: a.output_tokens + b.output_tokens,
+  thinking_tokens: a.thinking_tokens + b.thinking_tokens,
+  total_tokens: a.total_tokens + b.total_tokens,
+});
+
+const messageOf = (v: unknown): string | undefined => (isObject(v) && typeof v.message === 'string' ? v.message : undefined);
+
+/** Pure: summarise the JSONL text codex printed on stdout. */
+export function parseCodexEvents(text: string): CodexEventSummary {
+  const summary: CodexEventSummary = { tokenUsage: null, turnCompleted: false, turnFailedMessage: null, errorMessages: [], lastAgentMessage: null, malformedLines: [], eventCount: 0 };
+  let legacy: TokenUsage | undefined;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    let event: unknown;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      event = undefined;
+    }
+    if (!isObject(event)) {
+      summary.malformedLines.push(index + 1);
+      return;
+    }
+    summary.eventCount += 1;
+    if (event.type === 'turn.completed') {
+      summary.turnCompleted = true;
+      const usage = isObject(event.usage) ? usageFromTurn(event.usage) : undefined;
+      if (usage) summary.tokenUsage = summary.tokenUsage ? add(summary.tokenUsage, usage) : usage;
+    } else if (event.type === 'turn.failed') {
+      summary.turnFailedMessage = messageOf(event.error) ?? 'turn failed without a message';
+    } else if (event.type === 'error') {
+      summary.errorMessages.push(messageOf(event) ?? 'error event without a message');
+    } else if (event.type === 'item.completed' && isObject(event.item)) {
+      if (event.item.type === 'agent_message' && typeof event.item.text === 'string') summary.lastAgentMessage = event.item.text;
+      else if (event.item.type === 'error') summary.errorMessages.push(messageOf(event.item) ?? 'error item without a message');
+    } else {
+      const usage = usageFromTokenCount(event);
+      if (usage && (!legacy || usage.total_tokens >= legacy.total_tokens)) legacy = usage;
+    }
+  });
+  if (!summary.tokenUsage && legacy) summary.tokenUsage = legacy;
+  return summary;
+}

@@ -1,0 +1,102 @@
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  buildCompletionArtifact,
+  buildInvocationArtifact,
+  buildStagePrompt,
+  runArtifactPaths,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type RunnerAdapter,
+  type RunnerContext,
+  type RunnerRawResult,
+  type StageRunRequest,
+} from '@millrace/plugin-api';
+import { buildCodexCommand } from './argv.js';
+import { CodexRunnerConfigSchema } from './config.js';
+import { parseCodexEvents } from './events.js';
+import { decideCodexOutcome, type ProcessOutcome } from './outcome.js';
+import { spawnCodex } from './process.js';
+
+export const CODEX_RUNNER_NAME = 'codex_cli';
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+export type CodexRunnerOptions = {
+  /** Time codex gets after SIGINT before its process group is killed (default 10 s). */
+  graceMs?: number;
+  now?: () => Date;
+};
+
+const readText = (path: string) => readFile(path, 'utf8').catch(() => null);
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+function lastLine(text: string | null): string | null {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.at(-1) ?? null;
+}
+
+async function runStage(request: StageRunRequest, context: RunnerContext, options: CodexRunnerOptions): Promise<RunnerRawResult> {
+  const now = options.now ?? (() => new Date());
+  const config = CodexRunnerConfigSchema.parse(context.config ?? {});
+  const paths = runArtifactPaths(request);
+  await mkdir(request.run_dir, { recursive: true });
+  // codex does not overwrite the last-message file when a turn fails: a stale marker must never count.
+  await Promise.all([paths.lastMessage, paths.stdout, paths.events].map((p) => rm(p, { force: true })));
+
+  const prompt = buildStagePrompt(request);
+  await writeFileAtomic(paths.prompt, prompt);
+  const command = buildCodexCommand({ config, request, workspaceRoot: context.workspaceRoot, lastMessagePath: paths.lastMessage, prompt });
+  await writeJsonAtomic(paths.invocation, buildInvocationArtifact(request, CODEX_RUNNER_NAME, command, paths.prompt, now()));
+
+  const timeoutSeconds = request.timeout_seconds > 0 ? request.timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
+  let proc: ProcessOutcome & { startedAt: Date; endedAt: Date };
+  if (await exists(context.workspaceRoot)) {
+    proc = await spawnCodex({
+      argv: command,
+      cwd: context.workspaceRoot,
+      env: config.env,
+      timeoutMs: timeoutSeconds * 1000,
+      graceMs: options.graceMs ?? 10_000,
+      stdoutPath: paths.events,
+      stderrPath: paths.stderr,
+      signal: context.signal,
+    });
+  } else {
+    const at = now();
+    proc = { exitCode: null, signal: null, timedOut: false, interrupted: false, binaryNotFound: false, spawnError: `workspace root does not exist: ${context.workspaceRoot}`, forcedKill: false, startedAt: at, endedAt: at };
+  }
+
+  const [eventsText, lastMessage, stderrText] = await Promise.all([readText(paths.events), readText(paths.lastMessage), readText(paths.stderr)]);
+  const events = parseCodexEvents(eventsText ?? '');
+  const outcome = decideCodexOutcome({ command: config.command, process: proc, events, lastMessage, legalMarkers: request.legal_terminal_markers, timeoutSeconds, stderrTail: lastLine(stderrText) });
+
+  if (proc.binaryNotFound) await writeFile(paths.stderr, `runner binary not found: ${config.command}\n`, 'utf8');
+  else if (proc.spawnError !== null) await writeFile(paths.stderr, `runner process error: ${proc.spawnError}\n`, 'utf8');
+  else if (proc.timedOut) await appendFile(paths.stderr, `runner timed out after ${timeoutSeconds} seconds\n`, 'utf8');
+  if (lastMessage !== null) await writeFileAtomic(paths.stdout, lastMessage);
+
+  const raw: RunnerRawResult = {
+    request_id: request.request_id,
+    run_id: request.run_id,
+    stage: request.stage,
+    runner_name: CODEX_RUNNER_NAME,
+    model_name: request.model_name,
+    model_reasoning_effort: request.model_reasoning_effort ?? config.model_reasoning_effort,
+    ...outcome,
+    stdout_path: lastMessage !== null ? paths.stdout : null,
+    stderr_path: (await exists(paths.stderr)) ? paths.stderr : null,
+    terminal_result_path: null,
+    event_log_path: eventsText !== null ? paths.events : null,
+    token_usage: events.tokenUsage,
+    started_at: proc.startedAt.toISOString(),
+    ended_at: proc.endedAt.toISOString(),
+  };
+  await writeJsonAtomic(paths.completion, buildCompletionArtifact(request, raw, command, now()));
+  return raw;
+}
+
+/** The `codex_cli` adapter: one `codex exec --json` process per stage request. Failures are returned as data. */
+export function createCodexRunner(options: CodexRunnerOptions = {}): RunnerAdapter {
+  return { name: CODEX_RUNNER_NAME, run: (request, context) => runStage(request, context, options) };
+}
+
+export default createCodexRunner();

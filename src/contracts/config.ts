@@ -1,0 +1,145 @@
+import { STAGE_NAMES, type ConfigSchemaLike } from '@millrace/plugin-api';
+import { z } from 'zod';
+
+/**
+ * The whole Millrace configuration (config.md §2): one schema, every field defaulted, unknown keys rejected.
+ * Runner sections (`runners.<section>`) are open here; each is validated by the schema its runner plugin contributes.
+ */
+
+/** Learning-plane stages are out of scope but stay valid `[stages.*]` keys so existing workspaces keep loading. */
+export const LEARNING_STAGE_NAMES = ['analyst', 'professor', 'curator'] as const;
+export const CONFIG_STAGE_NAMES = [...STAGE_NAMES, ...LEARNING_STAGE_NAMES] as const;
+
+export const ReasoningEffortSchema = z.enum(['low', 'medium', 'high', 'xhigh']);
+export type ReasoningEffort = z.infer<typeof ReasoningEffortSchema>;
+
+const positiveNumber = z.number().positive();
+const positiveInt = z.number().int().positive();
+
+export const RuntimeConfigSchema = z.strictObject({
+  default_mode: z
+    .string()
+    .transform((v) => v.trim() || 'default_codex')
+    .default('default_codex'),
+  run_style: z.enum(['once', 'daemon']).default('daemon'),
+  idle_sleep_seconds: positiveNumber.default(1),
+});
+
+/** `[runners]`: the default runner plus one open table per runner plugin (`runners.codex`, `runners.pi`, ...). */
+export const RunnersConfigSchema = z
+  .object({ default_runner: z.string().trim().min(1).default('codex_cli') })
+  .catchall(z.record(z.string(), z.unknown()));
+
+export const RecoveryConfigSchema = z.strictObject({
+  max_fix_cycles: positiveInt.default(2),
+  max_troubleshoot_attempts_before_consult: positiveInt.default(2),
+  max_mechanic_attempts: positiveInt.default(2),
+  stale_state_recovery_enabled: z.boolean().default(true),
+});
+
+export const WatchersConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  debounce_ms: positiveInt.default(250),
+  watch_ideas_inbox: z.boolean().default(true),
+  watch_specs_queue: z.boolean().default(true),
+});
+
+const RuntimeTokenRuleSchema = z.strictObject({
+  rule_id: z.string().min(1),
+  window: z.enum(['rolling_5h', 'calendar_week', 'daemon_session', 'per_run']),
+  metric: z.literal('total_tokens').default('total_tokens'),
+  threshold: positiveInt,
+});
+
+const SubscriptionQuotaRuleSchema = z.strictObject({
+  rule_id: z.string().min(1),
+  window: z.enum(['five_hour', 'weekly']),
+  pause_at_percent_used: z.number().gt(0).lte(100),
+});
+
+/** Accepted and validated so existing files load; Millrace does not act on it yet (reported as inactive). */
+export const UsageGovernanceConfigSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  auto_resume: z.boolean().default(true),
+  evaluation_boundary: z.literal('between_stages').default('between_stages'),
+  calendar_timezone: z.string().default('UTC'),
+  runtime_token_rules: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      rules: z.array(RuntimeTokenRuleSchema).default(() => [
+        { rule_id: 'rolling-5h-default', window: 'rolling_5h' as const, metric: 'total_tokens' as const, threshold: 750_000 },
+        { rule_id: 'calendar-week-default', window: 'calendar_week' as const, metric: 'total_tokens' as const, threshold: 5_000_000 },
+      ]),
+    })
+    .prefault({}),
+  subscription_quota_rules: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      provider: z.literal('codex_chatgpt_oauth').default('codex_chatgpt_oauth'),
+      degraded_policy: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
+      refresh_interval_seconds: positiveInt.default(60),
+      rules: z.array(SubscriptionQuotaRuleSchema).default(() => [
+        { rule_id: 'codex-five-hour-default', window: 'five_hour' as const, pause_at_percent_used: 95 },
+        { rule_id: 'codex-weekly-default', window: 'weekly' as const, pause_at_percent_used: 95 },
+      ]),
+    })
+    .prefault({}),
+});
+
+/** `[stages.<stage>]`: an existing table always carries `timeout_seconds` (3600 unless set). */
+export const StageConfigSchema = z.strictObject({
+  runner: z.string().trim().min(1).nullable().default(null),
+  model: z.string().trim().min(1).nullable().default(null),
+  model_reasoning_effort: ReasoningEffortSchema.nullable().default(null),
+  timeout_seconds: positiveInt.default(3600),
+});
+export type StageConfig = z.infer<typeof StageConfigSchema>;
+
+export const MillraceConfigSchema = z.strictObject({
+  runtime: RuntimeConfigSchema.prefault({}),
+  runners: RunnersConfigSchema.prefault({}),
+  recovery: RecoveryConfigSchema.prefault({}),
+  watchers: WatchersConfigSchema.prefault({}),
+  usage_governance: UsageGovernanceConfigSchema.prefault({}),
+  stages: z.partialRecord(z.enum(CONFIG_STAGE_NAMES), StageConfigSchema).default({}),
+});
+export type MillraceConfig = z.infer<typeof MillraceConfigSchema>;
+export type MillraceConfigInput = z.input<typeof MillraceConfigSchema>;
+
+/** The configuration with every default applied (what an empty or missing config file means). */
+export function defaultConfig(): MillraceConfig {
+  return MillraceConfigSchema.parse({});
+}
+
+/** One config file that contributed to the effective config, and the dotted keys it set. */
+export type ConfigSource = {
+  /** Relative to the workspace root when inside it (as used in messages and provenance), else absolute. */
+  path: string;
+  absolutePath: string;
+  kind: 'cosmiconfig' | 'toml';
+  /** Dotted leaf keys the file sets. */
+  keys: string[];
+};
+
+/** Where each effective value came from: dotted key -> file path, or `defaults`. */
+export type ConfigProvenance = Record<string, string>;
+export const DEFAULTS_SOURCE = 'defaults';
+
+export type LoadedConfig = {
+  config: MillraceConfig;
+  /** Files that were read, lowest precedence first. */
+  sources: ConfigSource[];
+  /** Absolute paths of `sources`. */
+  files: string[];
+  provenance: ConfigProvenance;
+  /** Non-fatal findings, e.g. a runner section that no installed plugin validates. */
+  warnings: string[];
+};
+
+/**
+ * What config loading needs from the plugin registry: runner contributions that declare a config section.
+ * Structural, so a full `Registry` fits without the config layer importing the registry.
+ */
+export type RunnerSchemaSource = {
+  runners: ReadonlyMap<string, { item: { id: string; configSection?: string; configSchema?: ConfigSchemaLike }; plugin: { name: string } }>;
+};

@@ -1,0 +1,108 @@
+import { compilePlan } from '../compiler/compile-plan.js';
+import { decideCurrentness, expectedFingerprint, referencedFiles } from '../compiler/currentness.js';
+import { sameFingerprint } from '../compiler/fingerprint.js';
+import type { CompileDiagnostics, CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import { MillraceError } from '../errors/index.js';
+import type { WorkspacePaths } from '../workspace/paths.js';
+import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
+import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
+
+export type CompileWorkspaceOptions = {
+  paths: WorkspacePaths;
+  config: CompilerConfig;
+  registry: CompilerRegistry;
+  /** `--mode`; falls back to `runtime.default_mode`, then `default_codex`. */
+  modeId?: string | null;
+  /** Persist `compiled_plan.json` (on success) and `compile_diagnostics.json`. */
+  write: boolean;
+  now?: Date;
+};
+
+export type CompileWorkspaceResult = {
+  /** `current`: the persisted plan already equals a fresh compile (left untouched); `compiled`: a new plan; `failed`: see diagnostics. */
+  status: 'current' | 'compiled' | 'failed';
+  /** The active plan: the new or unchanged one, or the last known good one after a failure (null when there is none). */
+  plan: CompiledPlan | null;
+  diagnostics: CompileDiagnostics;
+  keptLastKnownGood: boolean;
+  /** Currentness of `plan` against the current inputs. */
+  currentness: PlanCurrentness;
+  /** What a plan compiled now would be fingerprinted as (for a failed compile: over the last known good plan's assets). */
+  expectedFingerprint: CompileInputFingerprint;
+};
+
+export type CurrentnessReport = {
+  currentness: PlanCurrentness;
+  expected: CompileInputFingerprint;
+  persisted: CompileInputFingerprint | null;
+  plan: CompiledPlan | null;
+  /** Why the persisted plan could not be used, when it is missing. */
+  problem: string | null;
+};
+
+type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
+
+async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOptions) {
+  const assetHashes = plan ? await hashRuntimeFiles(options.paths.runtimeRoot, referencedFiles(plan)) : new Map<string, string>();
+  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes });
+  return { expected, currentness: decideCurrentness(plan, expected) };
+}
+
+/** Read-only: is the persisted plan what the current mode, config, contributions and asset files would compile to? */
+export async function inspectPlanCurrentness(options: CurrentnessOptions): Promise<CurrentnessReport> {
+  const stored = await readCompiledPlan(options.paths);
+  const { expected, currentness } = await currentnessOf(stored.value, options);
+  return { currentness, expected, persisted: stored.value?.compile_input_fingerprint ?? null, plan: stored.value, problem: stored.problem };
+}
+
+export async function planCurrentness(options: CurrentnessOptions): Promise<PlanCurrentness> {
+  return (await inspectPlanCurrentness(options)).currentness;
+}
+
+/**
+ * The one compile use-case: compile from the workspace's current inputs; persist a changed plan (an unchanged one is
+ * left untouched, so `compiled_at` does not churn); on failure keep the last known good plan and say so.
+ */
+export async function compileWorkspace(options: CompileWorkspaceOptions): Promise<CompileWorkspaceResult> {
+  const { paths, write } = options;
+  const lastKnownGood = (await readCompiledPlan(paths)).value;
+  const assetHashes = await hashRuntimeAssets(paths.runtimeRoot);
+  const now = (options.now ?? new Date()).toISOString();
+  const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes, now });
+
+  if (result.ok) {
+    const unchanged = lastKnownGood !== null && lastKnownGood.compiled_plan_id === result.plan.compiled_plan_id && sameFingerprint(lastKnownGood.compile_input_fingerprint, result.plan.compile_input_fingerprint);
+    const plan = unchanged ? lastKnownGood : result.plan;
+    if (write) {
+      if (!unchanged) await writeCompiledPlan(paths, plan);
+      await writeCompileDiagnostics(paths, result.diagnostics);
+    }
+    return { status: unchanged ? 'current' : 'compiled', plan, diagnostics: result.diagnostics, keptLastKnownGood: false, currentness: 'current', expectedFingerprint: result.plan.compile_input_fingerprint };
+  }
+
+  if (write) await writeCompileDiagnostics(paths, result.diagnostics);
+  const { expected, currentness } = await currentnessOf(lastKnownGood, options);
+  return { status: 'failed', plan: lastKnownGood, diagnostics: result.diagnostics, keptLastKnownGood: lastKnownGood !== null, currentness, expectedFingerprint: expected };
+}
+
+export type RunnablePlan = { plan: CompiledPlan; status: 'current' | 'compiled'; warnings: string[] };
+
+/**
+ * Runtime startup: reuse the persisted plan when it is current (nothing written), otherwise compile and persist.
+ * Never runs on a stale plan: when the inputs no longer compile it refuses with PLAN_STALE (or COMPILE_FAILED without a plan).
+ */
+export async function requireRunnablePlan(options: Omit<CompileWorkspaceOptions, 'write'>): Promise<RunnablePlan> {
+  const stored = await readCompiledPlan(options.paths);
+  if (stored.value) {
+    const { currentness } = await currentnessOf(stored.value, options);
+    if (currentness === 'current') return { plan: stored.value, status: 'current', warnings: [] };
+  }
+  const outcome = await compileWorkspace({ ...options, write: true });
+  if (outcome.status !== 'failed' && outcome.plan) return { plan: outcome.plan, status: outcome.status, warnings: outcome.diagnostics.warnings };
+  const errors = outcome.diagnostics.errors.join(', ') || 'compile failed';
+  const hint = 'fix the errors (see `millrace compile validate`), then start again';
+  if (stored.value) {
+    throw new MillraceError('PLAN_STALE', `compiled plan ${stored.value.compiled_plan_id} is stale and its inputs no longer compile: ${errors}`, { file: options.paths.compileDiagnostics, hint });
+  }
+  throw new MillraceError('COMPILE_FAILED', `no compiled plan: ${errors}`, { file: options.paths.compileDiagnostics, hint });
+}
