@@ -1,0 +1,46 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { RuntimeEventSchema, type RuntimeEvent } from '../../contracts/runtime-state.js';
+import { MillraceError } from '../../errors/index.js';
+import type { WorkspacePaths } from '../paths.js';
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value as Record<string, unknown>).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** Append one event line (keys sorted recursively). One `appendFile` per event keeps lines whole. */
+export async function appendRuntimeEvent(paths: WorkspacePaths, eventType: string, data: Record<string, unknown>, now: Date): Promise<RuntimeEvent> {
+  const event = RuntimeEventSchema.parse({ data, event_type: eventType, kind: 'runtime_event', occurred_at: now.toISOString(), schema_version: '1.0' });
+  await mkdir(dirname(paths.eventsLog), { recursive: true });
+  await appendFile(paths.eventsLog, `${JSON.stringify(sortKeys(event))}\n`, 'utf8');
+  return event;
+}
+
+/**
+ * Read the events log. A torn last line (the process died mid-append) is ignored; any other bad line is an error
+ * naming its line number.
+ */
+export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeEvent[]> {
+  const text = await readFile(paths.eventsLog, 'utf8').catch(() => '');
+  const lines = text.split('\n');
+  const events: RuntimeEvent[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const isLast = index === lines.length - 1;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      if (isLast) continue;
+      throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: invalid JSON`);
+    }
+    const parsed = RuntimeEventSchema.safeParse(json);
+    if (!parsed.success) throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`);
+    events.push(parsed.data);
+  }
+  return events;
+}

@@ -1,0 +1,44 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
+import type { WorkspacePaths } from '../paths.js';
+import { writeJsonFileAtomic } from './atomic-write.js';
+
+export const runDirPath = (paths: WorkspacePaths, runId: string) => join(paths.runs, runId);
+export const stageResultPath = (paths: WorkspacePaths, runId: string, requestId: string) => join(paths.runs, runId, 'stage_results', `${requestId}.json`);
+
+export async function ensureRunDir(paths: WorkspacePaths, runId: string): Promise<string> {
+  const dir = runDirPath(paths, runId);
+  await mkdir(join(dir, 'stage_results'), { recursive: true });
+  return dir;
+}
+
+export async function writeStageResult(paths: WorkspacePaths, requestId: string, result: StageResultEnvelope): Promise<string> {
+  const path = stageResultPath(paths, result.run_id, requestId);
+  await writeJsonFileAtomic(path, result);
+  return path;
+}
+
+/** Every regular file below a directory (absolute paths); missing dir = empty. */
+export async function listFilesRecursive(dir: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) if (entry.isFile()) out.add(join(entry.parentPath, entry.name));
+  return out;
+}
+
+export async function listRunIds(paths: WorkspacePaths): Promise<string[]> {
+  const entries = await readdir(paths.runs, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Raw text of every `stage_results/*.json` of a run, sorted by file name; null when the run dir is missing. */
+export async function readStageResultFiles(paths: WorkspacePaths, runId: string): Promise<Array<{ name: string; text: string }> | null> {
+  const dir = runDirPath(paths, runId);
+  const top = await readdir(dir).catch(() => null);
+  if (top === null) return null;
+  const names = (await readdir(join(dir, 'stage_results')).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  const files: Array<{ name: string; text: string }> = [];
+  for (const name of names) files.push({ name, text: await readFile(join(dir, 'stage_results', name), 'utf8').catch(() => '') });
+  return files;
+}

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { RuntimeSnapshotSchema, bootstrapSnapshot, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
+import { errorFromIssues } from '../../errors/index.js';
+import type { WorkspacePaths } from '../paths.js';
+import { writeJsonFileAtomic } from './atomic-write.js';
+import { readJsonFile } from './read-json.js';
+
+/** `state/runtime_snapshot.json`; a missing file reads as the bootstrap snapshot. */
+export async function readSnapshot(paths: WorkspacePaths): Promise<RuntimeSnapshot> {
+  if (!existsSync(paths.snapshot)) return bootstrapSnapshot(new Date());
+  return readJsonFile(paths.snapshot, RuntimeSnapshotSchema, { displayRoot: paths.workspaceRoot });
+}
+
+/** Validates before writing, so an inconsistent snapshot never reaches disk. */
+export async function writeSnapshot(paths: WorkspacePaths, snapshot: RuntimeSnapshot): Promise<void> {
+  const parsed = RuntimeSnapshotSchema.safeParse(snapshot);
+  if (!parsed.success) throw errorFromIssues('INTERNAL', 'millrace-agents/state/runtime_snapshot.json', parsed.error.issues);
+  await writeJsonFileAtomic(paths.snapshot, parsed.data);
+}
