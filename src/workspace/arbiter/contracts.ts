@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '@millrace/plugin-api';
+import { writeTextAtomic } from '../state/atomic-write.js';
 import type { ClosureTarget } from '../../contracts/closure-target.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -35,8 +35,8 @@ export async function readSeedIdeaMarkdown(paths: WorkspacePaths, spec: SeedIdea
 
 /** Snapshot the canonical root spec and seed idea the Arbiter judges against. */
 export async function writeClosureContracts(paths: WorkspacePaths, target: ClosureTarget, rootSpecFile: string, ideaMarkdown: string): Promise<void> {
-  await writeFileAtomic(resolve(paths.workspaceRoot, target.root_idea_path), ideaMarkdown);
-  await writeFileAtomic(resolve(paths.workspaceRoot, target.root_spec_path), await readFile(rootSpecFile, 'utf8'));
+  await writeTextAtomic(resolve(paths.workspaceRoot, target.root_idea_path), ideaMarkdown);
+  await writeTextAtomic(resolve(paths.workspaceRoot, target.root_spec_path), await readFile(rootSpecFile, 'utf8'));
 }
 
 /** Keep the run's Arbiter report at `arbiter/reports/<run_id>.md`; null when the Arbiter wrote none. */
@@ -45,7 +45,7 @@ export async function copyArbiterReport(paths: WorkspacePaths, runId: string, re
   const destination = join(paths.arbiter.reports, `${runId}.md`);
   const content = await readIfFile(resolve(paths.workspaceRoot, reportArtifact));
   if (content === null) return null;
-  await writeFileAtomic(destination, content);
+  await writeTextAtomic(destination, content);
   return toWorkspaceRelative(paths, destination);
 }
 

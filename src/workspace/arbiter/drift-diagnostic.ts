@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { writeJsonAtomic } from '@millrace/plugin-api';
+import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { LineageDriftDiagnosticSchema, type ClosureTarget, type LineageDriftFinding } from '../../contracts/closure-target.js';
 import type { WorkspacePaths } from '../paths.js';
 
@@ -17,6 +17,6 @@ export async function writeLineageDriftDiagnostic(paths: WorkspacePaths, target:
     findings,
     recommended_command: `millrace queue repair-lineage --workspace ${paths.workspaceRoot} --root-spec-id ${target.root_spec_id} --apply`,
   });
-  await writeJsonAtomic(resolve(paths.workspaceRoot, rel), diagnostic);
+  await writeJsonFileAtomic(resolve(paths.workspaceRoot, rel), diagnostic);
   return rel;
 }

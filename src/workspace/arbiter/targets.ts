@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@millrace/plugin-api';
+import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { ClosureTargetSchema, type ClosureTarget } from '../../contracts/closure-target.js';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -69,6 +69,6 @@ export async function readOpenClosureTarget(paths: WorkspacePaths): Promise<Clos
 export async function writeClosureTarget(paths: WorkspacePaths, target: ClosureTarget): Promise<string> {
   const valid = ClosureTargetSchema.parse(target);
   const file = closureTargetFile(paths, valid.root_spec_id);
-  await writeJsonAtomic(file, valid);
+  await writeJsonFileAtomic(file, valid);
   return file;
 }

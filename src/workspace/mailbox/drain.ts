@@ -1,6 +1,6 @@
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@millrace/plugin-api';
+import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { MailboxEnvelopeSchema, type MailboxArchive, type MailboxEnvelope } from '../../contracts/mailbox.js';
 import { formatIssues } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -64,7 +64,7 @@ export async function drainMailbox(paths: WorkspacePaths, handle: MailboxHandler
       }
     }
     const archivePath = join(archive.disposition === 'processed' ? paths.mailbox.processed : paths.mailbox.failed, name);
-    await writeJsonAtomic(archivePath, archive);
+    await writeJsonFileAtomic(archivePath, archive);
     await unlink(source).catch(() => undefined);
     outcomes.push({
       file: name,
