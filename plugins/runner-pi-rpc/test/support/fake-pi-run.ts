@@ -1,0 +1,65 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CompletionArtifactSchema, type RunnerRawResult, type StageRunRequest, type StageRunRequestInput } from '@millrace/plugin-api';
+import { aStageRunRequest, checkRawResultConformance } from '@millrace/plugin-api/testing';
+import { createPiRpcRunner } from '../../src/runner.js';
+import type { PiRunnerConfigInput } from '../../src/config.js';
+
+export const FAKE_PI = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/fake-pi.mjs');
+/** Short grace periods keep failure-path tests fast; the ladder is the same as in production. */
+export const TEST_TIMINGS = { abortGraceMs: 1000, shutdownStepMs: 500, retryProbeMs: 1000, responseTimeoutMs: 3000 };
+
+export type LoggedEntry = { argv?: string[]; cwd?: string; pid?: number; command?: { type: string; id?: string; [k: string]: unknown }; stdin?: string; dialogAnswer?: unknown; got?: string };
+
+export type FakePiRun = {
+  workspace: string;
+  request: StageRunRequest;
+  raw: RunnerRawResult;
+  log: LoggedEntry[];
+  conformance: string[];
+  read(path: string | null): Promise<string | null>;
+  completion(): Promise<ReturnType<typeof CompletionArtifactSchema.parse>>;
+};
+
+const workspaces: string[] = [];
+export async function cleanupWorkspaces(): Promise<void> {
+  await Promise.all(workspaces.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** Run one stage through the real adapter against the fake pi script in a fresh temp workspace. */
+export async function runWithFakePi(
+  scenario: string,
+  options: { config?: PiRunnerConfigInput; request?: Partial<StageRunRequestInput>; signal?: AbortSignal } = {},
+): Promise<FakePiRun> {
+  const workspace = await mkdtemp(join(tmpdir(), 'millrace-pi-'));
+  workspaces.push(workspace);
+  const logFile = join(workspace, 'fake-pi.log.jsonl');
+  const request = aStageRunRequest(join(workspace, 'millrace-agents'), { model_name: 'fake-model', timeout_seconds: 30, ...options.request });
+  const config = { command: FAKE_PI, ...options.config, env: { FAKE_PI_SCENARIO: scenario, FAKE_PI_LOG: logFile, ...options.config?.env } };
+  const raw = await createPiRpcRunner({ timings: TEST_TIMINGS }).run(request, { workspaceRoot: workspace, runtimeRoot: join(workspace, 'millrace-agents'), config, signal: options.signal });
+  const log = existsSync(logFile) ? (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as LoggedEntry) : [];
+  const read = async (path: string | null) => (path !== null && existsSync(path) ? readFile(path, 'utf8') : null);
+  return {
+    workspace,
+    request,
+    raw,
+    log,
+    conformance: checkRawResultConformance(request, raw),
+    read,
+    completion: async () => CompletionArtifactSchema.parse(JSON.parse((await read(join(request.run_dir, `runner_completion.${request.request_id}.json`))) ?? 'null')),
+  };
+}
+
+export const commandsOf = (log: LoggedEntry[]) => log.flatMap((e) => (e.command ? [e.command.type] : []));
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

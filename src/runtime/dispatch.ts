@@ -1,0 +1,69 @@
+import { RunnerRawResultSchema, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
+import type { Registry } from '../registry/registry.js';
+import { writeTextAtomic } from '../workspace/state/atomic-write.js';
+import { join } from 'node:path';
+
+export type RunnerDispatch = (request: StageRunRequest, signal: AbortSignal) => Promise<RunnerRawResult>;
+
+export type RunnerConfigSource = { runners: Record<string, unknown> };
+
+/** Runner failures are data: any exception becomes a `runner_error` raw result (runtime.md §4 step 16). */
+export async function runnerErrorResult(request: StageRunRequest, error: unknown, now: Date): Promise<RunnerRawResult> {
+  const message = error instanceof Error ? error.message : String(error);
+  const stderrPath = join(request.run_dir, `runner_stderr.${request.request_id}.txt`);
+  await writeTextAtomic(stderrPath, `runtime: runner failed: ${message}\n`).catch(() => undefined);
+  return RunnerRawResultSchema.parse({
+    request_id: request.request_id,
+    run_id: request.run_id,
+    stage: request.stage,
+    runner_name: request.runner_name ?? 'runtime',
+    model_name: request.model_name,
+    model_reasoning_effort: request.model_reasoning_effort,
+    exit_kind: 'runner_error',
+    exit_code: 1,
+    stderr_path: stderrPath,
+    started_at: now.toISOString(),
+    ended_at: now.toISOString(),
+    failure_class: 'runner_transport_failure',
+    notes: [message],
+  });
+}
+
+/**
+ * Resolve `request.runner_name` through the registry, load the adapter lazily, hand it its validated config section.
+ * Adapters are cached per process.
+ */
+export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource, context: { workspaceRoot: string; runtimeRoot: string; now: () => Date }): RunnerDispatch {
+  const loaded = new Map<string, Promise<{ adapter: Awaited<ReturnType<NonNullable<ReturnType<Registry['runners']['get']>>['item']['load']>>; config: unknown }>>();
+  const load = (name: string) => {
+    let entry = loaded.get(name);
+    if (!entry) {
+      entry = (async () => {
+        const contribution = registry.runners.get(name);
+        if (!contribution) throw new Error(`Unknown stage runner: ${name}. Available: ${[...registry.runners.keys()].sort().join(', ') || 'none'}`);
+        const section = contribution.item.configSection;
+        const raw = section ? (config.runners[section] ?? {}) : {};
+        let runnerConfig: unknown = raw;
+        if (contribution.item.configSchema) {
+          const parsed = contribution.item.configSchema.safeParse(raw);
+          if (!parsed.success) throw new Error(`runners.${section}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+          runnerConfig = parsed.data;
+        }
+        return { adapter: await contribution.item.load(), config: runnerConfig };
+      })();
+      loaded.set(name, entry);
+    }
+    return entry;
+  };
+  return async (request, signal) => {
+    try {
+      const { adapter, config: runnerConfig } = await load(request.runner_name ?? 'codex_cli');
+      const raw = await adapter.run(request, { workspaceRoot: context.workspaceRoot, runtimeRoot: context.runtimeRoot, config: runnerConfig, signal });
+      const parsed = RunnerRawResultSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`runner ${request.runner_name} returned an invalid raw result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    } catch (error) {
+      return runnerErrorResult(request, error, context.now());
+    }
+  };
+}

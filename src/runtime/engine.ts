@@ -1,0 +1,473 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { Plane, StageRunRequest } from '@millrace/plugin-api';
+import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
+import { stageMetadata } from '../contracts/stage-metadata.js';
+import type { WorkspacePaths } from '../workspace/paths.js';
+import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
+import { appendRuntimeEvent } from '../workspace/state/events-log.js';
+import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/state/lock.js';
+import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
+import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
+import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
+import { applyDecision } from './apply-result.js';
+import { normalizeRunnerOutput } from './decide/normalize.js';
+import { decideRoute, type RouterDecision } from './decide/route.js';
+import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withQueueDepths } from './decide/snapshot-ops.js';
+import type { RunnerDispatch } from './dispatch.js';
+import type { MonitorSink } from './monitor.js';
+import { entryNode, findNode, type RuntimePlan } from './plan-view.js';
+import type { QueuePort, QueuedItem } from './queue-port.js';
+import { recoverPostStageError, reconcileState, repairOrphans, runtimeErrorFieldsFor } from './recovery.js';
+import { buildStageRunRequest } from './request-builder.js';
+import type { RuntimeState, StatusSource, TickStepContext, TickSteps } from './tick-steps.js';
+
+export type RuntimeConfigView = {
+  runtime: { run_style: 'once' | 'daemon'; idle_sleep_seconds: number };
+  runners: Record<string, unknown> & { default_runner?: string };
+  watchers?: { enabled?: boolean };
+};
+
+export type EngineOptions = {
+  paths: WorkspacePaths;
+  config: RuntimeConfigView;
+  configVersion: string;
+  /** Compile or load the plan; called after the lock is taken so a refused contender writes nothing. */
+  loadPlan: () => Promise<RuntimePlan>;
+  dispatch: RunnerDispatch;
+  queue: QueuePort;
+  steps?: TickSteps;
+  monitor?: MonitorSink;
+  now?: () => Date;
+};
+
+export type IdleReason = 'no_work' | 'paused' | 'stop_requested' | 'missing_active_work_item_identity' | 'closure_backpressure' | 'interrupted';
+
+export type TickOutcome =
+  | { kind: 'idle'; reason: IdleReason }
+  | { kind: 'stage'; request: StageRunRequest; result: StageResultEnvelope; stageResultPath: string; decision: RouterDecision };
+
+/**
+ * The tick shell (runtime.md §4): reads the workspace, calls the pure decisions, applies them through the workspace
+ * modules and appends events. One stage at a time per workspace.
+ */
+export class RuntimeEngine {
+  readonly paths: WorkspacePaths;
+  private readonly options: EngineOptions;
+  private readonly now: () => Date;
+  private plan: RuntimePlan | null = null;
+  private state: RuntimeState | null = null;
+  private lock: LockAcquisition | null = null;
+  private lastIdleReason: IdleReason | null = null;
+  private stopReason: string | null = null;
+  /** Aborted when the operator wants the running stage abandoned (second Ctrl-C). */
+  private readonly abort = new AbortController();
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.paths = options.paths;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get snapshot(): RuntimeSnapshot {
+    return this.requireState().snapshot;
+  }
+
+  get lockTakeover(): LockAcquisition['takenOver'] {
+    return this.lock?.takenOver ?? null;
+  }
+
+  /** Ask for a clean stop at the next stop gate (after the running stage, if any, is applied). */
+  requestStop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
+  /** Abandon the running stage now: the runner is aborted and the item is requeued. */
+  abandonCurrentStage(): void {
+    this.stopReason ??= 'interrupted';
+    this.abort.abort();
+  }
+
+  get stopPending(): boolean {
+    return this.stopReason !== null || (this.state?.snapshot.stop_requested ?? false);
+  }
+
+  private requireState(): RuntimeState {
+    if (!this.state) throw new Error('runtime engine is not started');
+    return this.state;
+  }
+
+  private requirePlan(): RuntimePlan {
+    if (!this.plan) throw new Error('runtime engine is not started');
+    return this.plan;
+  }
+
+  private event(type: string, data: Record<string, unknown>): Promise<unknown> {
+    return appendRuntimeEvent(this.paths, type, data, this.now());
+  }
+
+  private monitor(type: string, payload: Record<string, unknown>): void {
+    this.options.monitor?.({ event_type: type, occurred_at: this.now(), payload });
+  }
+
+  private async save(): Promise<void> {
+    const state = this.requireState();
+    state.snapshot = { ...state.snapshot, updated_at: this.now().toISOString() };
+    await writeSnapshot(this.paths, state.snapshot);
+  }
+
+  private async saveCounters(): Promise<void> {
+    await writeRecoveryCounters(this.paths, this.requireState().counters);
+  }
+
+  private async setPlaneStatus(plane: Plane, marker: string, runId: string | null, source: StatusSource): Promise<void> {
+    const state = this.requireState();
+    const previous = state.snapshot.status_markers_by_plane[plane] ?? null;
+    await writeStatusFile(this.paths, plane, marker);
+    state.snapshot = setPlaneMarker(state.snapshot, plane, marker, this.now());
+    await this.save();
+    if (previous !== marker) this.monitor('status_marker_changed', { plane, run_id: runId, previous_marker: previous, current_marker: marker, source });
+  }
+
+  private async resetToIdle(options: { processRunning: boolean; clearPause?: boolean; clearStop?: boolean }): Promise<void> {
+    const state = this.requireState();
+    state.snapshot = idleSnapshot(state.snapshot, options, this.now());
+    for (const plane of PLANES) await writeStatusFile(this.paths, plane, IDLE_MARKER);
+    await this.save();
+  }
+
+  private async refreshQueueDepths(): Promise<void> {
+    const state = this.requireState();
+    state.snapshot = withQueueDepths(state.snapshot, await this.options.queue.depths(), this.now());
+  }
+
+  /** The services handed to tick steps and the apply/recovery modules. */
+  context(): TickStepContext {
+    return {
+      paths: this.paths,
+      plan: this.requirePlan(),
+      config: this.options.config,
+      state: this.requireState(),
+      now: this.now,
+      newId: (prefix) => `${prefix}-${randomBytes(16).toString('hex')}`,
+      appendEvent: async (type, data) => {
+        await this.event(type, data);
+      },
+      saveSnapshot: () => this.save(),
+      saveCounters: () => this.saveCounters(),
+      setPlaneStatus: (plane, marker, runId, source) => this.setPlaneStatus(plane, marker, runId, source),
+      resetToIdle: (options) => this.resetToIdle(options),
+      refreshQueueDepths: () => this.refreshQueueDepths(),
+    };
+  }
+
+  /** runtime.md §3.1: lock, plan, state, orphan repair + reconciliation, snapshot, `runtime_started`. */
+  async startup(): Promise<void> {
+    try {
+      this.lock = await acquireLock(this.paths, this.now());
+    } catch (error) {
+      await this.event('runtime_daemon_lock_denied', { reason: (error as Error).message });
+      throw error;
+    }
+    try {
+      await this.event('runtime_daemon_lock_acquired', { session_id: this.lock.record.owner_session_id });
+      const taken = this.lock.takenOver;
+      if (taken?.record) {
+        await this.event('runtime_daemon_lock_stale_taken_over', { previous_pid: taken.record.owner_pid, previous_host: taken.record.owner_hostname, previous_session_id: taken.record.owner_session_id, detail: taken.detail });
+      }
+      this.plan = await this.options.loadPlan();
+      const snapshot = await readSnapshot(this.paths);
+      const counters = await readRecoveryCounters(this.paths);
+      // A snapshot still saying `process_running: true` was left by an owner that died mid-stage: its active stage
+      // is stale (reconciled below). A cleanly closed runtime (false) stopped between stages and resumes as is.
+      this.state = { snapshot: { ...snapshot, process_running: !snapshot.process_running }, counters };
+      const ctx = this.context();
+      await repairOrphans(ctx, this.options.queue);
+      await reconcileState(ctx, await this.statusMarkers());
+      const plan = this.requirePlan();
+      await this.refreshQueueDepths();
+      this.state.snapshot = {
+        ...this.state.snapshot,
+        runtime_mode: this.options.config.runtime.run_style,
+        process_running: true,
+        active_mode_id: plan.mode_id,
+        execution_loop_id: plan.execution_loop_id,
+        planning_loop_id: plan.planning_loop_id,
+        learning_loop_id: plan.learning_loop_id,
+        loop_ids_by_plane: { ...plan.loop_ids_by_plane },
+        compiled_plan_id: plan.compiled_plan_id,
+        compiled_plan_path: 'millrace-agents/state/compiled_plan.json',
+        config_version: this.options.configVersion,
+        watcher_mode: this.options.config.watchers?.enabled === false ? 'off' : 'poll',
+        last_reload_outcome: null,
+        last_reload_error: null,
+      };
+      await this.save();
+      await this.event('runtime_started', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: true });
+      const s = this.state.snapshot;
+      this.monitor('runtime_started', {
+        mode_id: plan.mode_id,
+        compiled_plan_id: plan.compiled_plan_id,
+        loop_ids_by_plane: plan.loop_ids_by_plane,
+        status_markers_by_plane: s.status_markers_by_plane,
+        queue_depths_by_plane: s.queue_depths_by_plane,
+      });
+      if (s.active_stage && s.active_run_id) {
+        this.monitor('runtime_resumed_active_run', { active_plane: s.active_plane, active_stage: s.active_stage, active_node_id: s.active_node_id, active_run_id: s.active_run_id });
+      }
+    } catch (error) {
+      await releaseLock(this.paths, this.lock.record.owner_session_id).catch(() => undefined);
+      this.lock = null;
+      throw error;
+    }
+  }
+
+  private async statusMarkers(): Promise<{ execution: string | undefined; planning: string | undefined }> {
+    return { execution: await readStatusFile(this.paths, 'execution'), planning: await readStatusFile(this.paths, 'planning') };
+  }
+
+  /** runtime.md §3.2: mark not running, release our own lock. Active runs stay (a later startup recovers them). */
+  async close(): Promise<void> {
+    if (this.state?.snapshot.process_running) {
+      this.state.snapshot = { ...this.state.snapshot, process_running: false };
+      await this.save();
+      const plan = this.requirePlan();
+      await this.event('runtime_closed', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: false });
+    }
+    if (this.lock) {
+      const id = this.lock.record.owner_session_id;
+      if (await releaseLock(this.paths, id)) await this.event('runtime_daemon_lock_released', { session_id: id });
+      this.lock = null;
+    }
+  }
+
+  /** Idle outcomes append their event only when the idle reason changes, so an idle daemon never floods the log. */
+  private async idle(reason: IdleReason, eventType: string): Promise<TickOutcome> {
+    await this.save();
+    if (this.lastIdleReason !== reason) {
+      await this.event(eventType, reason === 'no_work' || reason === 'paused' || reason === 'stop_requested' ? {} : { reason });
+      this.monitor(reason === 'paused' ? 'runtime_paused' : reason === 'stop_requested' ? 'runtime_stopped' : 'runtime_idle', { reason });
+    }
+    this.lastIdleReason = reason;
+    return { kind: 'idle', reason };
+  }
+
+  /** Requeue every active item and reset to idle: a stop never strands work in `active/`. */
+  private async stopCleanly(): Promise<TickOutcome> {
+    const ctx = this.context();
+    const state = this.requireState();
+    for (const item of await this.options.queue.listActive()) {
+      await this.options.queue.requeue(item.kind, item.id, `runtime stopped: ${this.stopReason ?? 'stop requested'}`, this.now()).catch(() => undefined);
+      state.counters = { ...state.counters, entries: state.counters.entries.filter((e) => !(e.work_item_kind === item.kind && e.work_item_id === item.id)) };
+    }
+    await this.saveCounters();
+    await ctx.resetToIdle({ processRunning: false, clearPause: true, clearStop: true });
+    await this.refreshQueueDepths();
+    this.lastIdleReason = null;
+    const outcome = await this.idle('stop_requested', 'runtime_tick_stopped');
+    await this.close();
+    return outcome;
+  }
+
+  /** One serial tick (runtime.md §4): at most one stage. */
+  async tick(): Promise<TickOutcome> {
+    if (!this.state) await this.startup();
+    const state = this.requireState();
+    const ctx = this.context();
+    const steps = this.options.steps ?? {};
+    await steps.drainMailbox?.(ctx);
+    await steps.intake?.(ctx);
+    await this.refreshQueueDepths();
+    if (state.snapshot.stop_requested || this.stopReason !== null) return this.stopCleanly();
+    if (state.snapshot.paused) return this.idle('paused', 'runtime_tick_paused');
+    await reconcileState(ctx, await this.statusMarkers());
+    state.snapshot = { ...state.snapshot, process_running: true };
+
+    if (activeRuns(state.snapshot).length === 0) {
+      const claimed = await this.claim(ctx);
+      if (claimed === 'backpressure') return this.idle('closure_backpressure', 'runtime_tick_idle');
+    }
+    if (activeRuns(state.snapshot).length === 0) {
+      const closureRun = (await steps.completion?.(ctx)) ?? null;
+      if (closureRun) state.snapshot = installRun(state.snapshot, closureRun, this.now());
+    }
+    const run = activeRuns(state.snapshot)[0];
+    if (!run) return this.idle('no_work', 'runtime_tick_idle');
+    if (run.request_kind !== 'closure_target' && (run.work_item_kind === null || run.work_item_id === null)) {
+      await this.event('runtime_tick_invalid_active_state', { reason: 'missing_active_work_item_identity' });
+      state.snapshot = clearPlaneRun(state.snapshot, run.plane, null, this.now());
+      return this.idle('missing_active_work_item_identity', 'runtime_tick_idle');
+    }
+    this.lastIdleReason = null;
+    return this.runStage(ctx, run);
+  }
+
+  private async claim(ctx: TickStepContext): Promise<'claimed' | 'none' | 'backpressure'> {
+    const steps = this.options.steps ?? {};
+    const state = this.requireState();
+    const scope = (await steps.claimScope?.(ctx)) ?? null;
+    if (scope && scope.deferredRootSpecIds.length > 0) {
+      await this.event('closure_target_backpressure', { open_root_spec_id: scope.rootSpecId, deferred_root_spec_ids: scope.deferredRootSpecIds, reason: 'open_closure_target' });
+    }
+    const order: Array<'planning' | 'execution'> = scope ? ['execution', 'planning'] : ['planning', 'execution'];
+    for (const family of order) {
+      const item = await this.options.queue.claimNext(family, scope?.rootSpecId ?? null, this.now());
+      if (!item) continue;
+      if (item.kind === 'spec' && steps.onSpecActivation && (await steps.onSpecActivation(ctx, item.id)) === 'refused') {
+        await this.options.queue.requeue('spec', item.id, 'open closure target backpressure', this.now());
+        return 'backpressure';
+      }
+      state.snapshot = installRun(state.snapshot, this.activation(item), this.now());
+      await this.save();
+      return 'claimed';
+    }
+    return 'none';
+  }
+
+  private activation(item: QueuedItem): ActiveRunState {
+    const plane: Plane = item.kind === 'task' ? 'execution' : 'planning';
+    const entry = entryNode(this.requirePlan(), plane, item.kind);
+    if (!entry) throw new Error(`compiled ${plane} graph has no entry for ${item.kind}`);
+    const stage = stageMetadata(entry.stage_kind_id)?.stage;
+    if (!stage) throw new Error(`entry node ${entry.node_id} has no runtime stage`);
+    return {
+      plane,
+      stage,
+      node_id: entry.node_id,
+      stage_kind_id: entry.stage_kind_id,
+      run_id: `run-${randomBytes(16).toString('hex')}`,
+      request_kind: 'active_work_item',
+      work_item_kind: item.kind,
+      work_item_id: item.id,
+      closure_target_root_spec_id: null,
+      closure_target_root_idea_id: null,
+      active_since: this.now().toISOString(),
+      running_status_marker: null,
+    };
+  }
+
+  private async buildRequest(ctx: TickStepContext, run: ActiveRunState): Promise<StageRunRequest> {
+    const plan = this.requirePlan();
+    const node = findNode(plan, run.plane, run.node_id, run.stage_kind_id);
+    if (!node) throw new Error(`compiled ${run.plane} graph has no node ${run.node_id}`);
+    const closure = run.request_kind === 'closure_target' ? await this.options.steps?.closureRequest?.(ctx, run) : null;
+    if (run.request_kind === 'closure_target' && !closure) throw new Error('closure target request needs the closure step');
+    const request = buildStageRunRequest({
+      paths: this.paths,
+      node,
+      run,
+      requestId: ctx.newId('request'),
+      modeId: this.snapshot.active_mode_id,
+      compiledPlanId: this.snapshot.compiled_plan_id,
+      workItemPath: run.work_item_kind && run.work_item_id && run.work_item_kind !== 'learning_request' ? this.options.queue.activePath(run.work_item_kind, run.work_item_id) : null,
+      closure: closure ?? null,
+      runtimeError: await runtimeErrorFieldsFor(ctx, run),
+      defaultRunner: typeof this.options.config.runners.default_runner === 'string' ? this.options.config.runners.default_runner : null,
+    });
+    const state = this.requireState();
+    state.snapshot = { ...state.snapshot, active_run_id: state.snapshot.active_plane === run.plane ? request.run_id : state.snapshot.active_run_id };
+    await this.save();
+    return request;
+  }
+
+  private async runStage(ctx: TickStepContext, run: ActiveRunState): Promise<TickOutcome> {
+    const state = this.requireState();
+    const request = await this.buildRequest(ctx, run);
+    await ensureRunDir(this.paths, run.run_id);
+    const runningMarker = `### ${request.running_status_marker.replace(/^###\s*/, '')}`;
+    await this.setPlaneStatus(run.plane, runningMarker, run.run_id, 'stage_started');
+    const startedData = {
+      request_id: request.request_id,
+      stage: run.stage,
+      node_id: run.node_id,
+      stage_kind_id: run.stage_kind_id,
+      plane: run.plane,
+      run_id: run.run_id,
+      work_item_kind: run.request_kind === 'closure_target' ? null : run.work_item_kind,
+      work_item_id: run.request_kind === 'closure_target' ? null : run.work_item_id,
+      troubleshoot_report_path: request.preferred_troubleshoot_report_path ? this.rel(request.preferred_troubleshoot_report_path) : null,
+    };
+    await this.event('stage_started', startedData);
+    this.monitor('stage_started', { ...startedData, status_marker: runningMarker });
+
+    const raw = await this.options.dispatch(request, this.abort.signal);
+    if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
+      // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
+      await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });
+      await this.stopCleanly();
+      return { kind: 'idle', reason: 'interrupted' };
+    }
+    const result = normalizeRunnerOutput(raw, request, {
+      stdoutText: raw.stdout_path ? await readText(raw.stdout_path) : undefined,
+      structuredText: raw.terminal_result_path ? await readText(raw.terminal_result_path) : undefined,
+      runDirFiles: await listFilesRecursive(request.run_dir),
+    });
+
+    let stageResultPath = '';
+    let decision: RouterDecision | null = null;
+    try {
+      stageResultPath = await writeStageResult(this.paths, request.request_id, result);
+      decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
+      await this.setPlaneStatus(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
+      await applyDecision(ctx, this.options.queue, this.options.steps ?? {}, result, decision);
+    } catch (error) {
+      const recovery = await recoverPostStageError(ctx, { result, decision, stageResultPath: stageResultPath || null, error });
+      return { kind: 'stage', request, result, stageResultPath, decision: recovery };
+    }
+    const depths = await this.options.queue.depths();
+    state.snapshot = {
+      ...withQueueDepths(state.snapshot, depths, this.now(), false),
+      last_terminal_result: result.terminal_result,
+      last_stage_result_path: this.rel(stageResultPath),
+    };
+    await this.save();
+    const troubleshoot = result.report_artifact ?? request.preferred_troubleshoot_report_path;
+    const common = {
+      plane: result.plane,
+      run_id: result.run_id,
+      work_item_kind: result.metadata.request_kind === 'closure_target' ? null : result.work_item_kind,
+      work_item_id: result.metadata.request_kind === 'closure_target' ? null : result.work_item_id,
+      stage: result.stage,
+      node_id: result.node_id,
+      stage_kind_id: result.stage_kind_id,
+      terminal_result: result.terminal_result,
+      failure_class: (result.metadata.failure_class as string | null) ?? null,
+      troubleshoot_report_path: troubleshoot ? this.rel(troubleshoot) : null,
+    };
+    await this.event('stage_completed', { request_id: request.request_id, ...common });
+    this.monitor('stage_completed', {
+      ...common,
+      summary_status_marker: result.summary_status_marker,
+      started_at: result.started_at,
+      completed_at: result.completed_at,
+      duration_seconds: result.duration_seconds,
+      token_usage: result.token_usage,
+    });
+    const decisionData = {
+      action: decision.action,
+      ...common,
+      failure_class: decision.failure_class,
+      next_stage: decision.next_stage,
+      next_node_id: decision.next_node_id,
+      next_stage_kind_id: decision.next_stage_kind_id,
+      reason: decision.reason,
+    };
+    await this.event('router_decision', decisionData);
+    this.monitor('router_decision', decisionData);
+    return { kind: 'stage', request, result, stageResultPath, decision };
+  }
+
+  private rel(path: string): string {
+    return relative(this.paths.workspaceRoot, path).split('\\').join('/');
+  }
+}
+
+async function readText(path: string): Promise<string | null | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
+  }
+}
+
