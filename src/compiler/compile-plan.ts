@@ -194,7 +194,7 @@ function checkAssetFiles(graphs: BoundGraph[], hashes: ReadonlyMap<string, strin
       const where = `node ${node.plane}.${node.node_id} (stage kind ${node.stage_kind_id})`;
       if (!hashes.has(node.entrypoint_path)) errors.push(`Missing entrypoint file ${RUNTIME_DIR}/${node.entrypoint_path} for ${where}`);
       for (const skill of node.required_skill_paths) if (!hashes.has(skill)) errors.push(`Missing required skill file ${RUNTIME_DIR}/${skill} for ${where}`);
-      for (const skill of node.attached_skill_paths) if (!hashes.has(skill)) warnings.push(`Attached skill file ${RUNTIME_DIR}/${skill} for ${where} does not exist`);
+      for (const skill of node.attached_skill_additions) if (!hashes.has(skill)) warnings.push(`Attached skill file ${RUNTIME_DIR}/${skill} for ${where} does not exist`);
     }
   }
 }
@@ -264,7 +264,7 @@ function resolveAssets(mode: TaggedContribution<Mode>, graphs: BoundGraph[], reg
   for (const n of nodes) if (n.runner_name !== null) contribution('runner', n.runner_name, runnerIdentity(registry, n.runner_name));
   for (const n of nodes) file('entrypoint', n.entrypoint_path);
   for (const n of nodes) for (const s of n.required_skill_paths) file('skill', s);
-  for (const n of nodes) for (const s of n.attached_skill_paths) file('skill', s);
+  for (const n of nodes) for (const s of n.attached_skill_additions) file('skill', s);
   return refs;
 }
 

@@ -1,5 +1,5 @@
 import type { GraphLoop, Mode, StageKind } from '@millrace/plugin-api';
-import type { CompiledNode, CompilerConfig } from '../contracts/compiled-plan.js';
+import { ReasoningEffortSchema, type CompiledNode, type CompilerConfig } from '../contracts/compiled-plan.js';
 
 type GraphNode = GraphLoop['nodes'][number];
 
@@ -52,7 +52,8 @@ export function bindNode(node: GraphNode, stageKind: StageKind, mode: Mode, conf
   const [runnerSource, runnerName] = runnerCandidates.find(([, v]) => v !== undefined) ?? ['none', undefined];
 
   const model = present(mode.stage_model_bindings[stage]) ?? present(stageConfig?.model) ?? present(node.model_name) ?? null;
-  const effort = stageConfig?.model_reasoning_effort ?? config.runners?.codex?.model_reasoning_effort ?? null;
+  const runnerEffort = ReasoningEffortSchema.safeParse(config.runners?.codex?.model_reasoning_effort);
+  const effort = stageConfig?.model_reasoning_effort ?? (runnerEffort.success ? runnerEffort.data : null);
   const timeout = stageConfig?.timeout_seconds ?? node.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS;
   const outcomes = stageKind.legal_outcomes;
 
@@ -71,7 +72,7 @@ export function bindNode(node: GraphNode, stageKind: StageKind, mode: Mode, conf
       allowed_result_classes_by_outcome: Object.fromEntries(outcomes.map((o) => [o, [...(stageKind.allowed_result_classes_by_outcome[o] ?? [])]])),
       declared_output_artifacts: [...stageKind.declared_output_artifacts],
       required_skill_paths: [...stageKind.required_skill_paths],
-      attached_skill_paths: dedupe([...node.attached_skill_additions, ...(mode.stage_skill_additions[stage] ?? []).map((p) => p.trim()).filter((p) => p.length > 0)]),
+      attached_skill_additions: dedupe([...node.attached_skill_additions, ...(mode.stage_skill_additions[stage] ?? []).map((p) => p.trim()).filter((p) => p.length > 0)]),
       runner_name: runnerName ?? null,
       model_name: model,
       model_reasoning_effort: effort,

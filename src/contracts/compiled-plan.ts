@@ -31,7 +31,7 @@ export const CompiledNodeSchema = z.strictObject({
   allowed_result_classes_by_outcome: z.record(z.string(), z.array(ResultClassSchema).min(1)),
   declared_output_artifacts: z.array(text),
   required_skill_paths: z.array(text),
-  attached_skill_paths: z.array(text),
+  attached_skill_additions: z.array(text),
   runner_name: z.string().nullable(),
   model_name: z.string().nullable(),
   model_reasoning_effort: ReasoningEffortSchema.nullable(),
@@ -237,7 +237,8 @@ export type CompilerConfig = {
   runtime?: { default_mode?: string | null };
   recovery?: { max_fix_cycles?: number; max_troubleshoot_attempts_before_consult?: number; max_mechanic_attempts?: number };
   stages?: Partial<Record<string, { runner?: string | null; model?: string | null; timeout_seconds?: number | null; model_reasoning_effort?: ReasoningEffort | null } | undefined>>;
-  runners?: { default_runner?: string | null; codex?: { model_reasoning_effort?: ReasoningEffort | null } };
+  /** Runner sections are validated by their plugins; the compiler only reads `codex.model_reasoning_effort` (config.md). */
+  runners?: { default_runner?: string | null; codex?: { model_reasoning_effort?: unknown } };
 };
 
 export type ContributionOrigin = { name: string; version: string; type: string };

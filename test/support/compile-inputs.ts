@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LoopContribution, ModeContribution, RunnerContribution } from '@millrace/plugin-api';
 import { ASSET_ROOT } from '../../src/contracts/asset-root.js';
 import type { CompileInputs, CompilerConfig } from '../../src/contracts/compiled-plan.js';
+import { MillraceConfigSchema, type MillraceConfig, type MillraceConfigInput } from '../../src/contracts/config.js';
 import { coreSkillPath, entrypointPath, STAGE_METADATA, toStageKind } from '../../src/contracts/stage-metadata.js';
 import { buildRegistry, type HookSuccess, type PluginOrigin, type Registry } from '../../src/registry/registry.js';
 
@@ -45,15 +46,10 @@ export function aRegistry(extra: HookSuccess[] = [], base: HookSuccess[] = [host
   return buildRegistry([...base, ...extra], []);
 }
 
-/** The default config as far as the compiler reads it. */
-export function aConfig(overrides: Partial<CompilerConfig> = {}): CompilerConfig {
-  return {
-    runtime: { default_mode: 'default_codex' },
-    recovery: { max_fix_cycles: 2, max_troubleshoot_attempts_before_consult: 2, max_mechanic_attempts: 2 },
-    stages: {},
-    runners: { default_runner: 'codex_cli', codex: { model_reasoning_effort: null } },
-    ...overrides,
-  };
+/** A real, fully defaulted Millrace config (the compiler fingerprints all of it). */
+export function aConfig(input: MillraceConfigInput = {}): CompilerConfig {
+  const config: MillraceConfig = MillraceConfigSchema.parse(input);
+  return config;
 }
 
 /** Every shipped entrypoint and stage-core skill "exists", each with a distinct fake hash. */

@@ -26,7 +26,7 @@ describe('compilePlan: shipped modes', () => {
       running_status_marker: 'BUILDER_RUNNING', legal_terminal_markers: ['### BUILDER_COMPLETE', '### BLOCKED'],
       allowed_result_classes_by_outcome: { BUILDER_COMPLETE: ['success'], BLOCKED: ['blocked', 'recoverable_failure'] },
       declared_output_artifacts: ['stage_result', 'report'],
-      required_skill_paths: ['skills/stage/execution/builder-core/SKILL.md'], attached_skill_paths: [],
+      required_skill_paths: ['skills/stage/execution/builder-core/SKILL.md'], attached_skill_additions: [],
       runner_name: 'codex_cli', model_name: null, model_reasoning_effort: null, timeout_seconds: 3600,
     });
     expect(plan.resolved_assets).toHaveLength(1 + 2 + 12 + 1 + 12 + 12);
@@ -73,7 +73,7 @@ describe('compilePlan: shipped modes', () => {
     const plan = compiled({
       config: aConfig({
         stages: { checker: { runner: 'pi_rpc', model: 'gpt-5', timeout_seconds: 1800, model_reasoning_effort: 'high' } },
-        runners: { default_runner: 'codex_cli', codex: { model_reasoning_effort: 'low' } },
+        runners: { codex: { model_reasoning_effort: 'low' } },
       }),
     });
     expect(nodeFor(plan, 'execution', 'checker')).toMatchObject({ runner_name: 'codex_cli', model_name: 'gpt-5', timeout_seconds: 1800, model_reasoning_effort: 'high' });
@@ -102,7 +102,7 @@ describe('compilePlan: shipped modes', () => {
         node_id: node.node_id, stage_kind_id: node.stage_kind_id, running_status_marker: node.running_status_marker,
         legal_terminal_markers: node.legal_terminal_markers, allowed_result_classes_by_outcome: node.allowed_result_classes_by_outcome,
         entrypoint_path: `/ws/millrace-agents/${node.entrypoint_path}`, entrypoint_contract_id: node.entrypoint_contract_id,
-        required_skill_paths: node.required_skill_paths, attached_skill_paths: node.attached_skill_paths,
+        required_skill_paths: node.required_skill_paths, attached_skill_paths: node.attached_skill_additions,
         active_work_item_kind: 'task', active_work_item_id: 'T-1', active_work_item_path: '/ws/t.md',
         run_dir: '/ws/runs/run-1', summary_status_path: '/s', runtime_snapshot_path: '/s', recovery_counters_path: '/c',
         runner_name: node.runner_name, model_name: node.model_name, model_reasoning_effort: node.model_reasoning_effort, timeout_seconds: node.timeout_seconds,

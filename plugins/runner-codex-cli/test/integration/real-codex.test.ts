@@ -1,0 +1,89 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildStagePrompt, CompletionArtifactSchema, InvocationArtifactSchema, runArtifactPaths } from '@millrace/plugin-api';
+import { checkRawResultConformance } from '@millrace/plugin-api/testing';
+import { createCodexRunner } from '../../src/runner.js';
+import { createCodexStageFixture, type CodexStageFixture } from '../support/codex-stage.js';
+
+// Real codex-cli 0.169.0 against the fake model server on 127.0.0.1: one tool call, then the final marker.
+const toolThenMarker = () => ({ steps: [{ shell: 'echo codex-tool-ran > proof.txt' }, { text: 'Wrote proof.txt.\n### BUILDER_COMPLETE' }] });
+
+describe('codex_cli adapter with the real codex binary', () => {
+  let fx: CodexStageFixture;
+  afterEach(async () => fx.cleanup());
+
+  it('performs a builder stage: tool call in the workspace, marker on stdout, usage and artifacts recorded', async () => {
+    fx = await createCodexStageFixture({ script: toolThenMarker });
+    const request = fx.request({ model_name: 'fake-model', model_reasoning_effort: 'high' });
+    const raw = await createCodexRunner().run(request, fx.context());
+    const paths = runArtifactPaths(request);
+
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null, runner_name: 'codex_cli', stdout_path: paths.stdout, event_log_path: paths.events });
+    expect(await readFile(join(fx.workspaceRoot, 'proof.txt'), 'utf8')).toBe('codex-tool-ran\n');
+    expect((await readFile(paths.stdout, 'utf8')).trimEnd().split('\n').at(-1)).toBe('### BUILDER_COMPLETE');
+    // two model requests x (input 120, cached 20, output 30, reasoning 5)
+    expect(raw.token_usage).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 10, total_tokens: 300 });
+
+    expect(await readFile(paths.prompt, 'utf8')).toBe(buildStagePrompt(request));
+    const invocation = InvocationArtifactSchema.parse(JSON.parse(await readFile(paths.invocation, 'utf8')));
+    expect(invocation.command.at(-1)).toBe(buildStagePrompt(request));
+    expect(invocation.command).toEqual(expect.arrayContaining(['--json', '--output-last-message', paths.lastMessage, '--model', 'fake-model', 'model_reasoning_effort="high"']));
+    const completion = CompletionArtifactSchema.parse(JSON.parse(await readFile(paths.completion, 'utf8')));
+    expect(completion).toMatchObject({ exit_kind: 'completed', token_usage: raw.token_usage, failure_class: null });
+    expect(await readFile(paths.events, 'utf8')).toContain('"type":"turn.completed"');
+
+    const [first] = fx.server.requests;
+    expect(first?.userText).toContain('Legal markers for this stage: `### BUILDER_COMPLETE`, `### BLOCKED`.');
+    expect(first?.body).toMatchObject({ model: 'fake-model', reasoning: { effort: 'high' } });
+    expect(fx.server.requests.map((r) => r.step)).toEqual([0, 1]);
+  });
+
+  it.each(['basic', 'elevated', 'maximum'] as const)('runs with permission level %s and its tool can write the workspace', async (level) => {
+    fx = await createCodexStageFixture({ script: toolThenMarker });
+    const request = fx.request();
+    const raw = await createCodexRunner().run(request, fx.context({ permission_default: level }));
+    expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null });
+    expect(await readFile(join(fx.workspaceRoot, 'proof.txt'), 'utf8')).toBe('codex-tool-ran\n');
+    const invocation = JSON.parse(await readFile(runArtifactPaths(request).invocation, 'utf8')) as { command: string[] };
+    const expected = { basic: 'workspace-write', elevated: 'danger-full-access', maximum: '--dangerously-bypass-approvals-and-sandbox' }[level];
+    expect(invocation.command).toContain(expected);
+  });
+
+  it('deletes a stale last message first, so a failed turn never reads as success', async () => {
+    fx = await createCodexStageFixture({ script: () => ({ errorStatus: 401 }) });
+    const request = fx.request();
+    const paths = runArtifactPaths(request);
+    await mkdir(request.run_dir, { recursive: true });
+    await writeFile(paths.lastMessage, 'old run\n### BUILDER_COMPLETE');
+    const raw = await createCodexRunner().run(request, fx.context());
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'provider_error', failure_class: 'runner_provider_failure' });
+    expect(raw.notes[0]).toMatch(/^codex turn failed: .*401/);
+    const stdout = raw.stdout_path ? await readFile(raw.stdout_path, 'utf8') : '';
+    expect(stdout).not.toContain('BUILDER_COMPLETE');
+  });
+
+  it('stops a run past its timeout with SIGINT and reports runner_timeout', async () => {
+    fx = await createCodexStageFixture({ script: () => ({ delayMs: 30_000 }) });
+    const request = fx.request({ timeout_seconds: 1 });
+    const started = Date.now();
+    const raw = await createCodexRunner({ graceMs: 5000 }).run(request, fx.context());
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'timeout', exit_code: 124, failure_class: 'runner_timeout', observed_exit_kind: null });
+    expect(raw.notes).toEqual(['runner process exceeded timeout of 1 seconds']);
+    expect(await readFile(runArtifactPaths(request).stderr, 'utf8')).toContain('runner timed out after 1 seconds');
+  });
+
+  it('reports a missing binary with an install hint', async () => {
+    fx = await createCodexStageFixture();
+    const request = fx.request();
+    const raw = await createCodexRunner().run(request, fx.context({ command: join(fx.workspaceRoot, 'no-such-codex') }));
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'runner_error', exit_code: 127, failure_class: 'runner_binary_not_found', stdout_path: null, token_usage: null });
+    expect(raw.notes[0]).toContain('install @openai/codex or set runners.codex.command');
+    expect(await readFile(runArtifactPaths(request).stderr, 'utf8')).toBe(`runner binary not found: ${join(fx.workspaceRoot, 'no-such-codex')}\n`);
+    expect(fx.server.requests).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { parseCodexEvents } from '../../src/events.js';
+
+const jsonl = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+const usage = { input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 7, output_tokens: 60, reasoning_output_tokens: 10 };
+
+describe('parseCodexEvents', () => {
+  it('takes token usage from turn.completed, including cache writes, and computes the total', () => {
+    const summary = parseCodexEvents(jsonl(
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'turn.started' },
+      { type: 'item.completed', item: { id: 'item_2', type: 'agent_message', text: 'done\n### BUILDER_COMPLETE' } },
+      { type: 'turn.completed', usage },
+    ));
+    expect(summary.tokenUsage).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 7, output_tokens: 60, thinking_tokens: 10, total_tokens: 300 });
+    expect(summary.turnCompleted).toBe(true);
+    expect(summary.turnFailedMessage).toBeNull();
+    expect(summary.lastAgentMessage).toBe('done\n### BUILDER_COMPLETE');
+    expect(summary.malformedLines).toEqual([]);
+  });
+
+  it('sums usage over several turns and ignores usage without input or output counts', () => {
+    const summary = parseCodexEvents(jsonl({ type: 'turn.completed', usage }, { type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } }, { type: 'turn.completed', usage: { output_tokens: 1 } }));
+    expect(summary.tokenUsage).toMatchObject({ input_tokens: 250, output_tokens: 65, cache_write_input_tokens: 7, total_tokens: 315 });
+  });
+
+  it('reports no usage when no turn completed', () => {
+    expect(parseCodexEvents(jsonl({ type: 'turn.started' })).tokenUsage).toBeNull();
+    expect(parseCodexEvents('').eventCount).toBe(0);
+  });
+
+  it('treats error events and error items as informational and only turn.failed as final', () => {
+    const summary = parseCodexEvents(jsonl(
+      { type: 'item.completed', item: { id: 'item_0', type: 'error', message: 'Model metadata not found' } },
+      { type: 'error', message: 'Reconnecting... 1/5' },
+      { type: 'turn.completed', usage },
+    ));
+    expect(summary.errorMessages).toEqual(['Model metadata not found', 'Reconnecting... 1/5']);
+    expect(summary.turnFailedMessage).toBeNull();
+    const failed = parseCodexEvents(jsonl({ type: 'error', message: 'unexpected status 401' }, { type: 'turn.failed', error: { message: 'unexpected status 401 Unauthorized' } }));
+    expect(failed.turnFailedMessage).toBe('unexpected status 401 Unauthorized');
+    expect(failed.turnCompleted).toBe(false);
+  });
+
+  it('lists malformed lines by number and keeps parsing the rest', () => {
+    const summary = parseCodexEvents(`${JSON.stringify({ type: 'turn.started' })}\nnot json\n[1,2]\n\n${JSON.stringify({ type: 'turn.completed', usage })}\n`);
+    expect(summary.malformedLines).toEqual([2, 3]);
+    expect(summary.eventCount).toBe(2);
+    expect(summary.tokenUsage?.total_tokens).toBe(300);
+  });
+
+  it('still understands the older token_count events when no turn reported usage', () => {
+    const summary = parseCodexEvents(jsonl(
+      { type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 100, cached_input_tokens: 40, output_tokens: 12, reasoning_output_tokens: 5, total_tokens: 112 } } } },
+      { type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 120, cached_input_tokens: 40, output_tokens: 12, reasoning_output_tokens: 5, total_tokens: 132 } } } },
+    ));
+    expect(summary.tokenUsage).toEqual({ input_tokens: 120, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 12, thinking_tokens: 5, total_tokens: 132 });
+  });
+});

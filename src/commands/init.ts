@@ -1,0 +1,27 @@
+import { BaseCommand } from '../cli/base-command.js';
+import type { InitWorkspaceResult } from '../workspace/init/init-workspace.js';
+
+export type InitResult = InitWorkspaceResult;
+
+export default class Init extends BaseCommand {
+  static override summary = 'Create or complete the millrace-agents/ workspace tree.';
+  static override description =
+    'Creates <workspace>/millrace-agents/ (queues, state, runs, arbiter, mailbox ...), writes the default files, deploys the packaged entrypoints, skills and graphs, and records the baseline manifest. Safe to re-run: existing files, including your edits, are never overwritten.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --workspace ../my-repo --json'];
+
+  async run(): Promise<InitResult> {
+    const { flags } = await this.parse(Init);
+    const { initWorkspace } = await import('../workspace/init/init-workspace.js');
+    const result = await initWorkspace({ workspaceRoot: flags.workspace, packageVersion: this.config.version });
+    if (!this.jsonEnabled()) {
+      this.log(`workspace: ${result.workspace}`);
+      this.log('initialized: true');
+      this.log(`created_files: ${result.created_files.length}`);
+      this.log(`deployed_assets: ${result.deployed_assets.length}`);
+      this.log(`kept_existing_assets: ${result.kept_existing_assets.length}`);
+      this.log(`baseline_manifest: ${result.manifest_written ? 'written' : 'kept'}`);
+    }
+    return result;
+  }
+}

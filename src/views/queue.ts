@@ -1,0 +1,87 @@
+import type { WorkDocumentFormat, WorkDocumentKind } from '../contracts/documents.js';
+import type { QueueState } from '../contracts/queue-move.js';
+import { formatProblem } from '../workspace/documents/index.js';
+import type { WorkspacePaths } from '../workspace/paths.js';
+import { KIND_STATES, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
+
+export type NextItemView =
+  | { status: 'claimable'; kind: WorkDocumentKind; id: string; path: string }
+  | { status: 'busy'; active_id: string }
+  | { status: 'conflict'; active_ids: string[] }
+  | { status: 'idle'; waiting: number };
+
+/** `queue ls --json`. */
+export type QueueLsResult = {
+  counts: { task: Record<'queue' | 'active' | 'done' | 'blocked', number>; spec: Record<'queue' | 'active' | 'done' | 'blocked', number>; incident: Record<'incoming' | 'active' | 'resolved' | 'blocked', number> };
+  execution_queue_depth: number;
+  planning_queue_depth: number;
+  execution_active: number;
+  planning_active: number;
+  next: Record<ClaimPlane, NextItemView>;
+  invalid: Array<{ kind: WorkDocumentKind; state: QueueState; path: string; problems: string[] }>;
+  duplicates: Array<{ kind: WorkDocumentKind; id: string; paths: string[] }>;
+};
+
+function countByState(listing: QueueListing): QueueLsResult['counts'] {
+  const counts = Object.fromEntries(
+    Object.entries(KIND_STATES).map(([kind, states]) => [kind, Object.fromEntries(states.map((s) => [s, 0]))]),
+  ) as Record<WorkDocumentKind, Record<string, number>>;
+  for (const entry of [...listing.items, ...listing.invalid]) counts[entry.kind][entry.state]! += 1;
+  return counts as QueueLsResult['counts'];
+}
+
+function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlane): NextItemView {
+  const decision = decideNextWorkItem(plane, [...listing.items, ...listing.invalid], listing.items);
+  switch (decision.status) {
+    case 'claimable':
+      return { status: 'claimable', kind: decision.item.kind, id: decision.item.id, path: displayPath(paths, decision.item.path) };
+    case 'busy':
+      return { status: 'busy', active_id: decision.activeId };
+    case 'conflict':
+      return { status: 'conflict', active_ids: decision.activeIds };
+    case 'idle':
+      return decision;
+  }
+}
+
+/** Read model of every queue folder: counts, depths, the next claimable item per plane, invalid files, duplicates. */
+export async function buildQueueOverview(paths: WorkspacePaths): Promise<QueueLsResult> {
+  const listing = await listQueue(paths);
+  const counts = countByState(listing);
+  return {
+    counts,
+    execution_queue_depth: counts.task.queue,
+    planning_queue_depth: counts.spec.queue + counts.incident.incoming,
+    execution_active: counts.task.active,
+    planning_active: counts.spec.active + counts.incident.active,
+    next: { execution: nextView(paths, listing, 'execution'), planning: nextView(paths, listing, 'planning') },
+    invalid: listing.invalid.map((f) => ({ kind: f.kind, state: f.state, path: displayPath(paths, f.path), problems: f.problems.map(formatProblem) })),
+    duplicates: listing.duplicates.map((d) => ({ kind: d.kind, id: d.id, paths: d.locations.map((l) => displayPath(paths, l.path)) })),
+  };
+}
+
+/** `queue show --json`. */
+export type QueueShowResult = {
+  work_item_id: string;
+  work_item_kind: WorkDocumentKind;
+  work_item_state: QueueState;
+  path: string;
+  title: string;
+  format: WorkDocumentFormat;
+  fields: Record<string, unknown>;
+  body: string;
+};
+
+export async function buildQueueItemView(paths: WorkspacePaths, id: string): Promise<QueueShowResult> {
+  const item = await readWorkItem(paths, id);
+  return {
+    work_item_id: item.id,
+    work_item_kind: item.kind,
+    work_item_state: item.state,
+    path: item.path,
+    title: item.document.fields.title,
+    format: item.document.format,
+    fields: item.document.fields,
+    body: item.document.body,
+  };
+}

@@ -1,0 +1,86 @@
+import {
+  WORK_DOCUMENT_SCHEMAS,
+  formatTimestamp,
+  type WorkDocumentOf,
+  type WorkDocumentFormat,
+  type WorkDocumentKind,
+} from '../../contracts/documents.js';
+import { documentErrorMap, documentInvalidError, problemsFromIssues, type DocumentProblem } from './problems.js';
+import { hasFrontMatter, readFrontMatterFields } from './front-matter.js';
+import { readLabelledFields, type RawFields } from './labelled-format.js';
+
+/** Filled in on intake when the document does not say (created_at/created_by; opened_at/opened_by for incidents). */
+export type IntakeDefaults = { now: Date; actor: string };
+
+export type ParseOptions = { intake?: IntakeDefaults };
+
+export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { ok: true; document: WorkDocumentOf<K> } | { ok: false; problems: DocumentProblem[] };
+
+/**
+ * Validate a markdown work document of a known kind. Text starting with `---` is canonical (YAML front matter
+ * + body); text starting with `# Title` is the labelled format, whose original text becomes the body.
+ * Returns every contract problem, one per field.
+ */
+export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+  const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
+  const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text) : readLabelledFields(text);
+  if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };
+  const body = format === 'front_matter' ? (raw.body ?? '') : text.trimEnd();
+  return validateFields(kind, raw.fields, body, format, file, options);
+}
+
+/** Like validateWorkDocumentText, but throws DOCUMENT_INVALID (exit 1, one line per problem). */
+export function parseWorkDocument<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): WorkDocumentOf<K> {
+  const result = validateWorkDocumentText(kind, text, file, options);
+  if (!result.ok) throw documentInvalidError(result.problems);
+  return result.document;
+}
+
+/**
+ * JSON import (documents.md §6.5): an object with the contract's snake_case fields. `schema_version` and
+ * `kind` may be present but must equal "1.0" and the kind. No placeholder filtering.
+ */
+export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [{ file, field: '(document)', message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, problems: [{ file, field: '(document)', message: 'must be a JSON object' }] };
+  return validateFields(kind, { ...(data as Record<string, unknown>) }, '', 'front_matter', file, options);
+}
+
+export function parseWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): WorkDocumentOf<K> {
+  const result = validateWorkDocumentJson(kind, text, file, options);
+  if (!result.ok) throw documentInvalidError(result.problems);
+  return result.document;
+}
+
+function validateFields<K extends WorkDocumentKind>(
+  kind: K,
+  fields: Record<string, unknown>,
+  body: string,
+  format: WorkDocumentFormat,
+  file: string,
+  options: ParseOptions,
+): ValidationResult<K> {
+  const problems: DocumentProblem[] = [];
+  const envelope = { schema_version: '1.0', kind } as const;
+  for (const [key, expected] of Object.entries(envelope)) {
+    if (!(key in fields)) continue;
+    if (fields[key] !== expected) problems.push({ file, field: key, message: `must be ${JSON.stringify(expected)}` });
+    delete fields[key];
+  }
+  if (options.intake) applyIntakeDefaults(kind, fields, options.intake);
+  const parsed = WORK_DOCUMENT_SCHEMAS[kind].safeParse(fields, { error: documentErrorMap });
+  if (!parsed.success) problems.push(...problemsFromIssues(file, parsed.error.issues));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, document: { kind, fields: parsed.data, body, format } as WorkDocumentOf<K> };
+}
+
+function applyIntakeDefaults(kind: WorkDocumentKind, fields: Record<string, unknown>, intake: IntakeDefaults): void {
+  const [at, by] = kind === 'incident' ? ['opened_at', 'opened_by'] : ['created_at', 'created_by'];
+  if (fields[at] === undefined || fields[at] === null) fields[at] = formatTimestamp(intake.now);
+  if (fields[by] === undefined || fields[by] === null) fields[by] = intake.actor;
+}

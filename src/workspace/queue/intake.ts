@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { SAFE_ID_PATTERN, type WorkDocument } from '../../contracts/documents.js';
+import { MillraceError } from '../../errors/index.js';
+import { parseWorkDocument, parseWorkDocumentJson, type IntakeDefaults } from '../documents/index.js';
+import type { WorkspacePaths } from '../paths.js';
+import { createFileExclusive, isErrno } from './exclusive-file.js';
+import { enqueueWorkItem } from './enqueue.js';
+import type { QueueLocation } from './scan.js';
+
+export type ImportKind = 'task' | 'spec';
+
+async function readInput(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new MillraceError('USAGE', `${file}: no such file`, { file });
+    throw error;
+  }
+}
+
+/** Read a `.md` (front matter or labelled) or `.json` document for `queue add-task` / `add-spec`. Touches nothing. */
+export async function readImportDocument(kind: ImportKind, file: string, intake: IntakeDefaults): Promise<WorkDocument> {
+  const extension = extname(file);
+  if (extension !== '.md' && extension !== '.json') {
+    throw new MillraceError('INPUT_INVALID', `${file}: (path): ${kind} import path must end with .md or .json`, { exitCode: 1, file });
+  }
+  const text = await readInput(file);
+  return extension === '.md' ? parseWorkDocument(kind, text, file, { intake }) : parseWorkDocumentJson(kind, text, file, { intake });
+}
+
+/** `queue add-task|add-spec <file>`: validate, fill created_at/created_by when absent, enqueue canonically. */
+export async function importWorkDocument(paths: WorkspacePaths, kind: ImportKind, file: string, intake: IntakeDefaults): Promise<QueueLocation> {
+  return enqueueWorkItem(paths, await readImportDocument(kind, file, intake));
+}
+
+/** Why an idea file name is not acceptable, or undefined (documents.md §9.5). */
+export function ideaNameProblem(name: string): string | undefined {
+  if (name.trim() !== name) return 'must not include surrounding whitespace';
+  if (!name.endsWith('.md')) return 'must end with .md';
+  if (!SAFE_ID_PATTERN.test(name.slice(0, -3))) return `name without .md must match ${SAFE_ID_PATTERN.source}`;
+  return undefined;
+}
+
+/** `queue add-idea <file.md>`: copy the markdown verbatim into `ideas/inbox/<name>`; never replaces a file. */
+export async function importIdea(paths: WorkspacePaths, file: string): Promise<{ path: string }> {
+  const name = basename(file);
+  const problem = ideaNameProblem(name);
+  if (problem) throw new MillraceError('INPUT_INVALID', `${file}: (path): ${problem}`, { exitCode: 1, file, field: '(path)' });
+  const text = await readInput(file);
+  if (text.trim() === '') throw new MillraceError('DOCUMENT_INVALID', `${file}: (document): markdown is required`, { exitCode: 1, file, field: '(document)' });
+  const path = join(paths.ideasInbox, name);
+  if (!(await createFileExclusive(path, text))) {
+    throw new MillraceError('DUPLICATE_ID', `idea document already exists: ${path}`, { exitCode: 1, file: path });
+  }
+  return { path };
+}

@@ -1,0 +1,106 @@
+import { link, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { QueueMoveIntentSchema, type QueueMoveIntent } from '../../contracts/queue-move.js';
+import type { WorkspacePaths } from '../paths.js';
+import { isErrno } from './exclusive-file.js';
+import { LIFECYCLE_RANK, displayPath, moveIntentDir } from './layout.js';
+import { sha256 } from './move.js';
+import { findDuplicateIds, listQueueLocations, type QueueLocation } from './scan.js';
+
+export type RepairAction =
+  | { action: 'move_completed'; kind: string; id: string; path: string }
+  | { action: 'move_undone'; kind: string; id: string; path: string }
+  | { action: 'identical_copy_removed'; kind: string; id: string; path: string; kept: string }
+  | { action: 'differing_copy_set_aside'; kind: string; id: string; path: string; renamed_to: string; kept: string }
+  | { action: 'intent_unreadable'; path: string; error: string };
+
+export type RepairReport = { actions: RepairAction[] };
+
+async function readBytes(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}
+
+/** Finish or undo one interrupted move, deciding by whether the destination holds the intended content. */
+async function resolveIntent(paths: WorkspacePaths, intent: QueueMoveIntent, intentPath: string): Promise<RepairAction> {
+  const destination = await readBytes(intent.destination);
+  const base = { kind: intent.kind, id: intent.id };
+  let action: RepairAction;
+  if (destination !== undefined && sha256(destination) === intent.destination_sha256) {
+    await rm(intent.source, { force: true });
+    action = { action: 'move_completed', ...base, path: displayPath(paths, intent.destination) };
+  } else {
+    const source = await readBytes(intent.source);
+    if (source === undefined && destination === undefined && intent.temp && (await readBytes(intent.temp)) !== undefined) {
+      // Only reachable if something else removed the source mid-move: the temp copy is the last one left.
+      await link(intent.temp, intent.destination);
+      action = { action: 'move_completed', ...base, path: displayPath(paths, intent.destination) };
+    } else {
+      action = { action: 'move_undone', ...base, path: displayPath(paths, intent.source) };
+    }
+  }
+  if (intent.temp) await rm(intent.temp, { force: true });
+  await rm(intentPath, { force: true });
+  return action;
+}
+
+async function freeName(path: string, suffix: string): Promise<string> {
+  for (let n = 0; ; n += 1) {
+    const candidate = n === 0 ? `${path}${suffix}` : `${path}${suffix}.${n}`;
+    if ((await readBytes(candidate)) === undefined) return candidate;
+  }
+}
+
+/**
+ * Leave each document in exactly one folder of its kind, losing nothing (run at runtime startup, under the lock):
+ * 1. every recorded move intent is completed when its destination holds the intended content, undone otherwise;
+ * 2. an id still found in several folders keeps the copy in the latest lifecycle folder
+ *    (queue/incoming < active < blocked < done/resolved); other copies are removed only when byte-identical,
+ *    and otherwise renamed to `<id>.md.duplicate` (no longer `*.md`, so out of the queue) for the operator.
+ */
+export async function repairQueue(paths: WorkspacePaths): Promise<RepairReport> {
+  const actions: RepairAction[] = [];
+  const dir = moveIntentDir(paths);
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
+  for (const name of names) {
+    const intentPath = join(dir, name);
+    const text = await readBytes(intentPath);
+    if (text === undefined) continue;
+    let intent: QueueMoveIntent;
+    try {
+      intent = QueueMoveIntentSchema.parse(JSON.parse(text.toString('utf8')));
+    } catch (error) {
+      actions.push({ action: 'intent_unreadable', path: displayPath(paths, intentPath), error: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+      continue;
+    }
+    actions.push(await resolveIntent(paths, intent, intentPath));
+  }
+  for (const duplicate of findDuplicateIds(await listQueueLocations(paths))) {
+    const ordered = [...duplicate.locations].sort((a, b) => LIFECYCLE_RANK[b.state] - LIFECYCLE_RANK[a.state]);
+    const kept = ordered[0]!;
+    const keptBytes = await readBytes(kept.path);
+    for (const other of ordered.slice(1)) actions.push(await setAside(paths, kept, keptBytes, other));
+  }
+  return { actions };
+}
+
+async function setAside(paths: WorkspacePaths, kept: QueueLocation, keptBytes: Buffer | undefined, other: QueueLocation): Promise<RepairAction> {
+  const base = { kind: other.kind, id: other.id, kept: displayPath(paths, kept.path) };
+  const bytes = await readBytes(other.path);
+  if (bytes !== undefined && keptBytes !== undefined && bytes.equals(keptBytes)) {
+    await rm(other.path, { force: true });
+    return { action: 'identical_copy_removed', ...base, path: displayPath(paths, other.path) };
+  }
+  const target = await freeName(other.path, '.duplicate');
+  await rename(other.path, target);
+  return { action: 'differing_copy_set_aside', ...base, path: displayPath(paths, other.path), renamed_to: displayPath(paths, target) };
+}
