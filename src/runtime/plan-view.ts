@@ -13,7 +13,7 @@ export type PlanNode = {
   running_status_marker: string;
   allowed_result_classes_by_outcome: Record<string, ResultClass[]>;
   required_skill_paths: string[];
-  attached_skill_additions: string[];
+  attached_skill_paths: string[];
   runner_name: string | null;
   model_name: string | null;
   model_reasoning_effort: string | null;

@@ -1,0 +1,83 @@
+import type { MonitorEvent } from '../runtime/monitor.js';
+
+/** `--monitor basic` lines (runtime.md §12): `[HH:MM:SS] <text>`. Stateful only for run handles and idle throttling. */
+export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[] {
+  const handles = new Map<string, string>();
+  let lastIdle: { reason: string; at: number } | null = null;
+  const handle = (runId: unknown): string => {
+    if (typeof runId !== 'string') return 'unknown';
+    const known = handles.get(runId);
+    if (known) return known;
+    const m = /^run-([0-9a-f]+)$/.exec(runId);
+    let chosen = runId;
+    if (m && m[1]!.length > 8) {
+      const taken = new Set(handles.values());
+      chosen = [8, 12, 16].filter((n) => n < m[1]!.length).map((n) => m[1]!.slice(0, n)).find((h) => !taken.has(h)) ?? runId;
+    }
+    handles.set(runId, chosen);
+    return chosen;
+  };
+  const v = (x: unknown) => (x === null || x === undefined || x === '' ? 'unknown' : String(x));
+  const bare = (m: unknown) => v(m).replace(/^###\s*/, '');
+  const ref = (p: Record<string, unknown>) => {
+    let out = `${v(p.plane)}/${v(p.stage)}`;
+    if (p.node_id && p.node_id !== p.stage) out += ` node=${v(p.node_id)}`;
+    if (p.stage_kind_id && p.stage_kind_id !== p.stage && p.stage_kind_id !== p.node_id) out += ` kind=${v(p.stage_kind_id)}`;
+    return out;
+  };
+  return (event) => {
+    const p = event.payload;
+    const time = event.occurred_at.toISOString().slice(11, 19);
+    const line = (text: string) => `[${time}] ${text}`;
+    if (event.event_type !== 'runtime_idle') lastIdle = null;
+    switch (event.event_type) {
+      case 'runtime_started': {
+        const loops = (p.loop_ids_by_plane ?? {}) as Record<string, string>;
+        const markers = (p.status_markers_by_plane ?? {}) as Record<string, string>;
+        const depths = (p.queue_depths_by_plane ?? {}) as Record<string, number>;
+        return [
+          line(`runtime started mode=${v(p.mode_id)} plan=${v(p.compiled_plan_id)}`),
+          line(`loops ${Object.entries(loops).map(([k, id]) => `${k}=${id}`).join(' ')}`),
+          line('scheduler mode=serial'),
+          line(`snapshot status ${['execution', 'planning', 'learning'].map((pl) => `${pl}=${bare(markers[pl] ?? '### IDLE')}`).join(' ')} queue ${['execution', 'planning', 'learning'].map((pl) => `${pl}=${depths[pl] ?? 0}`).join(' ')}`),
+        ];
+      }
+      case 'runtime_resumed_active_run':
+        return [line(`resumed active ${v(p.active_plane)}/${v(p.active_stage)} run=${handle(p.active_run_id)}`)];
+      case 'stage_started':
+        return [line(`stage start ${ref(p)} run=${handle(p.run_id)}${p.work_item_kind ? ` work=${v(p.work_item_kind)}:${v(p.work_item_id)}` : ''}`)];
+      case 'stage_completed': {
+        const status = bare(p.summary_status_marker);
+        const dur = Number(p.duration_seconds ?? 0).toFixed(1);
+        return [line(`stage done ${ref(p)} run=${handle(p.run_id)} result=${v(p.terminal_result)}${status !== p.terminal_result ? ` status=${status}` : ''} dur=${dur}s`)];
+      }
+      case 'router_decision': {
+        const plane = v(p.plane);
+        const reason = p.reason ? ` reason=${v(p.reason)}` : '';
+        if (p.action === 'idle') return [line(`route ${plane} done${reason}`)];
+        if (p.action === 'blocked') return [line(`route ${plane} blocked${reason}`)];
+        if (p.next_stage) {
+          const target = p.action === 'handoff' ? `planning/${v(p.next_stage)}` : v(p.next_stage);
+          return [line(`route ${plane} -> ${target}${p.action !== 'run_stage' ? ` action=${v(p.action)}` : ''}${reason}`)];
+        }
+        return [line(`route ${plane} action=${v(p.action)}${reason}`)];
+      }
+      case 'status_marker_changed':
+        if (p.source === 'stage_started' || p.source === 'stage_completed') return [];
+        return [line(`status ${v(p.plane)} run=${handle(p.run_id)} from=${bare(p.previous_marker)} to=${bare(p.current_marker)}`)];
+      case 'runtime_idle': {
+        const reason = v(p.reason);
+        const at = event.occurred_at.getTime();
+        if (lastIdle && lastIdle.reason === reason && at - lastIdle.at < 120_000) return [];
+        lastIdle = { reason, at };
+        return [line(`idle reason=${reason}`)];
+      }
+      case 'runtime_paused':
+        return [line(`paused reason=${v(p.reason)}`)];
+      case 'runtime_stopped':
+        return [line(`stopped reason=${v(p.reason)}`)];
+      default:
+        return [];
+    }
+  };
+}

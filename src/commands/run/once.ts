@@ -1,0 +1,26 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import type { RunOnceResult } from '../../runtime/run-use-cases.js';
+
+export type { RunOnceResult };
+
+export default class RunOnce extends BaseCommand {
+  static override summary = 'Start the runtime, run one tick (at most one stage), and stop.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> run once', '<%= config.bin %> run once --mode default_command --json'];
+  static override flags = {
+    mode: Flags.string({ summary: 'Mode id overriding runtime.default_mode.' }),
+  };
+
+  async run(): Promise<RunOnceResult> {
+    const { flags } = await this.parse(RunOnce);
+    const { runOnce } = await import('../../runtime/run-use-cases.js');
+    const result = await runOnce({ workspace: flags.workspace, registry: await this.registry(), modeOverride: flags.mode ?? null });
+    for (const w of result.warnings) this.addWarning(w);
+    if (!this.jsonEnabled()) {
+      this.log(`run_mode: once\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\ntick_reason: ${result.tick_reason}`);
+    }
+    if (result.exit_code !== 0) process.exitCode = result.exit_code;
+    return result;
+  }
+}

@@ -1,0 +1,52 @@
+import type { Registry } from '../registry/registry.js';
+import { loadConfig } from '../config/load.js';
+import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { MillraceError } from '../errors/index.js';
+import { requireRunnablePlan } from './compile-workspace.js';
+import { createRegistryDispatch } from './dispatch.js';
+import { RuntimeEngine } from './engine.js';
+import type { MonitorSink } from './monitor.js';
+import { createQueueAdapter } from './queue-adapter.js';
+import type { TickSteps } from './tick-steps.js';
+
+export type OpenRuntimeOptions = {
+  workspace: string;
+  registry: Registry;
+  modeOverride?: string | null;
+  monitor?: MonitorSink;
+  steps?: TickSteps;
+};
+
+export type OpenedRuntime = { engine: RuntimeEngine; idleSleepMs: number; warnings: string[] };
+
+/** Wire an engine for a workspace: config, runner dispatch through the registry, queue, plan loading after the lock. */
+export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRuntime> {
+  const paths = requireInitializedWorkspace(options.workspace);
+  const { registry } = options;
+  const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
+  const config = loaded.config;
+  const configured = [config.runners.default_runner, ...Object.values(config.stages ?? {}).map((s) => s?.runner)]
+    .filter((r): r is string => typeof r === 'string' && r.trim() !== '')
+    .filter((r) => !registry.runners.has(r));
+  if (configured.length > 0 && config.runners.default_runner !== 'codex_cli') {
+    throw new MillraceError('RUNNER_UNKNOWN', `Unknown configured stage runner(s): ${[...new Set(configured)].sort().join(', ')}`, { hint: 'install the runner plugin or fix runners.default_runner / stages.<stage>.runner' });
+  }
+  let configVersion = 'unknown';
+  const engine = new RuntimeEngine({
+    paths,
+    config: config as unknown as ConstructorParameters<typeof RuntimeEngine>[0]['config'],
+    get configVersion() {
+      return configVersion;
+    },
+    loadPlan: async () => {
+      const runnable = await requireRunnablePlan({ paths, config, registry, modeId: options.modeOverride ?? null });
+      configVersion = runnable.plan.compile_input_fingerprint.config_fingerprint;
+      return runnable.plan;
+    },
+    dispatch: createRegistryDispatch(registry, { runners: config.runners as Record<string, unknown> }, { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date() }),
+    queue: createQueueAdapter(paths),
+    steps: options.steps,
+    monitor: options.monitor,
+  });
+  return { engine, idleSleepMs: Math.round(config.runtime.idle_sleep_seconds * 1000), warnings: loaded.warnings };
+}

@@ -1,0 +1,118 @@
+import type { Registry } from '../registry/registry.js';
+import { createWake, runDaemonLoop, type DaemonSummary } from './daemon.js';
+import type { TickOutcome } from './engine.js';
+import type { MonitorSink } from './monitor.js';
+import { openRuntime } from './open-runtime.js';
+import type { TickSteps } from './tick-steps.js';
+
+export type RunCommonOptions = { workspace: string; registry: Registry; modeOverride: string | null; monitor?: MonitorSink; steps?: TickSteps };
+
+export type RunOnceResult = {
+  run_mode: 'once';
+  active_mode_id: string;
+  mode_override: string | null;
+  compiled_plan_id: string;
+  tick_reason: string;
+  stage: string | null;
+  terminal_result: string | null;
+  failure_class: string | null;
+  /** 1 when the stage failed to produce a legal result (runtime.md §13). */
+  exit_code: 0 | 1;
+  warnings: string[];
+};
+
+function tickReason(outcome: TickOutcome): string {
+  return outcome.kind === 'idle' ? outcome.reason : outcome.decision.reason;
+}
+
+/** `run once`: startup, one tick, close (runtime.md §13). */
+export async function runOnce(options: RunCommonOptions): Promise<RunOnceResult> {
+  const { engine, warnings } = await openRuntime(options);
+  let outcome: TickOutcome;
+  try {
+    await engine.startup();
+    if (engine.lockTakeover) warnings.push(engine.lockTakeover.detail + '; taken over');
+    outcome = await engine.tick();
+  } finally {
+    await engine.close();
+  }
+  const s = engine.snapshot;
+  const failureClass = outcome.kind === 'stage' ? ((outcome.result.metadata.failure_class as string | null) ?? null) : null;
+  const failed = outcome.kind === 'stage' && (outcome.result.result_class === 'recoverable_failure' || failureClass === 'runner_transport_failure' || failureClass === 'provider_failure');
+  return {
+    run_mode: 'once',
+    active_mode_id: s.active_mode_id,
+    mode_override: options.modeOverride,
+    compiled_plan_id: s.compiled_plan_id,
+    tick_reason: tickReason(outcome),
+    stage: outcome.kind === 'stage' ? outcome.result.stage : null,
+    terminal_result: outcome.kind === 'stage' ? outcome.result.terminal_result : null,
+    failure_class: failureClass,
+    exit_code: failed ? 1 : 0,
+    warnings,
+  };
+}
+
+export type RunDaemonResult = {
+  run_mode: 'daemon';
+  active_mode_id: string;
+  mode_override: string | null;
+  compiled_plan_id: string;
+  ticks: number;
+  stages_run: number;
+  stopped: DaemonSummary['stopped'];
+  interrupted: boolean;
+  warnings: string[];
+};
+
+export type DaemonControls = {
+  /** Called once the engine exists: lets the command wire signals (first = finish stage then stop, second = abandon). */
+  onReady?: (controls: { requestStop(reason: string): void; abandon(): void }) => void;
+  onTick?: (outcome: TickOutcome, tick: number) => void;
+};
+
+/** `run daemon`: startup, the tick loop, close (runtime.md §7.5, §13). */
+export async function runDaemon(options: RunCommonOptions & { maxTicks?: number } & DaemonControls): Promise<RunDaemonResult> {
+  const { engine, idleSleepMs, warnings } = await openRuntime(options);
+  const wake = createWake();
+  let interrupted = false;
+  let stages = 0;
+  options.onReady?.({
+    requestStop(reason) {
+      interrupted = true;
+      engine.requestStop(reason);
+      wake.wake();
+    },
+    abandon() {
+      interrupted = true;
+      engine.abandonCurrentStage();
+      wake.wake();
+    },
+  });
+  await engine.startup();
+  if (engine.lockTakeover) warnings.push(engine.lockTakeover.detail + '; taken over');
+  const summary = await runDaemonLoop(
+    engine,
+    {
+      maxTicks: options.maxTicks,
+      idleSleepMs,
+      onTick: (outcome, tick) => {
+        if (outcome.kind === 'stage') stages++;
+        options.onTick?.(outcome, tick);
+      },
+    },
+    wake,
+  );
+  const s = engine.snapshot;
+  return {
+    run_mode: 'daemon',
+    active_mode_id: s.active_mode_id,
+    mode_override: options.modeOverride,
+    compiled_plan_id: s.compiled_plan_id,
+    ticks: summary.ticks,
+    stages_run: stages,
+    stopped: summary.stopped,
+    interrupted,
+    warnings,
+  };
+}
