@@ -314,12 +314,13 @@ export function buildArbiterGapIncident(input: ArbiterGapIncidentInput) {
     summary: `Arbiter found parity gaps for root spec ${root}; planning remediation required.`,
     root_idea_id: input.target.root_idea_id,
     root_spec_id: root,
+    source_task_id: null,
     source_spec_id: root,
     source_stage: 'arbiter' as const,
     source_plane: 'planning' as const,
     failure_class: ARBITER_REMEDIATION_FAILURE_CLASS,
     severity: 'high' as const,
-    needs_planning: true,
+    needs_planning: true as const,
     trigger_reason: 'arbiter_remediation_needed',
     consultant_decision: 'needs_planning' as const,
     observed_symptoms: [...input.notes],
@@ -329,7 +330,7 @@ export function buildArbiterGapIncident(input: ArbiterGapIncidentInput) {
     related_stage_results: input.lastStageResultPath ? [input.lastStageResultPath] : [],
     references: [] as string[],
     opened_at: input.now,
-    opened_by: 'runtime',
+    opened_by: 'runtime' as const,
   };
 }
 export type ArbiterGapIncident = ReturnType<typeof buildArbiterGapIncident>;
