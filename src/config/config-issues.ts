@@ -36,9 +36,12 @@ function unknownKeyMessage(parent: ReadonlyArray<PropertyKey>): string {
   return parent.length === 0 ? 'unknown section' : 'unknown key';
 }
 
+/** The file that set `key`, one of its ancestors, or (for a table such as an unknown section) one of its leaves. */
 function fileFor(provenance: ConfigProvenance, key: string): string {
   const source = sourceOf(provenance, key);
-  return source === DEFAULTS_SOURCE ? 'config' : source;
+  if (source !== DEFAULTS_SOURCE) return source;
+  const below = Object.entries(provenance).find(([k]) => k.startsWith(`${key}.`));
+  return below ? below[1] : 'config';
 }
 
 /** One CONFIG_INVALID error whose message has one line per problem: `file: key.path: message`. */

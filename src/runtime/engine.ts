@@ -1,3 +1,4 @@
+// Over 300 lines: the tick shell keeps startup, tick, claim and stage dispatch together so the order of effects (runtime.md §3-4) reads top to bottom.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';

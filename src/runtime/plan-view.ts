@@ -13,7 +13,9 @@ export type PlanNode = {
   running_status_marker: string;
   allowed_result_classes_by_outcome: Record<string, ResultClass[]>;
   required_skill_paths: string[];
-  attached_skill_paths: string[];
+  /** Named `attached_skill_additions` in compiled_plan.json (compiler.md §3.3). */
+  attached_skill_additions?: string[];
+  attached_skill_paths?: string[];
   runner_name: string | null;
   model_name: string | null;
   model_reasoning_effort: string | null;

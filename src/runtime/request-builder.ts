@@ -41,7 +41,7 @@ export function buildStageRunRequest(i: RequestInputs): StageRunRequest {
     entrypoint_path: abs(node.entrypoint_path),
     entrypoint_contract_id: node.entrypoint_contract_id,
     required_skill_paths: node.required_skill_paths.map(abs),
-    attached_skill_paths: node.attached_skill_paths.map(abs),
+    attached_skill_paths: (node.attached_skill_additions ?? node.attached_skill_paths ?? []).map(abs),
     active_work_item_kind: closure ? null : run.work_item_kind,
     active_work_item_id: closure ? null : run.work_item_id,
     active_work_item_path: closure ? null : i.workItemPath,

@@ -5,9 +5,9 @@ import { z } from 'zod';
 
 describe('attributeIssues', () => {
   it('names the file that set the key, the dotted path, and expected vs received', () => {
-    const parsed = MillraceConfigSchema.safeParse({ runtime: { idle_sleep_seconds: 'fast' }, stages: { buidler: {} }, compile: {} });
+    const parsed = MillraceConfigSchema.safeParse({ runtime: { idle_sleep_seconds: 'fast' }, stages: { buidler: { model: 'm' } }, compile: {} });
     expect(parsed.success).toBe(false);
-    const problems = attributeIssues(parsed.error!.issues, { 'runtime.idle_sleep_seconds': 'millrace-agents/millrace.toml', 'stages.buidler': '.millracerc', compile: '.millracerc' });
+    const problems = attributeIssues(parsed.error!.issues, { 'runtime.idle_sleep_seconds': 'millrace-agents/millrace.toml', 'stages.buidler.model': '.millracerc', compile: '.millracerc' });
     const lines = problems.map((p) => `${p.file}: ${p.key}: ${p.message}`).sort();
     expect(lines).toEqual([
       '.millracerc: compile: unknown section',
