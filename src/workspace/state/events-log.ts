@@ -35,7 +35,8 @@ export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeE
     try {
       json = JSON.parse(line);
     } catch {
-      if (isLast) continue;
+      // A line torn by a killed writer; later appends start on a fresh line, so skip it wherever it is.
+      if (isLast || !line.trimEnd().endsWith('}')) continue;
       throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: invalid JSON`);
     }
     const parsed = RuntimeEventSchema.safeParse(json);

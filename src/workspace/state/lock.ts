@@ -1,4 +1,4 @@
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DaemonLockSchema, type DaemonLock, type LockInspection } from '../../contracts/runtime-state.js';
@@ -48,21 +48,25 @@ export async function inspectLock(paths: WorkspacePaths): Promise<LockInspection
 
 export type LockAcquisition = { record: DaemonLock; takenOver: LockInspection | null };
 
+/** Exclusive and atomic: the record is written to a temp file, then hard-linked into place (fails if the lock exists). */
 async function createExclusive(paths: WorkspacePaths, record: DaemonLock): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(paths.lock, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
+  const tmp = `${paths.lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
+  try {
+    await link(tmp, paths.lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
 }
 
 /**
