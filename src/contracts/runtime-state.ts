@@ -1,3 +1,4 @@
+// Over 300 lines: one contract file for every runtime-owned state file, so their schemas and defaults are reviewed together.
 import { z } from 'zod';
 import { PlaneSchema, RequestKindSchema, ResultClassSchema, StageNameSchema, TokenUsageSchema, WorkItemKindSchema, type Plane, type StageName } from '@millrace/plugin-api';
 import { stageMetadata } from './stage-metadata.js';

@@ -2,7 +2,11 @@ import { compilePlan } from '../compiler/compile-plan.js';
 import { decideCurrentness, expectedFingerprint, referencedFiles } from '../compiler/currentness.js';
 import { sameFingerprint } from '../compiler/fingerprint.js';
 import type { CompileDiagnostics, CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import { loadConfig } from '../config/load.js';
+import type { RunnerSchemaSource } from '../contracts/config.js';
 import { MillraceError } from '../errors/index.js';
+import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
+import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
 import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
@@ -105,4 +109,23 @@ export async function requireRunnablePlan(options: Omit<CompileWorkspaceOptions,
     throw new MillraceError('PLAN_STALE', `compiled plan ${stored.value.compiled_plan_id} is stale and its inputs no longer compile: ${errors}`, { file: options.paths.compileDiagnostics, hint });
   }
   throw new MillraceError('COMPILE_FAILED', `no compiled plan: ${errors}`, { file: options.paths.compileDiagnostics, hint });
+}
+
+export type BaselineInfo = { manifest_id: string; seed_package_version: string };
+
+export type CompileAtResult = CompileWorkspaceResult & { paths: WorkspacePaths; baseline: BaselineInfo | null; configWarnings: string[] };
+
+/**
+ * `compile validate|show`: require an initialized workspace, load its config (runner sections validated by their
+ * plugins), compile explicitly and persist plan and diagnostics.
+ */
+export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource; modeId?: string | null; now?: Date }): Promise<CompileAtResult> {
+  const paths = requireInitializedWorkspace(options.workspaceRoot);
+  const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry: options.registry });
+  const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry: options.registry, modeId: options.modeId, write: true, now: options.now });
+  const baseline = await readBaselineManifest(paths.baselineManifest, paths.baselineManifest).then(
+    (m) => ({ manifest_id: m.manifest_id, seed_package_version: m.seed_package_version }),
+    () => null,
+  );
+  return { ...outcome, paths, baseline, configWarnings: loaded.warnings };
 }

@@ -65,6 +65,9 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
     proc = { exitCode: null, signal: null, timedOut: false, interrupted: false, binaryNotFound: false, spawnError: `workspace root does not exist: ${context.workspaceRoot}`, forcedKill: false, startedAt: at, endedAt: at };
   }
 
+  const launched = !proc.binaryNotFound && proc.spawnError === null;
+  // A process that never started leaves at most an empty event log behind: drop it.
+  if (!launched) await rm(paths.events, { force: true });
   const [eventsText, lastMessage, stderrText] = await Promise.all([readText(paths.events), readText(paths.lastMessage), readText(paths.stderr)]);
   const events = parseCodexEvents(eventsText ?? '');
   const outcome = decideCodexOutcome({ command: config.command, process: proc, events, lastMessage, legalMarkers: request.legal_terminal_markers, timeoutSeconds, stderrTail: lastLine(stderrText) });

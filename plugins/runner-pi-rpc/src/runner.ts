@@ -96,7 +96,7 @@ async function execute(
   }
   const timeoutSeconds = Math.max(1, request.timeout_seconds || DEFAULT_TIMEOUT_SECONDS);
   const timings: PiSessionTimings = { ...DEFAULT_PI_SESSION_TIMINGS, ...options.timings, timeoutMs: timeoutSeconds * 1000 };
-  const outcome = await runPiSession(spawned.process, buildStagePrompt(request), timings, context.signal);
+  const outcome = await runPiSession(spawned.process, buildStagePrompt(request), timings, { signal: context.signal, onProgress: context.onProgress });
   const piStderr = spawned.process.stderrText();
   return {
     exit_kind: outcome.exitKind,

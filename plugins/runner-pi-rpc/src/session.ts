@@ -57,13 +57,21 @@ const STATS_ID = 'session-stats-1';
  * Drive one stage through a running `pi --mode rpc` process and always leave it stopped.
  * Protocol failures become data in the outcome; only programming errors throw.
  */
-export async function runPiSession(proc: PiProcess, prompt: string, timings: PiSessionTimings, signal?: AbortSignal): Promise<PiSessionOutcome> {
+export async function runPiSession(
+  proc: PiProcess,
+  prompt: string,
+  timings: PiSessionTimings,
+  hooks: { signal?: AbortSignal; onProgress?: (line: string) => void } = {},
+): Promise<PiSessionOutcome> {
+  const { signal, onProgress } = hooks;
   const events: RecordedEvent[] = [];
   const diagnostics: string[] = [];
   const state = { providerError: false, providerMessage: null as string | null, quiesced: false };
   const client: PiRpcClient = new PiRpcClient((line) => proc.writeLine(line), {
     onEvent: (event, line) => {
       events.push({ type: event.type, line });
+      const progress = describeProgress(event);
+      if (progress) onProgress?.(progress);
       if (isProviderErrorEvent(event)) {
         state.providerError = true;
         state.providerMessage = providerErrorMessage(event) ?? state.providerMessage;
@@ -104,6 +112,15 @@ export async function runPiSession(proc: PiProcess, prompt: string, timings: PiS
     events,
     transportError,
   };
+}
+
+/** A short progress line for the events an operator cares about while a stage runs. */
+function describeProgress(event: RpcEvent): string | null {
+  if (event.type === 'tool_execution_start') return `pi: tool ${String(event.toolName)} started`;
+  if (event.type === 'tool_execution_end') return `pi: tool ${String(event.toolName)} ${event.isError === true ? 'failed' : 'finished'}`;
+  if (event.type === 'auto_retry_start') return 'pi: retrying a failed model call';
+  if (event.type === 'agent_end') return 'pi: agent finished';
+  return null;
 }
 
 type SessionState = { providerError: boolean; quiesced: boolean };

@@ -30,14 +30,12 @@ export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeE
   const events: RuntimeEvent[] = [];
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    const isLast = index === lines.length - 1;
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch {
-      // A line torn by a killed writer; later appends start on a fresh line, so skip it wherever it is.
-      if (isLast || !line.trimEnd().endsWith('}')) continue;
-      throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: invalid JSON`);
+      // A line torn by a killed writer (possibly merged with the next append): skip it.
+      continue;
     }
     const parsed = RuntimeEventSchema.safeParse(json);
     if (!parsed.success) throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`);

@@ -81,7 +81,7 @@ describe('codex_cli adapter with the real codex binary', () => {
     const request = fx.request();
     const raw = await createCodexRunner().run(request, fx.context({ command: join(fx.workspaceRoot, 'no-such-codex') }));
     expect(checkRawResultConformance(request, raw)).toEqual([]);
-    expect(raw).toMatchObject({ exit_kind: 'runner_error', exit_code: 127, failure_class: 'runner_binary_not_found', stdout_path: null, token_usage: null });
+    expect(raw).toMatchObject({ exit_kind: 'runner_error', exit_code: 127, failure_class: 'runner_binary_not_found', stdout_path: null, event_log_path: null, token_usage: null });
     expect(raw.notes[0]).toContain('install @openai/codex or set runners.codex.command');
     expect(await readFile(runArtifactPaths(request).stderr, 'utf8')).toBe(`runner binary not found: ${join(fx.workspaceRoot, 'no-such-codex')}\n`);
     expect(fx.server.requests).toEqual([]);

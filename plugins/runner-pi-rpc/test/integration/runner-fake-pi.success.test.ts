@@ -20,6 +20,7 @@ describe('pi_rpc runner against a scripted pi process: successful runs', () => {
     expect(run.log.find((e) => e.command?.type === 'set_auto_retry')?.command).toMatchObject({ enabled: false });
     expect(run.log.find((e) => e.command?.type === 'prompt')?.command?.message).toBe(buildStagePrompt(run.request));
     expect(run.log.at(-1)).toMatchObject({ stdin: 'closed', aborted: false });
+    expect(run.progress).toEqual(['pi: agent finished']);
     expect(isAlive(start!.pid!)).toBe(false);
   });
 
@@ -52,6 +53,7 @@ describe('pi_rpc runner against a scripted pi process: successful runs', () => {
     const run = await runWithFakePi('retry-on');
     expect(run.raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null });
     expect(run.raw.notes).toContain('pi rejected set_auto_retry; waiting past retried agent_end events');
+    expect(run.progress).toEqual(['pi: agent finished', 'pi: retrying a failed model call', 'pi: agent finished']);
     expect(await run.read(run.raw.stdout_path)).toBe('Did the work.\n### BUILDER_COMPLETE');
   });
 

@@ -20,6 +20,7 @@ export type FakePiRun = {
   raw: RunnerRawResult;
   log: LoggedEntry[];
   conformance: string[];
+  progress: string[];
   read(path: string | null): Promise<string | null>;
   completion(): Promise<ReturnType<typeof CompletionArtifactSchema.parse>>;
 };
@@ -39,7 +40,14 @@ export async function runWithFakePi(
   const logFile = join(workspace, 'fake-pi.log.jsonl');
   const request = aStageRunRequest(join(workspace, 'millrace-agents'), { model_name: 'fake-model', timeout_seconds: 30, ...options.request });
   const config = { command: FAKE_PI, ...options.config, env: { FAKE_PI_SCENARIO: scenario, FAKE_PI_LOG: logFile, ...options.config?.env } };
-  const raw = await createPiRpcRunner({ timings: TEST_TIMINGS }).run(request, { workspaceRoot: workspace, runtimeRoot: join(workspace, 'millrace-agents'), config, signal: options.signal });
+  const progress: string[] = [];
+  const raw = await createPiRpcRunner({ timings: TEST_TIMINGS }).run(request, {
+    workspaceRoot: workspace,
+    runtimeRoot: join(workspace, 'millrace-agents'),
+    config,
+    signal: options.signal,
+    onProgress: (line) => progress.push(line),
+  });
   const log = existsSync(logFile) ? (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as LoggedEntry) : [];
   const read = async (path: string | null) => (path !== null && existsSync(path) ? readFile(path, 'utf8') : null);
   return {
@@ -48,6 +56,7 @@ export async function runWithFakePi(
     raw,
     log,
     conformance: checkRawResultConformance(request, raw),
+    progress,
     read,
     completion: async () => CompletionArtifactSchema.parse(JSON.parse((await read(join(request.run_dir, `runner_completion.${request.request_id}.json`))) ?? 'null')),
   };

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { EXECUTION_STAGES, PLANNING_STAGES, TokenUsageSchema } from '@millrace/plugin-api';
+import { legalMarkersInPrompt, stageInPrompt, startFakeModelServer, writeCodexHome, type FakeModelServer } from '@millrace/plugin-api/testing';
+import { CODEX_BIN } from '../support/codex-stage.js';
+
+// A whole task through `millrace run daemon --mode default_codex`: the real codex binary runs every stage against the
+// fake model, which answers each stage with the first legal marker its prompt announces (the builder first runs one
+// shell tool call that writes a file in the workspace). Needs the built CLI (`npm run build`, done by `npm test`).
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const CLI = join(REPO_ROOT, 'bin', 'run.js');
+
+const TASK = `---
+task_id: task-e2e-1
+title: Create the built marker file
+summary: The builder writes built.txt in the repository root.
+target_paths: [built.txt]
+acceptance: [built.txt exists]
+required_checks: [test -f built.txt]
+references: [none]
+risk: [none]
+---
+Write built.txt.
+`;
+
+/** Generic entrypoints and skills for any stage the packaged assets do not provide yet. */
+async function ensureStageAssets(runtimeRoot: string): Promise<void> {
+  for (const [plane, stages] of [['execution', EXECUTION_STAGES], ['planning', PLANNING_STAGES]] as const) {
+    for (const stage of stages) {
+      for (const rel of [`entrypoints/${plane}/${stage}.md`, `skills/stage/${plane}/${stage}-core/SKILL.md`]) {
+        const path = join(runtimeRoot, rel);
+        if (existsSync(path)) continue;
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, `# ${stage}\n\nDo the ${stage} work for the active item, then print one legal terminal marker.\n`);
+      }
+    }
+  }
+}
+
+type StageResultFile = { stage: string; terminal_result: string; result_class: string; token_usage: unknown; runner_name: string };
+
+async function readStageResults(runtimeRoot: string): Promise<StageResultFile[]> {
+  const results: StageResultFile[] = [];
+  const runsDir = join(runtimeRoot, 'runs');
+  for (const run of await readdir(runsDir)) {
+    const dir = join(runsDir, run, 'stage_results');
+    if (!existsSync(dir)) continue;
+    for (const file of await readdir(dir)) results.push(JSON.parse(await readFile(join(dir, file), 'utf8')) as StageResultFile);
+  }
+  return results;
+}
+
+describe('millrace run daemon --mode default_codex with the real codex binary', () => {
+  let root: string;
+  let server: FakeModelServer;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'millrace-codex-e2e-'));
+    server = await startFakeModelServer({
+      script: (request) => {
+        const marker = legalMarkersInPrompt(request.userText)[0] ?? '### BLOCKED';
+        const stage = stageInPrompt(request.userText) ?? 'unknown';
+        if (stage === 'builder') return { steps: [{ shell: 'echo built-by-codex > built.txt' }, { text: `Built it.\n${marker}` }] };
+        return { steps: [{ text: `${stage} done.\n${marker}` }] };
+      },
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('takes a task from builder through checker and updater to done', async () => {
+    const repo = join(root, 'repo');
+    const runtimeRoot = join(repo, 'millrace-agents');
+    await mkdir(repo);
+    const home = await writeCodexHome(join(root, 'codex-home'), { baseUrl: server.baseUrl });
+    const cli = (...args: string[]) => execa(process.execPath, [CLI, ...args, '--workspace', repo, '--json'], { reject: false, stdin: 'ignore' });
+
+    expect((await cli('init')).exitCode).toBe(0);
+    await ensureStageAssets(runtimeRoot);
+    // runners.codex from the workspace config reaches the adapter: binary, permission level and env (CODEX_HOME + key).
+    await writeFile(join(runtimeRoot, 'millrace.toml'), [
+      '[runtime]',
+      'default_mode = "default_codex"',
+      'idle_sleep_seconds = 0.1',
+      '',
+      '[runners.codex]',
+      `command = ${JSON.stringify(CODEX_BIN)}`,
+      'permission_default = "basic"',
+      `env = { CODEX_HOME = ${JSON.stringify(home.codexHome)}, FAKE_API_KEY = "fake-key" }`,
+      '',
+    ].join('\n'));
+    await writeFile(join(root, 'task.md'), TASK);
+    const added = await cli('queue', 'add-task', join(root, 'task.md'));
+    expect({ exitCode: added.exitCode, stderr: added.stderr }).toEqual({ exitCode: 0, stderr: '' });
+
+    const daemon = await cli('run', 'daemon', '--mode', 'default_codex', '--max-ticks', '3');
+    expect({ exitCode: daemon.exitCode, stderr: daemon.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(daemon.stdout)).toMatchObject({ status: 0, result: { active_mode_id: 'default_codex', stages_run: 3 } });
+
+    expect(await readFile(join(repo, 'built.txt'), 'utf8')).toBe('built-by-codex\n');
+    expect(await readdir(join(runtimeRoot, 'tasks', 'done'))).toContain('task-e2e-1.md');
+    const results = await readStageResults(runtimeRoot);
+    expect(results.map((r) => [r.stage, r.terminal_result, r.result_class, r.runner_name]).sort()).toEqual([
+      ['builder', 'BUILDER_COMPLETE', 'success', 'codex_cli'],
+      ['checker', 'CHECKER_PASS', 'success', 'codex_cli'],
+      ['updater', 'UPDATE_COMPLETE', 'success', 'codex_cli'],
+    ]);
+    const builder = results.find((r) => r.stage === 'builder');
+    expect(TokenUsageSchema.parse(builder?.token_usage)).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 10, total_tokens: 300 });
+    expect(server.requests.map((r) => stageInPrompt(r.userText))).toEqual(['builder', 'builder', 'checker', 'updater']);
+  }, 120_000); // about 15 s alone; generous for a loaded 2-core CI machine
+});

@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import type { CompileValidateView } from '../../views/compile.js';
+
+export type CompileValidateResult = CompileValidateView;
+
+export default class CompileValidate extends BaseCommand {
+  static override summary = 'Compile the workspace plan and report diagnostics.';
+  static override description =
+    'Freezes the selected mode, its loops, stage kinds, entrypoints, skills and per-stage runner/model/timeout into millrace-agents/state/compiled_plan.json, and writes compile_diagnostics.json. An unchanged plan is left untouched; on failure the last known good plan is kept. Exits 1 when the plan does not compile.';
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> compile validate', '<%= config.bin %> compile validate --mode default_pi --json'];
+  static override flags = {
+    mode: Flags.string({ summary: 'Compile this mode (or alias) instead of runtime.default_mode.' }),
+  };
+
+  async run(): Promise<CompileValidateResult> {
+    const { flags } = await this.parse(CompileValidate);
+    const { compileWorkspaceAt } = await import('../../runtime/compile-workspace.js');
+    const { buildCompileValidateView, renderCompileValidateLines } = await import('../../views/compile.js');
+    const view = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }));
+    if (!this.jsonEnabled()) for (const line of renderCompileValidateLines(view)) this.log(line);
+    if (!view.ok) {
+      const { compileFailedError } = await import('../../cli/compile-failure.js');
+      throw compileFailedError(view);
+    }
+    for (const warning of view.warnings) this.warnings.push(warning);
+    return view;
+  }
+}

@@ -1,0 +1,19 @@
+import { BaseCommand } from '../../cli/base-command.js';
+import type { StatusView } from '../../views/status.js';
+
+export type StatusResult = StatusView;
+
+export default class Status extends BaseCommand {
+  static override summary = 'Show runtime state: lock, mode, plan currentness, active run, queue depths, markers, counters.';
+  static override aliases = ['status:show'];
+  static override enableJsonFlag = true;
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
+
+  async run(): Promise<StatusResult> {
+    const { flags } = await this.parse(Status);
+    const { buildStatusView, renderStatusLines } = await import('../../views/status.js');
+    const view = await buildStatusView(flags.workspace, await this.registry());
+    if (!this.jsonEnabled()) this.log(renderStatusLines(view).join('\n'));
+    return view;
+  }
+}

@@ -1,0 +1,161 @@
+import type { Plane } from '@millrace/plugin-api';
+import { FOREGROUND_ORDER, type ActiveRunState, type LockState } from '../contracts/runtime-state.js';
+import type { RunnerSchemaSource } from '../contracts/config.js';
+import type { CompilerRegistry } from '../contracts/compiled-plan.js';
+import { loadConfig } from '../config/load.js';
+import { inspectPlanCurrentness } from '../runtime/compile-workspace.js';
+import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { readRecoveryCounters } from '../workspace/state/counters-store.js';
+import { inspectLock } from '../workspace/state/lock.js';
+import { readSnapshot } from '../workspace/state/snapshot-store.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type StatusView = {
+  workspace: string;
+  runtime_mode: string;
+  process_running: boolean;
+  runtime_ownership_lock: LockState;
+  runtime_ownership_lock_detail: string;
+  paused: boolean;
+  pause_sources: string;
+  stop_requested: boolean;
+  active_mode_id: string;
+  compiled_plan_id: string;
+  compiled_plan_currentness: 'current' | 'stale' | 'missing' | 'unknown';
+  compiled_plan_currentness_error: string | null;
+  active_plane: string | null;
+  active_stage: string | null;
+  active_node_id: string | null;
+  active_stage_kind_id: string | null;
+  active_work_item_kind: string | null;
+  active_work_item_id: string | null;
+  active_run_count: number;
+  execution_queue_depth: number;
+  planning_queue_depth: number;
+  learning_queue_depth: number;
+  execution_status_marker: string;
+  planning_status_marker: string;
+  learning_status_marker: string;
+  active_runs: ActiveRunState[];
+  compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
+  persisted_compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
+  current_failure_class: string | null;
+  counters: { troubleshoot_attempt_count: number; mechanic_attempt_count: number; fix_cycle_count: number; consultant_invocations: number };
+  last_terminal_result: string | null;
+  last_stage_result_path: string | null;
+  recovery_counter_entries: number;
+};
+
+const countMd = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.md')).length;
+
+/** Read-only status (control-and-inspection.md §6): never takes the lock, never compiles. */
+export async function buildStatusView(workspace: string, registry: RunnerSchemaSource & CompilerRegistry): Promise<StatusView> {
+  const paths = requireInitializedWorkspace(workspace);
+  const snapshot = await readSnapshot(paths);
+  const counters = await readRecoveryCounters(paths);
+  const lock = await inspectLock(paths);
+  let currentness: StatusView['compiled_plan_currentness'] = 'unknown';
+  let currentnessError: string | null = null;
+  let compileInput: StatusView['compile_input'] = null;
+  let persisted: StatusView['persisted_compile_input'] = null;
+  try {
+    const { config } = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
+    const report = await inspectPlanCurrentness({ paths, config, registry, modeId: null });
+    currentness = report.currentness;
+    compileInput = report.expected;
+    persisted = report.persisted;
+  } catch (error) {
+    currentnessError = error instanceof Error ? error.message : String(error);
+  }
+  const paused = snapshot.paused || snapshot.pause_sources.length > 0;
+  const pauseLabel = !paused ? 'none' : snapshot.pause_sources.length ? snapshot.pause_sources.join(',') : 'operator';
+  const runs = FOREGROUND_ORDER.map((p: Plane) => snapshot.active_runs_by_plane[p]).filter((r): r is ActiveRunState => r !== undefined);
+  return {
+    workspace: paths.workspaceRoot,
+    runtime_mode: snapshot.runtime_mode,
+    process_running: snapshot.process_running && lock.state === 'active',
+    runtime_ownership_lock: lock.state,
+    runtime_ownership_lock_detail: lock.detail,
+    paused,
+    pause_sources: pauseLabel,
+    stop_requested: snapshot.stop_requested,
+    active_mode_id: snapshot.active_mode_id,
+    compiled_plan_id: snapshot.compiled_plan_id,
+    compiled_plan_currentness: currentness,
+    compiled_plan_currentness_error: currentnessError,
+    active_plane: snapshot.active_plane,
+    active_stage: snapshot.active_stage,
+    active_node_id: snapshot.active_node_id,
+    active_stage_kind_id: snapshot.active_stage_kind_id,
+    active_work_item_kind: snapshot.active_work_item_kind,
+    active_work_item_id: snapshot.active_work_item_id,
+    active_run_count: runs.length,
+    execution_queue_depth: await countMd(paths.tasks.queue),
+    planning_queue_depth: (await countMd(paths.specs.queue)) + (await countMd(paths.incidents.incoming)),
+    learning_queue_depth: await countMd(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
+    execution_status_marker: snapshot.execution_status_marker,
+    planning_status_marker: snapshot.planning_status_marker,
+    learning_status_marker: snapshot.learning_status_marker,
+    active_runs: runs,
+    compile_input: compileInput,
+    persisted_compile_input: persisted,
+    current_failure_class: snapshot.current_failure_class,
+    counters: {
+      troubleshoot_attempt_count: snapshot.troubleshoot_attempt_count,
+      mechanic_attempt_count: snapshot.mechanic_attempt_count,
+      fix_cycle_count: snapshot.fix_cycle_count,
+      consultant_invocations: snapshot.consultant_invocations,
+    },
+    last_terminal_result: snapshot.last_terminal_result,
+    last_stage_result_path: snapshot.last_stage_result_path,
+    recovery_counter_entries: counters.entries.length,
+  };
+}
+
+const n = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
+export const runHandle = (id: string) => (/^run-[0-9a-f]{12,}$/.test(id) ? id.slice(4, 16) : id);
+
+/** The text block, in the spec's line order. */
+export function renderStatusLines(v: StatusView): string[] {
+  const lines = [
+    `workspace: ${v.workspace}`,
+    `runtime_mode: ${v.runtime_mode}`,
+    `process_running: ${v.process_running}`,
+    `runtime_ownership_lock: ${v.runtime_ownership_lock}`,
+    `paused: ${v.paused}`,
+    `pause_sources: ${v.pause_sources}`,
+    `stop_requested: ${v.stop_requested}`,
+    `active_mode_id: ${v.active_mode_id}`,
+    `compiled_plan_id: ${v.compiled_plan_id}`,
+    `compiled_plan_currentness: ${v.compiled_plan_currentness}`,
+    `active_plane: ${n(v.active_plane)}`,
+    `active_stage: ${n(v.active_stage)}`,
+    `active_node_id: ${n(v.active_node_id)}`,
+    `active_stage_kind_id: ${n(v.active_stage_kind_id)}`,
+    `active_work_item_kind: ${n(v.active_work_item_kind)}`,
+    `active_work_item_id: ${n(v.active_work_item_id)}`,
+    `active_run_count: ${v.active_run_count}`,
+    `execution_queue_depth: ${v.execution_queue_depth}`,
+    `planning_queue_depth: ${v.planning_queue_depth}`,
+    `learning_queue_depth: ${v.learning_queue_depth}`,
+    `execution_status_marker: ${v.execution_status_marker}`,
+    `planning_status_marker: ${v.planning_status_marker}`,
+    `learning_status_marker: ${v.learning_status_marker}`,
+    ...v.active_runs.map(
+      (r) => `active_run: plane=${r.plane} stage=${r.stage} node=${r.node_id} stage_kind=${r.stage_kind_id} request_kind=${r.request_kind} work_item_kind=${n(r.work_item_kind)} work_item_id=${n(r.work_item_id)} run=${runHandle(r.run_id)}`,
+    ),
+  ];
+  if (v.compile_input) {
+    lines.push(`compile_input.mode_id: ${v.compile_input.mode_id}`, `compile_input.config_fingerprint: ${v.compile_input.config_fingerprint}`, `compile_input.assets_fingerprint: ${v.compile_input.assets_fingerprint}`);
+    lines.push(`persisted_compile_input.mode_id: ${n(v.persisted_compile_input?.mode_id)}`, `persisted_compile_input.config_fingerprint: ${n(v.persisted_compile_input?.config_fingerprint)}`, `persisted_compile_input.assets_fingerprint: ${n(v.persisted_compile_input?.assets_fingerprint)}`);
+  } else {
+    lines.push('compile_input.mode_id: none', 'compile_input.config_fingerprint: none', 'compile_input.assets_fingerprint: none', `compile_plan_currentness_error: ${n(v.compiled_plan_currentness_error)}`);
+  }
+  lines.push('usage_governance_enabled: false', 'usage_governance_paused: false', 'usage_governance_blocker_count: 0', 'usage_governance_auto_resume_possible: true', 'usage_governance_next_auto_resume_at: none', 'usage_governance_subscription_status: disabled');
+  if (v.current_failure_class) {
+    lines.push(`current_failure_class: ${v.current_failure_class}`);
+    for (const [k, value] of Object.entries(v.counters)) if (value > 0) lines.push(`${k}: ${value}`);
+  }
+  return lines;
+}
