@@ -28,10 +28,11 @@ const stages = (runtime: string) => readEvents(runtime).filter((e) => e.event_ty
 const target = (runtime: string) => readJson<ClosureTarget>(join(runtime, 'arbiter', 'targets', 'idea-seed.json'));
 const snapshot = (runtime: string) => readJson<RuntimeSnapshot>(join(runtime, 'state', 'runtime_snapshot.json'));
 
-jest.setTimeout(180_000);
+/** Each case runs a real daemon through up to ~15 stages; the machine may be busy. */
+const slow = (name: string, fn: () => Promise<void>) => it(name, fn, 180_000);
 
 describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter closure through `run daemon`', () => {
-  it('ARBITER_COMPLETE closes the target after the lineage drained', async () => {
+  slow('ARBITER_COMPLETE closes the target after the lineage drained', async () => {
     const ws = await seedIdea({ tasks: TWO_TASKS });
     const result = await daemon(ws.root, 10);
     expect(result.stages_run).toBe(9);
@@ -66,7 +67,7 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     if (status.exitCode === 0) expect(status.stdout).toContain('closure_target_root_spec_id: none');
   });
 
-  it('REMEDIATION_NEEDED keeps the target open and plans remediation inside the lineage, then closes', async () => {
+  slow('REMEDIATION_NEEDED keeps the target open and plans remediation inside the lineage, then closes', async () => {
     const ws = await seedIdea({
       outcomes: { arbiter: ['REMEDIATION_NEEDED', 'ARBITER_COMPLETE'] },
       tasks: { 'idea-seed': [{ id: 't1' }], 'arbiter-gap-idea-seed': [{ id: 'fix-1', lineage: false }] },
@@ -94,7 +95,7 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     expect(target(ws.runtime)).toMatchObject({ closure_open: false });
   });
 
-  it('BLOCKED keeps the target open, invents no work and does not re-run the Arbiter every tick', async () => {
+  slow('BLOCKED keeps the target open, invents no work and does not re-run the Arbiter every tick', async () => {
     const ws = await seedIdea({ outcomes: { arbiter: ['BLOCKED'] }, tasks: { 'idea-seed': [{ id: 't1' }] } });
     await daemon(ws.root, 8);
     expect(stages(ws.runtime).filter((s) => s.startsWith('arbiter'))).toEqual(['arbiter:closure:BLOCKED']);
@@ -104,7 +105,7 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     expect(snapshot(ws.runtime)).toMatchObject({ planning_status_marker: '### BLOCKED', current_failure_class: 'arbiter_blocked', active_runs_by_plane: {} });
   });
 
-  it('reports an invalid manager-written task and keeps the file', async () => {
+  slow('reports an invalid manager-written task and keeps the file', async () => {
     const ws = await seedIdea({ tasks: { 'idea-seed': [{ id: 'good' }, { id: 'broken', invalid: true }] } });
     await daemon(ws.root, 3);
     const invalid = readEvents(ws.runtime).find((e) => e.event_type === 'planning_document_invalid');
