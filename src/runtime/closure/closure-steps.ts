@@ -20,21 +20,18 @@ import {
 import { readWorkItem } from '../../workspace/queue/index.js';
 import { readRuntimeEvents } from '../../workspace/state/events-log.js';
 import {
-  buildArbiterGapIncident,
   completionBlockIsNew,
-  decideArbiterOutcome,
   decideClosureReadiness,
   decideSpecClaimClosure,
   detectLineageDrift,
   LINEAGE_DRIFT_FAILURE_CLASS,
   newClosureTarget,
-  remediationGuardFires,
   selectCompletionTarget,
   selectDeferredRootSpecs,
   selectOpenClosureTarget,
-  type ArbiterOutcome,
   type LineageDocument,
 } from '../decide/closure.js';
+import { buildArbiterGapIncident, decideArbiterOutcome, remediationGuardFires, type ArbiterOutcome } from '../decide/arbiter-outcome.js';
 import type { RouterDecision } from '../decide/route.js';
 import { clearPlaneRun } from '../decide/snapshot-ops.js';
 import { graphFor } from '../plan-view.js';

@@ -1,4 +1,4 @@
-import { buildArbiterGapIncident, decideArbiterOutcome, remediationGuardFires } from '../../../../src/runtime/decide/closure.js';
+import { buildArbiterGapIncident, decideArbiterOutcome, remediationGuardFires } from '../../../../src/runtime/decide/arbiter-outcome.js';
 import { anOpenTarget } from './lineage-fixtures.js';
 
 const base = { runId: 'run-b', now: '2026-01-02T00:00:00.000Z', verdictPath: 'millrace-agents/arbiter/verdicts/idea-seed.json', reportPath: 'millrace-agents/arbiter/reports/run-b.md', guardFires: false };
