@@ -14,7 +14,7 @@ export type CurrentnessInputs = {
 /** The runtime-root-relative files a plan references (what the shell must hash to judge currentness). */
 export function referencedFiles(plan: CompiledPlan): string[] {
   const prefix = `${RUNTIME_DIR}/`;
-  return plan.resolved_assets.filter((r) => r.location.startsWith(prefix)).map((r) => r.location.slice(prefix.length));
+  return plan.resolved_assets.filter((r) => (r.asset_family === 'entrypoint' || r.asset_family === 'skill') && r.location.startsWith(prefix)).map((r) => r.location.slice(prefix.length));
 }
 
 function currentToken(ref: ResolvedAsset, inputs: CurrentnessInputs): Pick<ResolvedAsset, 'location' | 'content_sha256'> {

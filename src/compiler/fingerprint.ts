@@ -11,7 +11,8 @@ export function contributionHash(item: unknown, plugin: ContributionOrigin): str
   return sha256Hex(canonicalJson({ item, plugin: { name: plugin.name, version: plugin.version } }));
 }
 
-export const pluginLocation = (plugin: ContributionOrigin): string => `plugin:${plugin.name}@${plugin.version}`;
+/** Where a contribution came from: `plugin:<name>@<version>`, or the file path of a workspace-local one. */
+export const pluginLocation = (plugin: ContributionOrigin): string => (plugin.type === 'workspace' ? plugin.name : `plugin:${plugin.name}@${plugin.version}`);
 
 /** `assets-<12 hex>` over the refs sorted by (family, logical id, location), each with its current token. */
 export function assetsFingerprint(refs: ReadonlyArray<Pick<ResolvedAsset, 'asset_family' | 'logical_id' | 'location' | 'content_sha256'>>): string {

@@ -9,7 +9,9 @@ import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
+import { readLocalContributionFiles } from '../workspace/local-contributions.js';
 import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
+import { withLocalContributions } from './workspace-contributions.js';
 
 export type CompileWorkspaceOptions = {
   paths: WorkspacePaths;
@@ -46,9 +48,16 @@ export type CurrentnessReport = {
 
 type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
 
+/** Plugin contributions plus the workspace's own `modes/` and `graphs/` files (lowest precedence). */
+async function effectiveRegistry(paths: WorkspacePaths, registry: CompilerRegistry) {
+  const local = await readLocalContributionFiles(paths);
+  return withLocalContributions(registry, local.files, local.problems);
+}
+
 async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOptions) {
+  const { registry } = await effectiveRegistry(options.paths, options.registry);
   const assetHashes = plan ? await hashRuntimeFiles(options.paths.runtimeRoot, referencedFiles(plan)) : new Map<string, string>();
-  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes });
+  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry, assetHashes });
   return { expected, currentness: decideCurrentness(plan, expected) };
 }
 
@@ -72,7 +81,9 @@ export async function compileWorkspace(options: CompileWorkspaceOptions): Promis
   const lastKnownGood = (await readCompiledPlan(paths)).value;
   const assetHashes = await hashRuntimeAssets(paths.runtimeRoot);
   const now = (options.now ?? new Date()).toISOString();
-  const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry: options.registry, assetHashes, now });
+  const { registry, warnings } = await effectiveRegistry(paths, options.registry);
+  const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry, assetHashes, now });
+  result.diagnostics.warnings.unshift(...warnings);
 
   if (result.ok) {
     const unchanged = lastKnownGood !== null && lastKnownGood.compiled_plan_id === result.plan.compiled_plan_id && sameFingerprint(lastKnownGood.compile_input_fingerprint, result.plan.compile_input_fingerprint);

@@ -2,7 +2,10 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Temp file in the same directory + fsync + rename: readers see the old or the new content, never a torn file. */
+/**
+ * Temp file in the same directory + rename: readers (and a restart after the process is killed) see the old or the new
+ * content, never a torn file. No fsync: it protects only against power loss and costs most of a tick's time.
+ */
 export async function writeTextAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
@@ -10,7 +13,6 @@ export async function writeTextAtomic(path: string, content: string): Promise<vo
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(content, 'utf8');
-    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { EXECUTION_STAGES, PLANNING_STAGES, TokenUsageSchema } from '@millrace/plugin-api';
+import { TokenUsageSchema } from '@millrace/plugin-api';
 import { legalMarkersInPrompt, stageInPrompt, startFakeModelServer, writeCodexHome, type FakeModelServer } from '@millrace/plugin-api/testing';
 import { CODEX_BIN } from '../support/codex-stage.js';
 
 // A whole task through `millrace run daemon --mode default_codex`: the real codex binary runs every stage against the
 // fake model, which answers each stage with the first legal marker its prompt announces (the builder first runs one
-// shell tool call that writes a file in the workspace). Needs the built CLI (`npm run build`, done by `npm test`).
+// shell tool call that writes a file in the workspace). The packaged entrypoints deployed by `init` are used as they
+// are. Needs the built CLI (`npm run build`, done by `npm test`).
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = join(REPO_ROOT, 'bin', 'run.js');
 
@@ -26,20 +27,6 @@ risk: [none]
 ---
 Write built.txt.
 `;
-
-/** Generic entrypoints and skills for any stage the packaged assets do not provide yet. */
-async function ensureStageAssets(runtimeRoot: string): Promise<void> {
-  for (const [plane, stages] of [['execution', EXECUTION_STAGES], ['planning', PLANNING_STAGES]] as const) {
-    for (const stage of stages) {
-      for (const rel of [`entrypoints/${plane}/${stage}.md`, `skills/stage/${plane}/${stage}-core/SKILL.md`]) {
-        const path = join(runtimeRoot, rel);
-        if (existsSync(path)) continue;
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, `# ${stage}\n\nDo the ${stage} work for the active item, then print one legal terminal marker.\n`);
-      }
-    }
-  }
-}
 
 type StageResultFile = { stage: string; terminal_result: string; result_class: string; token_usage: unknown; runner_name: string };
 
@@ -81,7 +68,6 @@ describe('millrace run daemon --mode default_codex with the real codex binary', 
     const cli = (...args: string[]) => execa(process.execPath, [CLI, ...args, '--workspace', repo, '--json'], { reject: false, stdin: 'ignore' });
 
     expect((await cli('init')).exitCode).toBe(0);
-    await ensureStageAssets(runtimeRoot);
     // runners.codex from the workspace config reaches the adapter: binary, permission level and env (CODEX_HOME + key).
     await writeFile(join(runtimeRoot, 'millrace.toml'), [
       '[runtime]',
@@ -113,5 +99,11 @@ describe('millrace run daemon --mode default_codex with the real codex binary', 
     const builder = results.find((r) => r.stage === 'builder');
     expect(TokenUsageSchema.parse(builder?.token_usage)).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 10, total_tokens: 300 });
     expect(server.requests.map((r) => stageInPrompt(r.userText))).toEqual(['builder', 'builder', 'checker', 'updater']);
+
+    // the recorded usage reaches run inspection: 4 model requests x (120 in / 20 cached / 30 out / 5 reasoning)
+    const runIds = await readdir(join(runtimeRoot, 'runs'));
+    const shown = await cli('runs', 'show', runIds.find((id) => existsSync(join(runtimeRoot, 'runs', id, 'stage_results'))) ?? '');
+    expect(shown.exitCode).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ result: { token_usage: { input_tokens: 480, cached_input_tokens: 80, output_tokens: 120, thinking_tokens: 20, total_tokens: 600 } } });
   }, 120_000); // about 15 s alone; generous for a loaded 2-core CI machine
 });

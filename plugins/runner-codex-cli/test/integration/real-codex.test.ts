@@ -50,6 +50,15 @@ describe('codex_cli adapter with the real codex binary', () => {
     expect(invocation.command).toContain(expected);
   });
 
+  it('passes --profile so codex 0.169 layers $CODEX_HOME/<profile>.config.toml, and extra_config as -c', async () => {
+    fx = await createCodexStageFixture({ script: toolThenMarker });
+    await writeFile(join(fx.codexEnv.CODEX_HOME ?? '', 'work.config.toml'), 'model = "profile-model"\n');
+    const request = fx.request();
+    const raw = await createCodexRunner().run(request, fx.context({ profile: 'work', extra_config: ['model_reasoning_effort="low"'] }));
+    expect(raw).toMatchObject({ exit_kind: 'completed', failure_class: null });
+    expect(fx.server.requests[0]?.body).toMatchObject({ model: 'profile-model', reasoning: { effort: 'low' } });
+  });
+
   it('deletes a stale last message first, so a failed turn never reads as success', async () => {
     fx = await createCodexStageFixture({ script: () => ({ errorStatus: 401 }) });
     const request = fx.request();

@@ -1,0 +1,59 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aStageRunRequest, checkRawResultConformance } from '@millrace/plugin-api/testing';
+import { commandRunner } from '../../src/runner.js';
+
+const setup = () => {
+  const ws = mkdtempSync(join(tmpdir(), 'runner-command-'));
+  const runtimeRoot = join(ws, 'millrace-agents');
+  return { ws, runtimeRoot, request: aStageRunRequest(runtimeRoot, { timeout_seconds: 30 }) };
+};
+const node = (script: string) => ({ command: process.execPath, args: ['-e', script] });
+
+describe('command runner (real child processes)', () => {
+  it('passes the prompt on stdin and the request through env; captures stdout/stderr; conforms', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const script = `let p='';process.stdin.on('data',c=>p+=c);process.stdin.on('end',()=>{const r=JSON.parse(require('fs').readFileSync(process.env.MILLRACE_REQUEST_PATH,'utf8'));console.error('cwd='+process.cwd());console.log(p.split('\\n')[0]);console.log('stage='+process.env.MILLRACE_STAGE+' req='+r.request_id);console.log('### BUILDER_COMPLETE')})`;
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(script) });
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, runner_name: 'command' });
+    const stdout = readFileSync(raw.stdout_path!, 'utf8');
+    expect(stdout).toContain('You are executing one Millrace runtime stage request.');
+    expect(stdout).toContain(`stage=builder req=${request.request_id}`);
+    expect(readFileSync(raw.stderr_path!, 'utf8')).toContain(`cwd=${ws}`);
+    for (const f of ['runner_prompt', 'runner_invocation', 'runner_completion']) expect(existsSync(join(request.run_dir, `${f}.${request.request_id}.${f === 'runner_prompt' ? 'md' : 'json'}`))).toBe(true);
+  });
+
+  it('reports a non-zero exit and a missing binary as runner errors', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const failed = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node('process.exit(3)') });
+    expect(failed).toMatchObject({ exit_kind: 'runner_error', exit_code: 3, failure_class: 'runner_non_zero_exit' });
+    const missing = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: { command: join(ws, 'no-such-agent') } });
+    expect(missing).toMatchObject({ exit_kind: 'runner_error', exit_code: 127, failure_class: 'runner_binary_not_found' });
+    expect(checkRawResultConformance(request, missing)).toEqual([]);
+  });
+
+  it('kills the whole process tree on timeout', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const pidFile = join(ws, 'grandchild.pid');
+    const script = `const c=require('child_process').spawn(process.execPath,['-e','setInterval(()=>{},1000)'],{stdio:'ignore'});require('fs').writeFileSync(${JSON.stringify(pidFile)},String(c.pid));setInterval(()=>{},1000)`;
+    const started = Date.now();
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: { ...node(script), timeout_seconds: 1 } });
+    expect(raw).toMatchObject({ exit_kind: 'timeout', exit_code: 124 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+    // Gone, or a zombie waiting for a reaper (containers often lack one): either way not running.
+    const state = existsSync(`/proc/${grandchild}/stat`) ? readFileSync(`/proc/${grandchild}/stat`, 'utf8').split(') ')[1]?.[0] : 'gone';
+    expect(['gone', 'Z', 'X']).toContain(state);
+  });
+
+  it('reports interrupted when the runtime aborts', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node('setInterval(()=>{},1000)'), signal: controller.signal });
+    expect(raw.exit_kind).toBe('interrupted');
+  });
+});
