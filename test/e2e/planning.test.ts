@@ -4,6 +4,7 @@ import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
 import type { ClosureTarget } from '../../src/contracts/closure-target.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
+import type { StatusView } from '../../src/views/status.js';
 import { createPlanningWorkspace, type PlanningScript } from '../support/planning-workspace.js';
 import { mdIn, millrace, readEvents, readJson } from '../support/runtime-workspace.js';
 
@@ -64,7 +65,7 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     const arbiterStart = readEvents(ws.runtime).find((e) => e.event_type === 'stage_started' && e.data.stage === 'arbiter');
     expect(arbiterStart?.data).toMatchObject({ work_item_kind: null, work_item_id: null });
     const status = await millrace(['status', '-w', ws.root]);
-    if (status.exitCode === 0) expect(status.stdout).toContain('closure_target_root_spec_id: none');
+    expect(status.stdout).toContain('closure_target_root_spec_id: none\nclosure_target_open: none\n');
   });
 
   slow('REMEDIATION_NEEDED keeps the target open and plans remediation inside the lineage, then closes', async () => {
@@ -79,6 +80,15 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     const text = readFileSync(join(ws.runtime, 'incidents', 'incoming', incident!), 'utf8');
     for (const line of ['root_spec_id: idea-seed', 'source_spec_id: idea-seed', 'source_stage: arbiter', 'failure_class: arbiter_parity_gap', 'trigger_reason: arbiter_remediation_needed']) expect(text).toContain(line);
     expect(snapshot(ws.runtime)).toMatchObject({ planning_status_marker: '### REMEDIATION_NEEDED', current_failure_class: 'arbiter_parity_gap' });
+    const status = await millrace(['status', '-w', ws.root, '--json']);
+    expect((JSON.parse(status.stdout) as JsonSuccess<StatusView>).result.closure).toEqual({
+      closure_target_root_spec_id: 'idea-seed',
+      closure_target_open: true,
+      closure_target_blocked_by_lineage_work: false,
+      planning_root_specs_deferred_by_closure_target: 0,
+      closure_target_latest_verdict_path: 'millrace-agents/arbiter/verdicts/idea-seed.json',
+      closure_target_latest_report_path: expect.stringMatching(/^millrace-agents\/arbiter\/reports\/run-[0-9a-f]+\.md$/),
+    });
 
     await daemon(ws.root, 8);
     expect(stages(ws.runtime).slice(6)).toEqual([

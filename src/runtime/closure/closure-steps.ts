@@ -11,6 +11,8 @@ import {
   readClosureTargets,
   readOpenClosureTarget,
   readSeedIdeaMarkdown,
+  scanLineageDocuments,
+  toLineageDocument,
   resolveArbiterVerdict,
   toWorkspaceRelative,
   writeClosureContracts,
@@ -37,7 +39,7 @@ import { clearPlaneRun } from '../decide/snapshot-ops.js';
 import { graphFor } from '../plan-view.js';
 import type { QueuePort } from '../queue-port.js';
 import type { ClosureRequestFields, TickStepContext, TickSteps } from '../tick-steps.js';
-import { scanLineageDocuments, toLineageDocument } from './lineage-scan.js';
+
 
 const ARBITER_OUTCOMES: readonly string[] = ['ARBITER_COMPLETE', 'REMEDIATION_NEEDED', 'BLOCKED'];
 

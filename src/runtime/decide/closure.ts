@@ -1,29 +1,10 @@
 import type { ClosureTarget, LineageDriftFinding } from '../../contracts/closure-target.js';
+import { byCreatedThenId, effectiveRootSpecId, hasNoParent, isRootSpecDocument, isSeedSource, type LineageDocument, type LineageState } from '../../contracts/lineage.js';
 
 /**
  * Pure closure-target decisions (routing.md §8-9). Callers read the workspace, pass plain data
  * (including `now` and fresh ids) and apply the returned decision through `workspace/arbiter`.
  */
-
-export type LineageState = 'queue' | 'active' | 'blocked' | 'done';
-
-/** The lineage-relevant view of one task, spec or incident document. */
-export type LineageDocument = {
-  kind: 'task' | 'spec' | 'incident';
-  id: string;
-  state: LineageState;
-  /** Workspace-relative POSIX path. */
-  path: string;
-  root_spec_id: string | null;
-  root_idea_id: string | null;
-  /** task `spec_id`, incident `source_spec_id`, spec `spec_id`. */
-  spec_id: string | null;
-  /** Specs only. */
-  source_type: string | null;
-  parent_spec_id: string | null;
-  /** `created_at` (incidents: `opened_at`). */
-  created_at: string | null;
-};
 
 export const ARBITER_REMEDIATION_FAILURE_CLASS = 'arbiter_parity_gap';
 export const ARBITER_BLOCKED_FAILURE_CLASS = 'arbiter_blocked';
@@ -34,33 +15,7 @@ export const BACKPRESSURE_REQUEUE_REASON = 'open closure target backpressure';
 
 const ARBITER_DIR = 'millrace-agents/arbiter';
 
-const hasNoParent = (doc: LineageDocument) => doc.parent_spec_id === null || doc.parent_spec_id.trim().toLowerCase() === 'none';
-const isSeedSource = (doc: LineageDocument) => doc.source_type === 'idea' || doc.source_type === 'manual';
-
-/** The root spec a document belongs to, for closure scoping (routing.md §8). */
-export function effectiveRootSpecId(doc: LineageDocument): string | null {
-  if (doc.root_spec_id) return doc.root_spec_id;
-  if (doc.kind === 'task' || doc.kind === 'incident') return doc.spec_id;
-  return isSeedSource(doc) ? doc.id : null;
-}
-
-/** A spec that starts a lineage of its own (and therefore may open a closure target). */
-export function isRootSpecDocument(doc: LineageDocument): boolean {
-  if (doc.kind !== 'spec') return false;
-  if (doc.root_spec_id) return doc.id === doc.root_spec_id;
-  return hasNoParent(doc) && isSeedSource(doc);
-}
-
-const byCreatedThenId = (a: LineageDocument, b: LineageDocument) =>
-  (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id);
-
-/** Queued root specs of other lineages held back while `openRootSpecId` is open (routing.md §9.6). */
-export function selectDeferredRootSpecs(openRootSpecId: string, documents: readonly LineageDocument[]): string[] {
-  return documents
-    .filter((d) => d.kind === 'spec' && d.state === 'queue' && isRootSpecDocument(d) && effectiveRootSpecId(d) !== openRootSpecId)
-    .sort(byCreatedThenId)
-    .map((d) => d.id);
-}
+export { effectiveRootSpecId, isRootSpecDocument, selectDeferredRootSpecs, type LineageDocument, type LineageState } from '../../contracts/lineage.js';
 
 export type SpecClaimClosureDecision =
   | { action: 'none' }

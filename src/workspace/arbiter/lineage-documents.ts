@@ -1,9 +1,9 @@
 import type { WorkDocument } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
-import type { WorkspacePaths } from '../../workspace/paths.js';
-import { listQueue } from '../../workspace/queue/index.js';
-import { toWorkspaceRelative } from '../../workspace/arbiter/index.js';
-import type { LineageDocument, LineageState } from '../decide/closure.js';
+import type { WorkspacePaths } from '../paths.js';
+import { listQueue } from '../queue/index.js';
+import { toWorkspaceRelative } from './contracts.js';
+import type { LineageDocument, LineageState } from '../../contracts/lineage.js';
 
 const STATE: Record<QueueState, LineageState> = { queue: 'queue', incoming: 'queue', active: 'active', blocked: 'blocked', done: 'done', resolved: 'done' };
 
