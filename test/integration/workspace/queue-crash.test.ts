@@ -122,5 +122,5 @@ describe('SIGKILL during real moves', () => {
       }
       expect(existsSync(join(paths.state, 'queue_moves'))).toBe(true); // the child really was moving documents
     });
-  });
+  }, 300_000);
 });
