@@ -18,12 +18,19 @@ export default class CompileValidate extends BaseCommand {
     const { flags } = await this.parse(CompileValidate);
     const { compileWorkspaceAt } = await import('../../runtime/compile-workspace.js');
     const { buildCompileValidateView, renderCompileValidateLines } = await import('../../views/compile.js');
-    const view = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }));
+    const compiled = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }));
+    // Entrypoint/skill lint (issue 9): reported with the compile diagnostics; fails the command, never the plan.
+    const { lintWorkspaceAssets, withAssetLint, assetLintFailedError } = await import('../../views/asset-lint.js');
+    const { workspacePaths } = await import('../../workspace/paths.js');
+    const paths = workspacePaths(flags.workspace);
+    const lint = lintWorkspaceAssets(paths);
+    const view = withAssetLint(compiled, lint);
     if (!this.jsonEnabled()) for (const line of renderCompileValidateLines(view)) this.log(line);
-    if (!view.ok) {
+    if (!compiled.ok) {
       const { compileFailedError } = await import('../../cli/compile-failure.js');
       throw compileFailedError(view);
     }
+    if (!view.ok) throw assetLintFailedError(lint, paths.runtimeRoot);
     for (const warning of view.warnings) this.warnings.push(warning);
     return view;
   }

@@ -46,5 +46,5 @@ describe('manager task examples in a fresh workspace', () => {
         expect(stored).toEqual(shown);
       }
     });
-  });
+  }, 120_000);
 });

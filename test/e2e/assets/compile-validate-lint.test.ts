@@ -1,0 +1,44 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { CompileValidateResult } from '../../../src/commands/compile/validate.js';
+import { workspacePaths } from '../../../src/workspace/paths.js';
+import { withTempTree } from '../../support/temp-tree.js';
+
+/** `millrace compile validate` runs the entrypoint lint over the workspace's deployed entrypoints and skills. */
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'run.js');
+const millrace = (args: string[]) => execa('node', [BIN, ...args], { reject: false, env: { OCLIF_SKIP_NEW_VERSION_CHECK: 'true' } });
+
+describe('compile validate with the entrypoint lint', () => {
+  it('passes on freshly deployed assets and fails, naming file and marker, once an entrypoint names a foreign marker', async () => {
+    await withTempTree(async (root) => {
+      expect((await millrace(['init', '--workspace', root])).exitCode).toBe(0);
+      const paths = workspacePaths(root);
+
+      const clean = await millrace(['compile', 'validate', '--workspace', root, '--json']);
+      expect(clean.exitCode).toBe(0);
+      const ok = JSON.parse(clean.stdout) as { status: number; result: CompileValidateResult };
+      expect(ok.result.errors).toEqual([]);
+
+      const checker = join(paths.entrypoints, 'execution', 'checker.md');
+      writeFileSync(checker, `${readFileSync(checker, 'utf8')}\nIf in doubt, print \`### BUILDER_COMPLETE\`.\n`);
+
+      const json = await millrace(['compile', 'validate', '--workspace', root, '--json']);
+      expect(json.exitCode).toBe(1);
+      const failed = JSON.parse(json.stdout) as { status: number; error: { code: string; message: string; file: string } };
+      expect(failed.status).toBe(1);
+      expect(failed.error.code).toBe('COMPILE_FAILED');
+      expect(failed.error.file).toBe(checker);
+      expect(failed.error.message).toMatch(/^entrypoint lint: entrypoints\/execution\/checker\.md:\d+: names marker ### BUILDER_COMPLETE, which stage checker cannot emit/);
+      expect(existsSync(paths.compiledPlan)).toBe(true);
+
+      const text = await millrace(['compile', 'validate', '--workspace', root]);
+      expect(text.exitCode).toBe(1);
+      expect(text.stdout).toContain('ok: false');
+      expect(text.stdout).toContain('error: entrypoint lint: entrypoints/execution/checker.md');
+      expect(text.stderr.split('\n')[0]).toMatch(/^Error \(COMPILE_FAILED\): entrypoint lint: /);
+    });
+  }, 120_000);
+});
