@@ -14,6 +14,8 @@ const waitFor = async (check: () => boolean, ms = 30_000) => {
   }
 };
 
+jest.setTimeout(120_000);
+
 describe('run daemon ownership, signals and idling', () => {
   it('a second runtime fails fast while a daemon holds the lock; Ctrl-C stops the idle daemon cleanly', async () => {
     const ws = await createRuntimeWorkspace();

@@ -6,6 +6,8 @@ import { createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask
 
 const decisions = (runtime: string) => readEvents(runtime).filter((e) => e.event_type === 'router_decision').map((e) => `${String(e.data.stage)}:${String(e.data.terminal_result)}->${String(e.data.action)}:${String(e.data.next_stage ?? '-')}:${String(e.data.reason)}`);
 
+jest.setTimeout(120_000);
+
 describe('routing.md §11 worked examples through `run daemon` and the command runner', () => {
   it('(a) builder -> checker -> updater -> done', async () => {
     const ws = await createRuntimeWorkspace();
