@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
