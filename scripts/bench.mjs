@@ -30,7 +30,7 @@ for (let i = 0; i < N; i++) {
 }
 
 const started = Date.now();
-const child = spawn(process.execPath, [bin, 'run', 'daemon', '-w', ws, '--max-ticks', String(N * 3), '--json'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
+const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), bin, 'run', 'daemon', '-w', ws, '--max-ticks', String(N * 3), '--json'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: '1' } });
 let peakKb = 0;
 const poll = setInterval(() => {
   try {

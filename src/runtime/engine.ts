@@ -367,8 +367,8 @@ export class RuntimeEngine {
       defaultRunner: typeof this.options.config.runners.default_runner === 'string' ? this.options.config.runners.default_runner : null,
     });
     const state = this.requireState();
+    // Saved together with the running marker, right after this.
     state.snapshot = { ...state.snapshot, active_run_id: state.snapshot.active_plane === run.plane ? request.run_id : state.snapshot.active_run_id };
-    await this.save();
     return request;
   }
 

@@ -43,6 +43,8 @@ export class QueueStateError extends Error {
 }
 
 export type QueuePort = {
+  /** Finish or undo moves interrupted by a crash, so every item is in exactly one folder (run at startup). */
+  repair(): Promise<void>;
   /** Claim the next eligible item of a family (rename queue -> active), or null. `scope` = open closure root. */
   claimNext(family: QueueFamily, scope: string | null, now: Date): Promise<QueuedItem | null>;
   /** Move an active item to `done`/`resolved` (success) or `blocked`. Throws QueueStateError. */

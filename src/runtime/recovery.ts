@@ -21,6 +21,7 @@ import type { TickStepContext } from './tick-steps.js';
  */
 export async function repairOrphans(ctx: TickStepContext, queue: QueuePort): Promise<void> {
   const state = ctx.state;
+  await queue.repair();
   for (const run of activeRuns(state.snapshot)) {
     if (run.request_kind === 'closure_target' || !run.work_item_kind || !run.work_item_id || run.work_item_kind === 'learning_request') continue;
     const location = await queue.locate(run.work_item_kind, run.work_item_id);

@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
 import type { ConfigShowResult } from '../../src/commands/config/show.js';
+import type { ConfigValidateResult } from '../../src/commands/config/validate.js';
 import type { InitResult } from '../../src/commands/init.js';
 import type { UpgradeResult } from '../../src/commands/upgrade.js';
 import { jsonOf, runCli } from '../support/cli.js';
+
+/** Each test spawns the CLI several times; generous for a loaded CI box. */
+const E2E_TIMEOUT_MS = 300_000;
 
 let ws: string;
 beforeEach(async () => {
@@ -36,7 +40,7 @@ describe('init / upgrade (real CLI)', () => {
     expect(upgrade.result.baseline_manifest_id).toBe(upgrade.result.candidate_manifest_id);
     expect(upgrade.result.counts.conflict).toBe(0);
     expect(upgrade.result.counts.safe_package_update).toBe(0);
-  });
+  }, E2E_TIMEOUT_MS);
 
   it('workspace commands on an uninitialized directory fail with one line and create nothing', async () => {
     const text = await runCli(['config', 'show', '--workspace', ws]);
@@ -46,7 +50,7 @@ describe('init / upgrade (real CLI)', () => {
     expect(json.exitCode).toBe(4);
     expect(jsonOf<JsonFailure>(json).error).toMatchObject({ code: 'WORKSPACE_NOT_INITIALIZED', exitCode: 4 });
     expect(existsSync(join(ws, 'millrace-agents'))).toBe(false);
-  });
+  }, E2E_TIMEOUT_MS);
 });
 
 describe('config show / validate (real CLI)', () => {
@@ -67,7 +71,16 @@ describe('config show / validate (real CLI)', () => {
     });
     const text = await runCli(['config', 'show', '--workspace', ws]);
     expect(text.stdout).toContain('runtime.idle_sleep_seconds = 0.5  (.millracerc.json)');
-  });
+  }, E2E_TIMEOUT_MS);
+
+  it('config validate validates and compiles the shipped assets of a fresh workspace', async () => {
+    expect((await runCli(['init', '--workspace', ws])).exitCode).toBe(0);
+    const run = await runCli(['config', 'validate', '--workspace', ws, '--json']);
+    expect(run.exitCode).toBe(0);
+    const { result } = jsonOf<JsonSuccess<ConfigValidateResult>>(run);
+    expect(result).toMatchObject({ valid: true, sources: ['millrace-agents/millrace.toml'], compile: { status: 'compiled', mode_id: 'default_codex' } });
+    expect(existsSync(join(ws, 'millrace-agents', 'state', 'compiled_plan.json'))).toBe(true);
+  }, E2E_TIMEOUT_MS);
 
   it('config validate reports one line per problem (file, key path, expected vs received) with exit code 1 and writes nothing', async () => {
     expect((await runCli(['init', '--workspace', ws])).exitCode).toBe(0);
@@ -87,5 +100,5 @@ describe('config show / validate (real CLI)', () => {
     expect(json.exitCode).toBe(1);
     expect(jsonOf<JsonFailure>(json).error).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 1, file: expect.any(String), field: expect.any(String) });
     expect(existsSync(join(ws, 'millrace-agents', 'state', 'compile_diagnostics.json'))).toBe(false);
-  });
+  }, E2E_TIMEOUT_MS);
 });

@@ -10,7 +10,7 @@ export default class QueueAddIdea extends BaseCommand {
   static override description = 'The file name (without .md) must be a safe identifier; an existing idea of the same name is never replaced.';
   static override aliases = ['add-idea'];
   static override enableJsonFlag = true;
-  static override args = { file: Args.file({ description: 'Idea markdown file (<name>.md).', required: true, exists: true }) };
+  static override args = { file: Args.file({ description: 'Idea markdown file (<name>.md).', required: true }) };
   static override examples = ['<%= config.bin %> queue add-idea auth.md', '<%= config.bin %> add-idea auth.md'];
 
   async run(): Promise<QueueAddIdeaResult> {

@@ -11,7 +11,7 @@ export default class QueueAddSpec extends BaseCommand {
     'Markdown may use YAML front matter or the labelled format (`Spec-ID: x`); it is stored in canonical front-matter form. created_at/created_by are filled in when absent. An invalid document is refused with one line per problem and nothing is written.';
   static override aliases = ['add-spec'];
   static override enableJsonFlag = true;
-  static override args = { file: Args.file({ description: 'Spec document (.md or .json).', required: true, exists: true }) };
+  static override args = { file: Args.file({ description: 'Spec document (.md or .json).', required: true }) };
   static override examples = ['<%= config.bin %> queue add-spec spec.md', '<%= config.bin %> add-spec spec.json --json'];
 
   async run(): Promise<QueueAddSpecResult> {

@@ -11,7 +11,7 @@ export default class QueueAddTask extends BaseCommand {
     'Markdown may use YAML front matter or the labelled format (`Task-ID: x`); it is stored in canonical front-matter form. created_at/created_by are filled in when absent. An invalid document is refused with one line per problem and nothing is written.';
   static override aliases = ['add-task'];
   static override enableJsonFlag = true;
-  static override args = { file: Args.file({ description: 'Task document (.md or .json).', required: true, exists: true }) };
+  static override args = { file: Args.file({ description: 'Task document (.md or .json).', required: true }) };
   static override examples = ['<%= config.bin %> queue add-task task.md', '<%= config.bin %> add-task task.json --json'];
 
   async run(): Promise<QueueAddTaskResult> {

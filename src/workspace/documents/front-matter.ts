@@ -1,11 +1,14 @@
 import matter from 'gray-matter';
 import { formatTimestamp } from '../../contracts/documents.js';
 import { booleanToken } from './labels.js';
+import { parseYamlSubset } from './yaml-subset.js';
 import type { RawFields } from './labelled-format.js';
 
 const H1_LINE = /^#\s+(.+?)\s*$/m;
+type YamlEngine = { parse: (input: string) => object };
+const defaultYaml = (matter as unknown as { engines: { yaml: YamlEngine } }).engines.yaml;
 // Passing options also keeps gray-matter from caching every parsed text in memory.
-const MATTER_OPTIONS = { excerpt: false };
+const MATTER_OPTIONS = { excerpt: false, engines: { yaml: { parse: (input: string) => parseYamlSubset(input) ?? defaultYaml.parse(input) } } };
 // js-yaml (inside gray-matter) accepts dump options; -1 keeps long values on one line.
 const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as unknown as matter.GrayMatterOption<string, never>;
 

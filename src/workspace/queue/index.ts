@@ -7,3 +7,4 @@ export * from './locate.js';
 export * from './enqueue.js';
 export * from './claim.js';
 export * from './intake.js';
+export * from './requeue.js';

@@ -14,7 +14,7 @@ async function readInput(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new MillraceError('USAGE', `${file}: no such file`, { file });
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new MillraceError('USAGE', `${file}: no such file (expected a regular file)`, { file });
     throw error;
   }
 }

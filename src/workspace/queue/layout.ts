@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -44,4 +44,8 @@ export const documentPath = (paths: WorkspacePaths, kind: WorkDocumentKind, stat
 export const moveIntentDir = (paths: WorkspacePaths): string => join(paths.state, 'queue_moves');
 
 /** Paths in messages are relative to `millrace-agents/` (e.g. `tasks/queue/x.md`). */
-export const displayPath = (paths: WorkspacePaths, path: string): string => relative(paths.runtimeRoot, path) || path;
+export function displayPath(paths: WorkspacePaths, path: string): string {
+  const prefix = paths.runtimeRoot + sep;
+  if (path.startsWith(prefix)) return path.slice(prefix.length).split(sep).join('/');
+  return relative(paths.runtimeRoot, path) || path;
+}

@@ -1,9 +1,9 @@
-import { link, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueMoveIntentSchema, type QueueMoveIntent } from '../../contracts/queue-move.js';
 import type { WorkspacePaths } from '../paths.js';
 import { isErrno } from './exclusive-file.js';
-import { LIFECYCLE_RANK, displayPath, moveIntentDir } from './layout.js';
+import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
 import { sha256 } from './move.js';
 import { findDuplicateIds, listQueueLocations, type QueueLocation } from './scan.js';
 
@@ -12,9 +12,18 @@ export type RepairAction =
   | { action: 'move_undone'; kind: string; id: string; path: string }
   | { action: 'identical_copy_removed'; kind: string; id: string; path: string; kept: string }
   | { action: 'differing_copy_set_aside'; kind: string; id: string; path: string; renamed_to: string; kept: string }
-  | { action: 'intent_unreadable'; path: string; error: string };
+  | { action: 'intent_unreadable'; path: string; error: string }
+  | { action: 'stale_temp_removed'; path: string };
 
 export type RepairReport = { actions: RepairAction[] };
+
+export type RepairOptions = {
+  /** Temp files (`.<name>.<hex>.tmp`) older than this are leftovers of a killed write and are removed. Default 60 s. */
+  staleTempMs?: number;
+  now?: Date;
+};
+
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 async function readBytes(path: string): Promise<Buffer | undefined> {
   try {
@@ -62,7 +71,7 @@ async function freeName(path: string, suffix: string): Promise<string> {
  *    (queue/incoming < active < blocked < done/resolved); other copies are removed only when byte-identical,
  *    and otherwise renamed to `<id>.md.duplicate` (no longer `*.md`, so out of the queue) for the operator.
  */
-export async function repairQueue(paths: WorkspacePaths): Promise<RepairReport> {
+export async function repairQueue(paths: WorkspacePaths, options: RepairOptions = {}): Promise<RepairReport> {
   const actions: RepairAction[] = [];
   const dir = moveIntentDir(paths);
   let names: string[] = [];
@@ -90,7 +99,36 @@ export async function repairQueue(paths: WorkspacePaths): Promise<RepairReport> 
     const keptBytes = await readBytes(kept.path);
     for (const other of ordered.slice(1)) actions.push(await setAside(paths, kept, keptBytes, other));
   }
+  actions.push(...(await sweepStaleTemps(paths, options)));
   return { actions };
+}
+
+/** Temp files never match `*.md`, so they are invisible to the queue; only old ones are removed (a live writer may own a new one). */
+async function sweepStaleTemps(paths: WorkspacePaths, options: RepairOptions): Promise<RepairAction[]> {
+  const cutoff = (options.now ?? new Date()).getTime() - (options.staleTempMs ?? 60_000);
+  const dirs = [moveIntentDir(paths), ...Object.entries(KIND_STATES).flatMap(([kind, states]) => states.map((s) => stateDir(paths, kind as keyof typeof KIND_STATES, s)))];
+  const actions: RepairAction[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) continue;
+      throw error;
+    }
+    for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+      const path = join(dir, name);
+      try {
+        if ((await stat(path)).mtimeMs > cutoff) continue;
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) continue;
+        throw error;
+      }
+      await rm(path, { force: true });
+      actions.push({ action: 'stale_temp_removed', path: displayPath(paths, path) });
+    }
+  }
+  return actions;
 }
 
 async function setAside(paths: WorkspacePaths, kept: QueueLocation, keptBytes: Buffer | undefined, other: QueueLocation): Promise<RepairAction> {

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ID_FIELD, workDocumentId, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
@@ -46,11 +47,15 @@ export async function listQueueLocations(paths: WorkspacePaths, scope: ScanScope
   return groups.flat();
 }
 
-/** Parse one queue file as its folder's kind; invalid content or a stem/id mismatch yields problems. */
-export async function readQueueFile(paths: WorkspacePaths, location: QueueLocation): Promise<QueueItem | InvalidQueueFile | undefined> {
+/**
+ * Parse one queue file as its folder's kind; invalid content or a stem/id mismatch yields problems.
+ * Reads synchronously: scans read thousands of small files, and one sync read each is several times faster
+ * than as many concurrent promises.
+ */
+export function readQueueFileSync(paths: WorkspacePaths, location: QueueLocation): QueueItem | InvalidQueueFile | undefined {
   let text: string;
   try {
-    text = await readFile(location.path, 'utf8');
+    text = readFileSync(location.path, 'utf8');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined; // moved away between listing and reading
     throw error;
@@ -65,10 +70,12 @@ export async function readQueueFile(paths: WorkspacePaths, location: QueueLocati
   return { ...location, document: result.document };
 }
 
+export const readQueueFile = async (paths: WorkspacePaths, location: QueueLocation) => readQueueFileSync(paths, location);
+
 /** Every document in the scoped folders: valid items, invalid files (reported, never deleted) and duplicate ids. */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE): Promise<QueueListing> {
   const locations = await listQueueLocations(paths, scope);
-  const read = await Promise.all(locations.map((location) => readQueueFile(paths, location)));
+  const read = locations.map((location) => readQueueFileSync(paths, location));
   const items: QueueItem[] = [];
   const invalid: InvalidQueueFile[] = [];
   for (const entry of read) {

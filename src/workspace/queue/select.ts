@@ -1,5 +1,6 @@
 import {
   compareInstants,
+  type Instant,
   effectiveRootSpecId,
   parseTimestamp,
   type IncidentWorkDocument,
@@ -30,9 +31,18 @@ const inScope = (doc: WorkDocument, options: SelectOptions) => options.rootSpecI
 /** The dependencies of a task that are not yet done. */
 export const unmetDependencies = (task: TaskWorkDocument, doneIds: ReadonlySet<string>): string[] => task.fields.depends_on.filter((id) => !doneIds.has(id));
 
+const NEVER: Instant = { ms: Number.POSITIVE_INFINITY, subMsNanos: 0 };
+
 function oldest<D extends WorkDocument>(candidates: ReadonlyArray<{ id: string; document: D }>): { id: string; document: D } | undefined {
   let best: { id: string; document: D } | undefined;
-  for (const candidate of candidates) if (best === undefined || compareClaimOrder(candidate, best) < 0) best = candidate;
+  let bestAt = NEVER;
+  for (const candidate of candidates) {
+    const at = parseTimestamp(orderingTimestamp(candidate.document)) ?? NEVER;
+    if (best === undefined || (compareInstants(at, bestAt) || (candidate.id < best.id ? -1 : candidate.id > best.id ? 1 : 0)) < 0) {
+      best = candidate;
+      bestAt = at;
+    }
+  }
   return best;
 }
 

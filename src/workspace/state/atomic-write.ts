@@ -8,9 +8,15 @@ import { randomBytes } from 'node:crypto';
  */
 export async function writeTextAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'w');
+  let handle;
+  try {
+    handle = await open(tmp, 'w');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    handle = await open(tmp, 'w');
+  }
   try {
     await handle.writeFile(content, 'utf8');
   } finally {

@@ -29,9 +29,12 @@ describe('crash safety', () => {
     TASKS.forEach((id, i) => writeTask(ws.runtime, id, {}, `2026-11-27T10:00:0${i}Z`));
     let seed = 7;
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < 8; round++) {
       const child = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1', FAKE_AGENT_SLEEP_MS: '40' } });
-      await new Promise((r) => setTimeout(r, 700 + Math.floor(random() * 1800)));
+      // Kill only once the daemon owns the workspace, at a random point of its work.
+      const lock = join(ws.runtime, 'state', 'runtime_daemon.lock.json');
+      for (let waited = 0; !existsSync(lock) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
       child.kill('SIGKILL');
       await child;
       checkInvariants(ws.runtime);

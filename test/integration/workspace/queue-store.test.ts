@@ -9,6 +9,7 @@ import {
   locateWorkItem,
   moveWorkItem,
   readWorkItem,
+  requeueWorkItem,
 } from '../../../src/workspace/queue/index.js';
 import { aSpec, aTask, anIncident } from '../../support/work-documents.js';
 import { snapshotTree, withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
@@ -113,5 +114,20 @@ describe('claimNextWorkItem', () => {
       expect(await claimNextWorkItem(paths, 'planning')).toMatchObject({ status: 'claimed', item: { kind: 'incident', id: 'inc-new' } });
       await writeText(join(paths.specs.active, 'stray.md'), renderWorkDocument(aSpec({ spec_id: 'stray' })));
       await expect(claimNextWorkItem(paths, 'planning')).rejects.toMatchObject({ code: 'WORKSPACE_STATE_INVALID' });
+    }));
+});
+
+describe('requeueWorkItem', () => {
+  it('moves an active item back and logs the reason; a blank reason moves nothing', () =>
+    withQueueWorkspace(async (paths) => {
+      await enqueueWorkItem(paths, anIncident({ incident_id: 'inc' }));
+      await moveWorkItem(paths, 'incident', 'inc', 'incoming', 'active');
+      await expect(requeueWorkItem(paths, 'incident', 'inc', '  ')).rejects.toMatchObject({ code: 'INPUT_INVALID', message: 'requeue reason is required' });
+      expect(await locateWorkItem(paths, 'inc')).toMatchObject({ state: 'active' });
+      await requeueWorkItem(paths, 'incident', 'inc', ' open closure target backpressure ', new Date('2026-04-15T12:00:00Z'));
+      expect(await locateWorkItem(paths, 'inc')).toMatchObject({ state: 'incoming' });
+      expect(await readFile(join(paths.incidents.incoming, 'inc.requeue.jsonl'), 'utf8')).toBe(
+        '{"at":"2026-04-15T12:00:00+00:00","kind":"incident","reason":"open closure target backpressure"}\n',
+      );
     }));
 });

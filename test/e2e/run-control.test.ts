@@ -1,0 +1,76 @@
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
+import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
+import type { RunOnceResult } from '../../src/commands/run/once.js';
+import type { RecoveryCounters, RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
+import { BIN, createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
+
+const waitFor = async (check: () => boolean, ms = 30_000) => {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('run daemon ownership, signals and idling', () => {
+  it('a second runtime fails fast while a daemon holds the lock; Ctrl-C stops the idle daemon cleanly', async () => {
+    const ws = await createRuntimeWorkspace();
+    const lock = join(ws.runtime, 'state', 'runtime_daemon.lock.json');
+    const daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    await waitFor(() => existsSync(lock));
+    const second = await millrace(['run', 'once', '-w', ws.root, '--json']);
+    expect(second.exitCode).toBe(4);
+    const failure = JSON.parse(second.stdout) as JsonFailure;
+    expect(failure.error.code).toBe('LOCK_HELD');
+    expect(failure.error.message).toMatch(/^workspace runtime ownership lock is already held by pid=\d+ host=\S+ session=[0-9a-f]{32}$/);
+    const status = JSON.parse((await millrace(['status', '-w', ws.root, '--json'])).stdout) as JsonSuccess<{ runtime_ownership_lock: string; process_running: boolean }>;
+    expect(status.result).toMatchObject({ runtime_ownership_lock: 'active', process_running: true });
+    daemon.kill('SIGINT');
+    const done = await daemon;
+    expect(done.exitCode).toBe(0);
+    expect(done.stdout).toContain('interrupted: true');
+    expect(done.stdout).toMatch(/ticks: \d+/);
+    expect(existsSync(lock)).toBe(false);
+    expect(readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json')).process_running).toBe(false);
+  });
+
+  it('Ctrl-C mid-stage finishes the stage, then requeues the item instead of stranding it in active/', async () => {
+    const ws = await createRuntimeWorkspace({ script: { builder: ['SLEEP:2500'] } });
+    writeTask(ws.runtime, 'task-001');
+    const daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    await waitFor(() => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
+    daemon.kill('SIGINT');
+    const done = await daemon;
+    expect(done.exitCode).toBe(0);
+    const events = readEvents(ws.runtime).map((e) => e.event_type);
+    expect(events).toContain('stage_completed');
+    expect(events).toContain('runtime_tick_stopped');
+    expect(mdIn(join(ws.runtime, 'tasks', 'active'))).toEqual([]);
+    expect(mdIn(join(ws.runtime, 'tasks', 'queue'))).toEqual(['task-001.md']);
+    expect(readFileSync(join(ws.runtime, 'tasks', 'queue', 'task-001.requeue.jsonl'), 'utf8')).toContain('runtime stopped');
+    expect(readJson<RecoveryCounters>(join(ws.runtime, 'state', 'recovery_counters.json')).entries).toEqual([]);
+    expect(readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json'))).toMatchObject({ active_stage: null, stop_requested: false, process_running: false });
+  });
+
+  it('--max-ticks counts ticks, and idle ticks do not flood the events log', async () => {
+    const ws = await createRuntimeWorkspace();
+    const r = await millrace(['run', 'daemon', '-w', ws.root, '--max-ticks', '5', '--json']);
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonSuccess<RunDaemonResult>).result).toMatchObject({ ticks: 5, stages_run: 0, stopped: 'max_ticks' });
+    expect(readEvents(ws.runtime).filter((e) => e.event_type === 'runtime_tick_idle')).toHaveLength(1);
+  });
+
+  it('run once runs one stage and exits 1 when the agent prints no legal marker', async () => {
+    const ws = await createRuntimeWorkspace({ script: { builder: ['NONE'] } });
+    writeTask(ws.runtime, 'task-001');
+    const r = await millrace(['run', 'once', '-w', ws.root]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.split('\n')).toEqual(expect.arrayContaining(['run_mode: once', 'active_mode_id: default_command', 'mode_override: none', 'tick_reason: builder_blocked']));
+    const snapshot = readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json'));
+    expect(snapshot).toMatchObject({ active_stage: 'troubleshooter', current_failure_class: 'missing_terminal_result' });
+    const again = JSON.parse((await millrace(['run', 'once', '-w', ws.root, '--json'])).stdout) as JsonSuccess<RunOnceResult>;
+    expect(again.result).toMatchObject({ stage: 'troubleshooter', terminal_result: 'TROUBLESHOOT_COMPLETE', tick_reason: 'troubleshoot_complete', exit_code: 0 });
+  });
+});

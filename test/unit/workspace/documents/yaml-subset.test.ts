@@ -1,0 +1,45 @@
+import matter from 'gray-matter';
+import { parseYamlSubset } from '../../../../src/workspace/documents/yaml-subset.js';
+import { renderWorkDocument } from '../../../../src/workspace/documents/index.js';
+import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
+
+const jsYaml = (matter as unknown as { engines: { yaml: { parse: (s: string) => unknown } } }).engines.yaml;
+const frontMatterOf = (text: string) => text.split('---\n')[1]!;
+
+const TRICKY = [
+  'plain words', 'true', 'True', 'null', '~', 'yes', 'no', 'on', '001', '1.0', '0x1F', '.inf', '-x', '- x', 'a: b', 'a #b', '#x', "it's", "'quoted'",
+  '"double"', '[a]', '{a: 1}', '2026-04-15', '2026-04-15T12:00:00Z', 'trailing ', ' leading', 'multi\nline', 'tab\there', 'ünïcode', '', '@at', '*star', '&amp', '!tag',
+  '|', '>', '%pct', 'a,b', 'x=y', 'C:/path', 'npm test -- login', 'src/ui/login.tsx', 'Session handling regressions',
+];
+
+describe('parseYamlSubset', () => {
+  it('agrees with js-yaml on everything our renderer writes, or declines', () => {
+    const docs = [
+      aTask(), aSpec(), anIncident({ severity: 'low', needs_planning: false }),
+      ...TRICKY.map((s, i) => aTask({ task_id: `t-${i}`, summary: s, acceptance: [s.length ? s : 'x', 'ok'], created_by: s || 'x' })),
+    ];
+    let fastPath = 0;
+    for (const doc of docs) {
+      const yaml = frontMatterOf(renderWorkDocument(doc));
+      const fast = parseYamlSubset(yaml);
+      if (fast !== undefined) {
+        fastPath += 1;
+        expect(fast).toEqual(jsYaml.parse(yaml));
+      }
+    }
+    expect(fastPath).toBeGreaterThan(docs.length / 2);
+  });
+
+  it.each([
+    ['a: b\nc:\n  - d\n  - e\n', { a: 'b', c: ['d', 'e'] }],
+    ["a: 'x''y'\n", { a: "x'y" }],
+    ['\na: b\n', { a: 'b' }],
+  ])('reads %j', (yaml, expected) => {
+    expect(parseYamlSubset(yaml)).toEqual(expected);
+    expect(jsYaml.parse(yaml)).toEqual(expected);
+  });
+
+  it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b'])('declines %j', (yaml) => {
+    expect(parseYamlSubset(yaml)).toBeUndefined();
+  });
+});
