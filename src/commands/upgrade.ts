@@ -13,12 +13,13 @@ export default class Upgrade extends BaseCommand {
   static override flags = {
     apply: Flags.boolean({ summary: 'Write safe package updates and restore missing files.', default: false }),
     'localize-removed': Flags.string({ summary: 'A package-removed asset path (runtime-root-relative) to keep as a local, unmanaged file.', multiple: true, default: [] }),
+    'localize-removed-from': Flags.file({ summary: 'A file listing package-removed paths to keep, one per line (# comments allowed).', exists: false }),
   };
 
   async run(): Promise<UpgradeResult> {
     const { flags } = await this.parse(Upgrade);
     const { upgradeWorkspace } = await import('../workspace/init/upgrade-workspace.js');
-    const result = await upgradeWorkspace({ workspaceRoot: flags.workspace, packageVersion: this.config.version, apply: flags.apply, localizeRemoved: flags['localize-removed'] });
+    const result = await upgradeWorkspace({ workspaceRoot: flags.workspace, packageVersion: this.config.version, apply: flags.apply, localizeRemoved: flags['localize-removed'], localizeRemovedFrom: flags['localize-removed-from'] });
     if (!this.jsonEnabled()) {
       this.log(`applied: ${result.applied}`);
       this.log(`baseline_manifest_id: ${result.baseline_manifest_id}`);

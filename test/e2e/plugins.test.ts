@@ -9,6 +9,7 @@ import { jsonOf, REPO_ROOT, runCli } from '../support/cli.js';
 
 const ECHO = join(REPO_ROOT, 'test', 'fixtures', 'plugin-echo-runner');
 const THROWING = join(REPO_ROOT, 'test', 'fixtures', 'plugin-throwing');
+const IMPOSTOR = join(REPO_ROOT, 'test', 'fixtures', 'plugin-echo-impostor');
 /** Each test spawns the CLI 5-10 times (about 1 s each on an idle machine); generous for a loaded CI box. */
 const E2E_TIMEOUT_MS = 300_000;
 
@@ -73,12 +74,16 @@ describe('millrace plugins (third-party plugin outside the workspaces)', () => {
     expect((await modeIds()).ids).not.toContain('echo_mode');
   }, E2E_TIMEOUT_MS);
 
-  it('a plugin whose hook throws does not take the CLI down; the failure names the plugin', async () => {
+  it('a throwing hook does not take the CLI down and a duplicate id names both plugins', async () => {
     expect((await runCli(['plugins', 'link', THROWING, '--no-install'], { env })).exitCode).toBe(0);
     expect((await runCli(['plugins', 'link', ECHO, '--no-install'], { env })).exitCode).toBe(0);
+    expect((await runCli(['plugins', 'link', IMPOSTOR, '--no-install'], { env })).exitCode).toBe(0);
     const { ids, problems } = await modeIds();
     expect(ids).toEqual(expect.arrayContaining(['default_codex', 'echo_mode']));
-    expect(problems).toEqual(['plugin millrace-plugin-throwing@0.0.1 (link) failed to contribute: echo of doom: contribution hook exploded']);
+    expect(problems).toEqual([
+      'plugin millrace-plugin-throwing@0.0.1 (link) failed to contribute: echo of doom: contribution hook exploded',
+      "mode 'echo_mode' is contributed by both millrace-plugin-echo-impostor@0.0.1 (link) and millrace-plugin-echo-runner@1.0.0 (link); uninstall one of them",
+    ]);
     const text = await runCli(['modes', 'list'], { env });
     expect(text.exitCode).toBe(0);
     expect(text.stderr).toContain('Warning: plugin millrace-plugin-throwing@0.0.1 (link) failed to contribute');

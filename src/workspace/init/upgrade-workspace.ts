@@ -15,6 +15,8 @@ export type UpgradeWorkspaceOptions = {
   apply: boolean;
   /** Runtime-root-relative paths the package removed that the operator keeps as unmanaged local files. */
   localizeRemoved?: string[];
+  /** A file listing more such paths, one per line (blank lines and `#` comments ignored). */
+  localizeRemovedFrom?: string;
   assetRoot?: string;
 };
 
@@ -37,7 +39,8 @@ export type UpgradeWorkspaceResult = {
  */
 export async function upgradeWorkspace(options: UpgradeWorkspaceOptions): Promise<UpgradeWorkspaceResult> {
   const paths = requireInitializedWorkspace(options.workspaceRoot);
-  const localize = normalizeLocalizePaths(options.localizeRemoved ?? []);
+  const fromFile = options.localizeRemovedFrom ? await readLocalizeList(options.localizeRemovedFrom) : [];
+  const localize = normalizeLocalizePaths([...(options.localizeRemoved ?? []), ...fromFile]);
   const assetRoot = options.assetRoot ?? ASSET_ROOT;
   const original = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json');
   const candidate = await buildBaselineManifest(assetRoot, options.packageVersion);
@@ -79,6 +82,13 @@ export async function upgradeWorkspace(options: UpgradeWorkspaceOptions): Promis
   }
   await replaceFileAtomic(paths.baselineManifest, renderBaselineManifest(candidate));
   return { ...result, applied: true, result_manifest_id: candidate.manifest_id };
+}
+
+async function readLocalizeList(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new MillraceError('FAILED', `${file}: cannot read: ${error.message}`, { file, field: 'localize-removed-from', cause: error });
+  });
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 function normalizeLocalizePaths(values: string[]): Set<string> {

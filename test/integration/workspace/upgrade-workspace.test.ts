@@ -88,6 +88,17 @@ describe('upgradeWorkspace', () => {
     });
   });
 
+  it('reads localize paths from a file, ignoring blank lines and comments', async () => {
+    await withTempTree(async (root, write) => {
+      const { ws, v2Root } = await scenario(root, write);
+      const list = await write('keep.txt', '# kept on purpose\n\n  skills/old.md  \n');
+      const preview = await upgradeWorkspace({ workspaceRoot: ws, packageVersion: '2.0.0', apply: false, assetRoot: v2Root, localizeRemovedFrom: list });
+      expect(preview.entries.find((e) => e.relative_path === 'skills/old.md')?.disposition).toBe('localized_removed');
+      const missing = await upgradeWorkspace({ workspaceRoot: ws, packageVersion: '2.0.0', apply: false, assetRoot: v2Root, localizeRemovedFrom: join(root, 'nope.txt') }).catch((e: Error) => e.message);
+      expect(missing).toMatch(/nope\.txt: cannot read: ENOENT/);
+    });
+  });
+
   it('rejects bad localize paths and an invalid manifest with clear errors', async () => {
     await withTempTree(async (root, write) => {
       const { ws, rt, v2Root } = await scenario(root, write);
