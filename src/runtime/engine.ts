@@ -161,6 +161,9 @@ export class RuntimeEngine {
       setPlaneStatus: (plane, marker, runId, source) => this.setPlaneStatus(plane, marker, runId, source),
       resetToIdle: (options) => this.resetToIdle(options),
       refreshQueueDepths: () => this.refreshQueueDepths(),
+      replacePlan: (plan) => {
+        this.plan = plan;
+      },
     };
   }
 

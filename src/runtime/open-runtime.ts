@@ -8,6 +8,7 @@ import { RuntimeEngine } from './engine.js';
 import type { MonitorSink } from './monitor.js';
 import { createQueueAdapter } from './queue-adapter.js';
 import type { TickSteps } from './tick-steps.js';
+import { createRuntimeSteps } from './planning/runtime-steps.js';
 
 export type OpenRuntimeOptions = {
   workspace: string;
@@ -32,6 +33,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
     throw new MillraceError('RUNNER_UNKNOWN', `Unknown configured stage runner(s): ${[...new Set(configured)].sort().join(', ')}`, { hint: 'install the runner plugin or fix runners.default_runner / stages.<stage>.runner' });
   }
   let configVersion = 'unknown';
+  const queue = createQueueAdapter(paths);
+  const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null }).steps;
   const engine = new RuntimeEngine({
     paths,
     config: config as unknown as ConstructorParameters<typeof RuntimeEngine>[0]['config'],
@@ -44,8 +47,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
       return runnable.plan;
     },
     dispatch: createRegistryDispatch(registry, { runners: config.runners as Record<string, unknown> }, { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date() }),
-    queue: createQueueAdapter(paths),
-    steps: options.steps,
+    queue,
+    steps,
     monitor: options.monitor,
   });
   return { engine, idleSleepMs: Math.round(config.runtime.idle_sleep_seconds * 1000), warnings: loaded.warnings };

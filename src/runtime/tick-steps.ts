@@ -46,6 +46,8 @@ export type TickStepContext = {
   resetToIdle(options: { processRunning: boolean; clearPause?: boolean; clearStop?: boolean }): Promise<void>;
   /** Refresh queue depths in memory (runtime.md §5.3). */
   refreshQueueDepths(): Promise<void>;
+  /** Run later ticks on a freshly compiled plan (mailbox reload_config, control-and-inspection.md §2.6). */
+  replacePlan?(plan: RuntimePlan): void;
 };
 
 /** Tick step 1: apply every command in `state/mailbox/incoming/` (control-and-inspection.md §3). */

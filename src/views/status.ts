@@ -9,6 +9,7 @@ import { readRecoveryCounters } from '../workspace/state/counters-store.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 import { readdir } from 'node:fs/promises';
+import { closureStatusLines, readClosureStatus, type ClosureStatus } from './closure-status.js';
 import { join } from 'node:path';
 
 export type StatusView = {
@@ -45,6 +46,7 @@ export type StatusView = {
   last_terminal_result: string | null;
   last_stage_result_path: string | null;
   recovery_counter_entries: number;
+  closure: ClosureStatus;
 };
 
 const countMd = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.md')).length;
@@ -110,6 +112,7 @@ export async function buildStatusView(workspace: string, registry: RunnerSchemaS
     last_terminal_result: snapshot.last_terminal_result,
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
+    closure: await readClosureStatus(paths),
   };
 }
 
@@ -153,6 +156,7 @@ export function renderStatusLines(v: StatusView): string[] {
     lines.push('compile_input.mode_id: none', 'compile_input.config_fingerprint: none', 'compile_input.assets_fingerprint: none', `compile_plan_currentness_error: ${n(v.compiled_plan_currentness_error)}`);
   }
   lines.push('usage_governance_enabled: false', 'usage_governance_paused: false', 'usage_governance_blocker_count: 0', 'usage_governance_auto_resume_possible: true', 'usage_governance_next_auto_resume_at: none', 'usage_governance_subscription_status: disabled');
+  lines.push(...closureStatusLines(v.closure));
   if (v.current_failure_class) {
     lines.push(`current_failure_class: ${v.current_failure_class}`);
     for (const [k, value] of Object.entries(v.counters)) if (value > 0) lines.push(`${k}: ${value}`);

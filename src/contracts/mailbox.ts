@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { PlaneSchema } from '@millrace/plugin-api';
+
+/** Commands a running daemon accepts through `state/mailbox/incoming/` (control-and-inspection.md §3). */
+export const MAILBOX_COMMANDS = ['stop', 'pause', 'resume', 'reload_config', 'add_task', 'add_spec', 'add_idea', 'retry_active', 'clear_stale_state'] as const;
+export const MailboxCommandNameSchema = z.enum(MAILBOX_COMMANDS);
+export type MailboxCommandName = z.infer<typeof MailboxCommandNameSchema>;
+
+const EmptyPayload = z.strictObject({});
+
+const envelopeBase = {
+  schema_version: z.literal('1.0'),
+  kind: z.literal('mailbox_command'),
+  command_id: z.string().min(1),
+  issued_at: z.iso.datetime({ offset: true }),
+  issuer: z.string().min(1),
+};
+
+export const RetryActivePayloadSchema = z.strictObject({ reason: z.string(), scope: PlaneSchema.optional() });
+export const ReasonPayloadSchema = z.strictObject({ reason: z.string() });
+/** The document itself is validated by the queue's own schema when the command is applied. */
+export const DocumentPayloadSchema = z.strictObject({ document: z.record(z.string(), z.unknown()) });
+export const AddIdeaPayloadSchema = z.strictObject({ source_name: z.string().min(1), markdown: z.string().min(1) });
+
+export const MailboxEnvelopeSchema = z.discriminatedUnion('command', [
+  z.strictObject({ ...envelopeBase, command: z.literal('stop'), payload: EmptyPayload }),
+  z.strictObject({ ...envelopeBase, command: z.literal('pause'), payload: EmptyPayload }),
+  z.strictObject({ ...envelopeBase, command: z.literal('resume'), payload: EmptyPayload }),
+  z.strictObject({ ...envelopeBase, command: z.literal('reload_config'), payload: EmptyPayload }),
+  z.strictObject({ ...envelopeBase, command: z.literal('retry_active'), payload: RetryActivePayloadSchema }),
+  z.strictObject({ ...envelopeBase, command: z.literal('clear_stale_state'), payload: ReasonPayloadSchema }),
+  z.strictObject({ ...envelopeBase, command: z.literal('add_task'), payload: DocumentPayloadSchema }),
+  z.strictObject({ ...envelopeBase, command: z.literal('add_spec'), payload: DocumentPayloadSchema }),
+  z.strictObject({ ...envelopeBase, command: z.literal('add_idea'), payload: AddIdeaPayloadSchema }),
+]);
+export type MailboxEnvelope = z.infer<typeof MailboxEnvelopeSchema>;
+export type MailboxEnvelopeOf<C extends MailboxCommandName> = Extract<MailboxEnvelope, { command: C }>;
+
+/** What the drain leaves in `processed/` or `failed/` for every command it consumed. */
+export const MailboxArchiveSchema = z.strictObject({
+  schema_version: z.literal('1.0'),
+  kind: z.literal('mailbox_archive'),
+  disposition: z.enum(['processed', 'failed']),
+  archived_at: z.iso.datetime({ offset: true }),
+  envelope: MailboxEnvelopeSchema.optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+  raw_payload: z.string().optional(),
+});
+export type MailboxArchive = z.infer<typeof MailboxArchiveSchema>;

@@ -1,0 +1,100 @@
+import type { Plane } from '@millrace/plugin-api';
+import { IDLE_MARKER, PLANES, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
+import type { WorkspacePaths } from '../../workspace/paths.js';
+import { readRecoveryCounters, writeRecoveryCounters } from '../../workspace/state/counters-store.js';
+import { clearStaleLock } from '../../workspace/state/stale-lock.js';
+import { readSnapshot, writeSnapshot } from '../../workspace/state/snapshot-store.js';
+import { writeStatusFile } from '../../workspace/state/status-files.js';
+import { removeWorkItemCounters } from '../decide/counters.js';
+import { activeRuns, clearPlaneRun, idleSnapshot, setPlaneMarker, withQueueDepths } from '../decide/snapshot-ops.js';
+import type { QueuePort } from '../queue-port.js';
+import type { ControlResult } from './control-result.js';
+import { addPauseSource, removePauseSource } from './pause-sources.js';
+import { selectRetryRun } from './retry-selection.js';
+
+/** Offline control (no live owner of the workspace): mutate the state files directly (control-and-inspection.md §2). */
+export type DirectControlContext = { paths: WorkspacePaths; queue: QueuePort; now: Date };
+
+const direct = (action: ControlResult['action'], applied: boolean, detail: string): ControlResult => ({ action, mode: 'direct', applied, detail });
+
+async function writeIdle(ctx: DirectControlContext, snapshot: RuntimeSnapshot, options: { clearPause?: boolean; clearStop?: boolean }): Promise<void> {
+  const idle = idleSnapshot(snapshot, { processRunning: false, ...options }, ctx.now);
+  for (const plane of PLANES) await writeStatusFile(ctx.paths, plane, IDLE_MARKER);
+  await writeSnapshot(ctx.paths, withQueueDepths(idle, await ctx.queue.depths(), ctx.now));
+}
+
+export async function pauseDirect(ctx: DirectControlContext): Promise<ControlResult> {
+  const { snapshot, changed } = addPauseSource(await readSnapshot(ctx.paths), 'operator');
+  await writeSnapshot(ctx.paths, { ...snapshot, updated_at: ctx.now.toISOString() });
+  return direct('pause', changed, 'runtime paused directly');
+}
+
+/** Usage governance is out of scope, so only the operator source is ever removed here. */
+export async function resumeDirect(ctx: DirectControlContext): Promise<ControlResult> {
+  const before = await readSnapshot(ctx.paths);
+  const { snapshot, changed } = removePauseSource(before, 'operator');
+  await writeSnapshot(ctx.paths, { ...snapshot, updated_at: ctx.now.toISOString() });
+  if (snapshot.pause_sources.includes('usage_governance')) return direct('resume', false, 'runtime resume blocked by usage governance');
+  return direct('resume', changed, 'runtime resumed directly');
+}
+
+/**
+ * Direct stop resets the runtime to idle. Unlike the reference (spec ambiguity: a stopped item stays stranded in
+ * `active/`), active documents are requeued so nothing is lost; counters are left alone.
+ */
+export async function stopDirect(ctx: DirectControlContext): Promise<ControlResult> {
+  const before = await readSnapshot(ctx.paths);
+  const requeued = await requeueAllActive(ctx, 'runtime stopped directly by operator');
+  await writeIdle(ctx, before, { clearPause: true, clearStop: true });
+  const applied = before.process_running || !before.stop_requested || requeued > 0;
+  return direct('stop', applied, requeued > 0 ? `runtime stopped directly; requeued=${requeued}` : 'runtime stopped directly');
+}
+
+async function requeueAllActive(ctx: DirectControlContext, reason: string): Promise<number> {
+  let requeued = 0;
+  const items = [...(await ctx.queue.listActive())].sort((a, b) => a.path.localeCompare(b.path));
+  for (const item of items) {
+    try {
+      await ctx.queue.requeue(item.kind, item.id, reason, ctx.now);
+      requeued++;
+    } catch {
+      // A document that cannot move stays where it is; doctor reports it.
+    }
+  }
+  return requeued;
+}
+
+export async function retryActiveDirect(ctx: DirectControlContext, reason: string, scope: Plane | null): Promise<ControlResult> {
+  const snapshot = await readSnapshot(ctx.paths);
+  const selection = selectRetryRun(snapshot, scope);
+  if (selection.kind === 'skip') return direct('retry_active', false, selection.detail);
+  const { run } = selection;
+  if (run.work_item_kind === 'learning_request') return direct('retry_active', false, `active ${run.plane} run is not a retryable work item`);
+  try {
+    await ctx.queue.requeue(run.work_item_kind, run.work_item_id, reason, ctx.now);
+  } catch (error) {
+    return direct('retry_active', false, (error as Error).message);
+  }
+  const counters = await readRecoveryCounters(ctx.paths);
+  await writeRecoveryCounters(ctx.paths, removeWorkItemCounters(counters, { kind: run.work_item_kind, id: run.work_item_id }));
+  const cleared = clearPlaneRun(snapshot, run.plane, null, ctx.now);
+  if (activeRuns(cleared).length === 0) {
+    await writeIdle(ctx, cleared, {});
+  } else {
+    await writeStatusFile(ctx.paths, run.plane, IDLE_MARKER);
+    await writeSnapshot(ctx.paths, withQueueDepths(setPlaneMarker(cleared, run.plane, IDLE_MARKER, ctx.now), await ctx.queue.depths(), ctx.now));
+  }
+  return direct('retry_active', true, `active ${run.work_item_kind} ${run.work_item_id} requeued`);
+}
+
+export async function clearStaleStateDirect(ctx: DirectControlContext, reason: string): Promise<ControlResult> {
+  const before = await readSnapshot(ctx.paths);
+  const counters = await readRecoveryCounters(ctx.paths);
+  const requeued = await requeueAllActive(ctx, reason);
+  const lock = await clearStaleLock(ctx.paths);
+  await writeIdle(ctx, before, { clearPause: true, clearStop: true });
+  await writeRecoveryCounters(ctx.paths, { ...counters, entries: [] });
+  const lockCleared = lock === 'cleared_stale' || lock === 'cleared_invalid';
+  const applied = requeued > 0 || counters.entries.length > 0 || before.active_stage !== null || before.process_running || before.paused || before.stop_requested || lockCleared;
+  return direct('clear_stale_state', applied, `cleared stale runtime state; requeued=${requeued}; runtime_ownership_lock=${lock}`);
+}

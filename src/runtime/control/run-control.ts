@@ -1,0 +1,77 @@
+import type { MailboxEnvelope } from '../../contracts/mailbox.js';
+import { requireInitializedWorkspace } from '../../workspace/initialized.js';
+import { buildMailboxEnvelope, writeMailboxCommand } from '../../workspace/mailbox/index.js';
+import type { WorkspacePaths } from '../../workspace/paths.js';
+import { inspectLock } from '../../workspace/state/lock.js';
+import { readSnapshot } from '../../workspace/state/snapshot-store.js';
+import { createQueueAdapter } from '../queue-adapter.js';
+import type { QueuePort } from '../queue-port.js';
+import type { ControlRequest, ControlResult } from './control-result.js';
+import { clearStaleStateDirect, pauseDirect, resumeDirect, retryActiveDirect, stopDirect, type DirectControlContext } from './direct-control.js';
+import { planningRetryPrecheck } from './retry-selection.js';
+
+export type RunControlOptions = {
+  now?: Date;
+  queue?: QueuePort;
+  /** Direct reload-config (no daemon): recompile now, keeping the last known good plan on failure. */
+  reloadDirect?: (paths: WorkspacePaths) => Promise<ControlResult>;
+};
+
+function envelopeFor(request: ControlRequest, now: Date): MailboxEnvelope {
+  switch (request.action) {
+    case 'retry_active':
+      return buildMailboxEnvelope('retry_active', request.scope ? { reason: request.reason, scope: request.scope } : { reason: request.reason }, now);
+    case 'clear_stale_state':
+      return buildMailboxEnvelope('clear_stale_state', { reason: request.reason }, now);
+    default:
+      return buildMailboxEnvelope(request.action, {}, now);
+  }
+}
+
+async function viaMailbox(paths: WorkspacePaths, request: ControlRequest, now: Date): Promise<ControlResult> {
+  const envelope = envelopeFor(request, now);
+  const mailboxPath = await writeMailboxCommand(paths, envelope);
+  return {
+    action: request.action,
+    mode: 'mailbox',
+    applied: false,
+    detail: request.action === 'reload_config' ? 'queued for daemon processing on the next runtime tick' : 'queued for daemon processing',
+    command_id: envelope.command_id,
+    mailbox_path: mailboxPath,
+  };
+}
+
+async function applyDirect(paths: WorkspacePaths, request: ControlRequest, options: RunControlOptions, now: Date): Promise<ControlResult> {
+  const ctx: DirectControlContext = { paths, queue: options.queue ?? createQueueAdapter(paths), now };
+  switch (request.action) {
+    case 'pause':
+      return pauseDirect(ctx);
+    case 'resume':
+      return resumeDirect(ctx);
+    case 'stop':
+      return stopDirect(ctx);
+    case 'retry_active':
+      return retryActiveDirect(ctx, request.reason, request.scope ?? null);
+    case 'clear_stale_state':
+      return clearStaleStateDirect(ctx, request.reason);
+    case 'reload_config':
+      return options.reloadDirect ? options.reloadDirect(paths) : { action: 'reload_config', mode: 'direct', applied: false, detail: 'no daemon running; reload request not enqueued' };
+  }
+}
+
+/**
+ * The one control entry point (control-and-inspection.md §1): a live owner of the workspace lock gets a mailbox
+ * command it applies at its next tick; otherwise the change is applied to the state files right away.
+ */
+export async function runControl(workspace: string, request: ControlRequest, options: RunControlOptions = {}): Promise<ControlResult> {
+  const paths = requireInitializedWorkspace(workspace);
+  const now = options.now ?? new Date();
+  if (request.action === 'retry_active' && request.scope === 'planning') {
+    const refusal = planningRetryPrecheck(await readSnapshot(paths));
+    if (refusal) return { action: 'retry_active', mode: 'direct', applied: false, detail: refusal };
+  }
+  const lock = await inspectLock(paths);
+  if (lock.state === 'active') return viaMailbox(paths, request, now);
+  return applyDirect(paths, request, options, now);
+}
+

@@ -1,0 +1,31 @@
+import type { Registry } from '../../registry/registry.js';
+import { createClosureSteps } from '../closure/closure-steps.js';
+import { applyMailboxIntake } from '../control/mailbox-intake.js';
+import { createMailboxDrainStep } from '../control/mailbox-step.js';
+import { createReloadHandler } from '../control/reload-step.js';
+import { createIdeaIntake } from '../intake/intake-step.js';
+import type { QueuePort } from '../queue-port.js';
+import type { TickSteps } from '../tick-steps.js';
+import { afterPlanningResult } from './planning-steps.js';
+
+export type RuntimeStepsOptions = {
+  queue: QueuePort;
+  registry: Registry;
+  modeOverride: string | null;
+  /** Wake a sleeping daemon when an idea lands in the inbox. */
+  onIdea?: () => void;
+};
+
+/** Every planning/control seam of the tick: mailbox, idea intake, closure targets and planning-output checks. */
+export function createRuntimeSteps(options: RuntimeStepsOptions): { steps: TickSteps; close(): Promise<void> } {
+  const intake = createIdeaIntake({ onIdea: options.onIdea });
+  return {
+    steps: {
+      drainMailbox: createMailboxDrainStep({ queue: options.queue, reloadConfig: createReloadHandler(options.registry, options.modeOverride), intake: applyMailboxIntake }),
+      intake: intake.step,
+      ...createClosureSteps(options.queue),
+      afterPlanningResult,
+    },
+    close: () => intake.close(),
+  };
+}

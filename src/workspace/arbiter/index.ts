@@ -1,0 +1,4 @@
+export * from './targets.js';
+export * from './contracts.js';
+export * from './drift-diagnostic.js';
+export * from './lineage-documents.js';

@@ -1,0 +1,36 @@
+import type { WorkDocument } from '../../contracts/documents.js';
+import type { QueueState } from '../../contracts/queue-move.js';
+import type { WorkspacePaths } from '../paths.js';
+import { listQueue } from '../queue/index.js';
+import { toWorkspaceRelative } from './contracts.js';
+import type { LineageDocument, LineageState } from '../../contracts/lineage.js';
+
+const STATE: Record<QueueState, LineageState> = { queue: 'queue', incoming: 'queue', active: 'active', blocked: 'blocked', done: 'done', resolved: 'done' };
+
+/** The lineage view of one parsed work document. */
+export function toLineageDocument(document: WorkDocument, state: QueueState, path: string): LineageDocument {
+  const base = { state: STATE[state], path, parent_spec_id: null, source_type: null };
+  switch (document.kind) {
+    case 'task': {
+      const f = document.fields;
+      return { ...base, kind: 'task', id: f.task_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id ?? null, created_at: f.created_at };
+    }
+    case 'spec': {
+      const f = document.fields;
+      return { ...base, kind: 'spec', id: f.spec_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id, source_type: f.source_type, parent_spec_id: f.parent_spec_id ?? null, created_at: f.created_at };
+    }
+    case 'incident': {
+      const f = document.fields;
+      return { ...base, kind: 'incident', id: f.incident_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.source_spec_id ?? null, created_at: f.opened_at };
+    }
+  }
+}
+
+/** Every valid task, spec and incident in scan order (tasks, specs, incidents); unparsable files are skipped. */
+export async function scanLineageDocuments(paths: WorkspacePaths): Promise<LineageDocument[]> {
+  const { items } = await listQueue(paths);
+  const order = { task: 0, spec: 1, incident: 2 } as const;
+  return items
+    .map((item) => toLineageDocument(item.document, item.state, toWorkspaceRelative(paths, item.path)))
+    .sort((a, b) => order[a.kind] - order[b.kind] || a.path.localeCompare(b.path));
+}

@@ -1,0 +1,4 @@
+export * from './file-name.js';
+export * from './write.js';
+export * from './drain.js';
+export * from './envelope.js';
