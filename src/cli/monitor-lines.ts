@@ -4,6 +4,7 @@ import type { MonitorEvent } from '../runtime/monitor.js';
 export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[] {
   const handles = new Map<string, string>();
   let lastIdle: { reason: string; at: number } | null = null;
+  const runStarts = new Map<string, number>();
   const handle = (runId: unknown): string => {
     if (typeof runId !== 'string') return 'unknown';
     const known = handles.get(runId);
@@ -36,20 +37,30 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         const markers = (p.status_markers_by_plane ?? {}) as Record<string, string>;
         const depths = (p.queue_depths_by_plane ?? {}) as Record<string, number>;
         return [
-          line(`runtime started mode=${v(p.mode_id)} plan=${v(p.compiled_plan_id)}`),
-          line(`loops ${Object.entries(loops).map(([k, id]) => `${k}=${id}`).join(' ')}`),
-          line('scheduler mode=serial'),
+          line(`runtime started mode=${v(p.mode_id)} plan=${v(p.compiled_plan_id)} currentness=${v(p.compiled_plan_currentness)}`),
+          line(`baseline manifest=${v(p.baseline_manifest_id)} seed_package=${v(p.baseline_seed_package_version)}`),
+          ...(Object.keys(loops).length ? [line(`loops ${Object.entries(loops).map(([k, id]) => `${k}=${id}`).join(' ')}`)] : []),
+          line('concurrency none'),
+          line(`scheduler mode=${v(p.scheduler_mode ?? 'serial')}`),
           line(`snapshot status ${['execution', 'planning', 'learning'].map((pl) => `${pl}=${bare(markers[pl] ?? '### IDLE')}`).join(' ')} queue ${['execution', 'planning', 'learning'].map((pl) => `${pl}=${depths[pl] ?? 0}`).join(' ')}`),
         ];
       }
       case 'runtime_resumed_active_run':
         return [line(`resumed active ${v(p.active_plane)}/${v(p.active_stage)} run=${handle(p.active_run_id)}`)];
       case 'stage_started':
+        if (!runStarts.has(`${String(p.plane)}:${String(p.run_id)}`)) runStarts.set(`${String(p.plane)}:${String(p.run_id)}`, event.occurred_at.getTime());
         return [line(`stage start ${ref(p)} run=${handle(p.run_id)}${p.work_item_kind ? ` work=${v(p.work_item_kind)}:${v(p.work_item_id)}` : ''}`)];
       case 'stage_completed': {
         const status = bare(p.summary_status_marker);
         const dur = Number(p.duration_seconds ?? 0).toFixed(1);
-        return [line(`stage done ${ref(p)} run=${handle(p.run_id)} result=${v(p.terminal_result)}${status !== p.terminal_result ? ` status=${status}` : ''} dur=${dur}s`)];
+        const key = `${String(p.plane)}:${String(p.run_id)}`;
+        const startedAt = Math.min(runStarts.get(key) ?? Infinity, Date.parse(String(p.started_at)) || Infinity);
+        const completedAt = Date.parse(String(p.completed_at)) || event.occurred_at.getTime();
+        const elapsed = Number.isFinite(startedAt) ? ((completedAt - startedAt) / 1000).toFixed(1) : dur;
+        return [
+          line(`stage done ${ref(p)} run=${handle(p.run_id)} result=${v(p.terminal_result)}${status !== p.terminal_result ? ` status=${status}` : ''} dur=${dur}s`),
+          line(`run ${v(p.plane)} run=${handle(p.run_id)} elapsed=${elapsed}s`),
+        ];
       }
       case 'router_decision': {
         const plane = v(p.plane);

@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import type { Plane, StageRunRequest } from '@millrace/plugin-api';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageMetadata } from '../contracts/stage-metadata.js';
+import { BaselineManifestSchema } from '../contracts/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
 import { appendRuntimeEvent } from '../workspace/state/events-log.js';
@@ -210,9 +211,15 @@ export class RuntimeEngine {
       await this.save();
       await this.event('runtime_started', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: true });
       const s = this.state.snapshot;
+      const baseline = await readBaselineIdentity(this.paths);
       this.monitor('runtime_started', {
         mode_id: plan.mode_id,
         compiled_plan_id: plan.compiled_plan_id,
+        compiled_plan_currentness: 'current',
+        baseline_manifest_id: baseline?.manifest_id ?? null,
+        baseline_seed_package_version: baseline?.seed_package_version ?? null,
+        concurrency_policy: null,
+        scheduler_mode: 'serial',
         loop_ids_by_plane: plan.loop_ids_by_plane,
         status_markers_by_plane: s.status_markers_by_plane,
         queue_depths_by_plane: s.queue_depths_by_plane,
@@ -464,6 +471,15 @@ export class RuntimeEngine {
 
   private rel(path: string): string {
     return relative(this.paths.workspaceRoot, path).split('\\').join('/');
+  }
+}
+
+async function readBaselineIdentity(paths: WorkspacePaths): Promise<{ manifest_id: string; seed_package_version: string } | null> {
+  try {
+    const parsed = BaselineManifestSchema.safeParse(JSON.parse(await readFile(paths.baselineManifest, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }
 

@@ -60,6 +60,15 @@ describe('millrace compile', () => {
     expect(await readFile(paths.compiledPlan, 'utf8')).toBe(planText);
   });
 
+  it('every shipped mode compiles with the real runner plugins installed', async () => {
+    for (const mode of ['default_pi', 'default_command', 'default_codex']) {
+      const run = await millrace('compile', 'validate', '-w', paths.workspaceRoot, '--mode', mode, '--json');
+      expect([mode, run.exitCode, run.stderr]).toEqual([mode, 0, '']);
+      expect(json<JsonSuccess<CompileValidateResult>>(run.stdout).result).toMatchObject({ ok: true, mode_id: mode });
+      expect(JSON.parse(await readFile(paths.compiledPlan, 'utf8'))).toMatchObject({ mode_id: mode });
+    }
+  }, 180_000);
+
   it('show lists entries, completion and every frozen node; --mode standard_plain is the default_codex plan', async () => {
     const shown = await millrace('compile', 'show', '-w', paths.workspaceRoot, '--mode', 'standard_plain', '--json');
     expect(shown.exitCode).toBe(0);
@@ -157,5 +166,5 @@ describe('a third-party plugin linked with `millrace plugins link`', () => {
     } finally {
       expect((await millrace('plugins', 'unlink', 'millrace-plugin-review-loop')).exitCode).toBe(0);
     }
-  });
+  }, 180_000);
 });

@@ -21,12 +21,15 @@ async function json<T>(...args: string[]): Promise<{ exitCode: number | undefine
   return { exitCode: run.exitCode, body: JSON.parse(run.stdout) };
 }
 
+// Each test spawns the CLI several times; a loaded CI machine needs minutes, not the default 60 s.
+const SLOW = 300_000;
+
 const TASK = (id: string, extra = '') => `# Task ${id}\nTask-ID: ${id}\nTarget-Paths: README.md\nAcceptance: works\nRequired-Checks: npm test\nReferences: README.md\nRisk: none\n${extra}`;
 
 beforeAll(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'millrace-e2e-queue-'));
   expect((await execa('node', [BIN, 'init', '--workspace', workspace])).exitCode).toBe(0);
-});
+}, SLOW);
 afterAll(() => rm(workspace, { recursive: true, force: true }));
 
 describe('millrace queue (end to end)', () => {
@@ -45,7 +48,7 @@ describe('millrace queue (end to end)', () => {
     await writeFile(join(workspace, 'auth.md'), '# Authentication\n\nLogin please.\n');
     const idea = await json<QueueAddIdeaResult>('queue', 'add-idea', 'auth.md');
     expect(await readFile(idea.body.result.enqueued_idea, 'utf8')).toBe('# Authentication\n\nLogin please.\n');
-  });
+  }, SLOW);
 
   it('lists counts and the next claimable item per plane, respecting dependencies', async () => {
     const { exitCode, body } = await json<QueueLsResult>('queue', 'ls');
@@ -59,7 +62,7 @@ describe('millrace queue (end to end)', () => {
     });
     const text = await cli('queue', 'ls');
     expect(text.stdout).toContain('next_execution: prereq (task, tasks/queue/prereq.md)');
-  });
+  }, SLOW);
 
   it('shows one document with its fields, state and path', async () => {
     const { body } = await json<QueueShowResult>('queue', 'show', 'dependent');
@@ -70,7 +73,7 @@ describe('millrace queue (end to end)', () => {
     const bad = await cli('queue', 'show', '../x');
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('invalid work item id: work_item_id must match');
-  });
+  }, SLOW);
 
   it('refuses an invalid document with one line per problem, exit 1, and writes nothing', async () => {
     await writeFile(join(workspace, 'bad.md'), '# Bad\nTask-ID: bad\nGoals:\n- not a task field\nAcceptance:\n');
@@ -94,7 +97,7 @@ describe('millrace queue (end to end)', () => {
     expect((await cli('add-task', 'task.txt')).stderr).toContain('task import path must end with .md or .json');
     expect((await cli('add-task', 'missing.md')).exitCode).toBe(2);
     expect(await snapshotTree(join(workspace, 'millrace-agents'))).toEqual(before);
-  });
+  }, SLOW);
 
   it('reports an invalid document written into a queue folder, skips it, and leaves it in place', async () => {
     const path = join(workspace, 'millrace-agents/tasks/queue/aaa-broken.md');
@@ -107,12 +110,12 @@ describe('millrace queue (end to end)', () => {
     expect(show.exitCode).toBe(1);
     expect(show.stderr).toContain('tasks/queue/aaa-broken.md: created_by: is required');
     expect(await readFile(path, 'utf8')).toContain('Task-ID: aaa-broken');
-  });
+  }, SLOW);
 
   it('requires an initialized workspace', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'millrace-e2e-empty-'));
     const run = await execa('node', [BIN, 'queue', 'ls', '--workspace', empty, '--json'], { reject: false });
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'WORKSPACE_NOT_INITIALIZED' } });
     await rm(empty, { recursive: true, force: true });
-  });
+  }, SLOW);
 });

@@ -52,6 +52,8 @@ export type RpcClientHooks = {
 
 type Wake = () => void;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * A small JSONL RPC client for `pi --mode rpc`, independent of the process: the owner pushes stdout
  * chunks in and calls `end()` at EOF; the client writes commands through `writeLine`.
@@ -60,6 +62,8 @@ type Wake = () => void;
 export class PiRpcClient {
   private readonly splitter = new JsonlSplitter();
   private readonly responses = new Map<string, RpcResponse>();
+  /** Commands sent with an id and not answered yet: id -> command type (insertion order = send order). */
+  private readonly unanswered = new Map<string, string>();
   private readonly events: RpcEvent[] = [];
   private readonly unknownTypes = new Set<string>();
   private wakers: Wake[] = [];
@@ -100,6 +104,7 @@ export class PiRpcClient {
   }
 
   async send(command: RpcCommand): Promise<void> {
+    if (command.id !== undefined) this.unanswered.set(command.id, command.type);
     try {
       await this.writeLine(JSON.stringify(command));
     } catch (error) {
@@ -153,7 +158,14 @@ export class PiRpcClient {
     }
     if (record.type === 'response') {
       const response = toResponse(record);
-      if (response.id !== undefined) this.responses.set(response.id, response);
+      // pi answers some failures (e.g. an unknown command) without echoing the id: match them to the oldest command of that type.
+      const id = response.id ?? [...this.unanswered].find(([, type]) => type === response.command)?.[0];
+      if (id === undefined) {
+        this.hooks.onNote?.(`ignored pi rpc response without id for ${response.command ?? 'unknown command'}${response.error ? `: ${response.error}` : ''}`);
+        return;
+      }
+      this.unanswered.delete(id);
+      this.responses.set(id, { ...response, id });
       return;
     }
     if (!KNOWN_PI_EVENT_TYPES.has(record.type) && !this.unknownTypes.has(record.type)) {
@@ -177,7 +189,8 @@ export class PiRpcClient {
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+      // Node fires over-long timers at once; waking early only re-checks the deadline.
+      const timer = setTimeout(done, Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now())));
       signal?.addEventListener('abort', done, { once: true });
       this.wakers.push(done);
     });

@@ -21,7 +21,8 @@ export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { 
  * + body); text starting with `# Title` is the labelled format, whose original text becomes the body.
  * Returns every contract problem, one per field.
  */
-export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, input: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+  const text = input.replace(/^\uFEFF/, '');
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
   const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text) : readLabelledFields(text);
   if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };

@@ -60,6 +60,8 @@ describe('pi_rpc runner with the real pi 0.73.1 binary', () => {
     expect(progress).toEqual(['pi: tool bash started', 'pi: tool bash finished', 'pi: agent finished']);
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null, model_name: 'fake-model' });
+    // every event type the real binary emitted is known to the client (an unknown one would leave a note)
+    expect(raw.notes).toEqual([]);
     expect(await read(raw.stdout_path)).toBe('Wrote proof.txt.\n### BUILDER_COMPLETE');
     expect(await readFile(join(workspace, 'proof.txt'), 'utf8')).toBe('pi-tool-ran\n');
     // two model requests of 120 input (20 of them cached) and 30 output each; pi's input excludes cached tokens

@@ -64,6 +64,14 @@ describe('PiRpcClient stream handling', () => {
     expect(events.map((e) => e.event.type)).toEqual(['turn_start', 'agent_end']);
   });
 
+  it('matches a response that lacks the id (pi\'s unknown-command error) to the oldest command of that type', async () => {
+    const { client, notes } = harness();
+    await client.send({ id: 'x-1', type: 'frobnicate' });
+    client.push('{"type":"response","command":"frobnicate","success":false,"error":"Unknown command: frobnicate"}\n{"type":"response","command":"other","success":false}\n');
+    expect(await client.awaitResponse('x-1', FAR())).toMatchObject({ kind: 'response', response: { id: 'x-1', success: false, error: 'Unknown command: frobnicate' } });
+    expect(notes).toEqual(['ignored pi rpc response without id for other']);
+  });
+
   it('waits for a response that arrives later', async () => {
     const { client } = harness();
     const pending = client.awaitResponse('late', FAR());
@@ -127,6 +135,13 @@ describe('PiRpcClient stream handling', () => {
     const pending = client.awaitEvent(() => true, FAR(), controller.signal);
     controller.abort();
     expect(await pending).toEqual({ kind: 'cancelled' });
+  });
+
+  it('waits correctly for a deadline beyond the longest timer Node supports', async () => {
+    const { client } = harness();
+    const pending = client.awaitResponse('far', Date.now() + 30 * 24 * 3600 * 1000);
+    setTimeout(() => client.push('{"type":"response","id":"far","success":true}\n'), 20);
+    expect(await pending).toMatchObject({ kind: 'response' });
   });
 
   it('turns a refused stdin write into an RpcStreamError', async () => {

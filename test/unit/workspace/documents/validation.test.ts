@@ -52,6 +52,9 @@ describe('labelled format: parsing rules', () => {
   it('treats an empty scalar as absent and an empty list as []', () => {
     expect(parse('Summary:\nAcceptance: b\nTags:\nBlocks: x\n')).toMatchObject({ summary: '', tags: [], blocks: ['x'] });
   });
+  it('ignores a byte-order mark', () => {
+    expect(parseWorkDocument('task', `\uFEFF${task('Acceptance: b\n')}`, 'x.md').fields.task_id).toBe('t');
+  });
   it('accepts CRLF and indented lines', () => {
     expect(parseWorkDocument('task', task('Acceptance:\n  - b\n').replace(/\n/g, '\r\n'), 'x.md').fields.acceptance).toEqual(['b']);
   });

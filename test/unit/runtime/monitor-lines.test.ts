@@ -1,0 +1,21 @@
+import { createBasicMonitorFormatter } from '../../../src/cli/monitor-lines.js';
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 14, s));
+const RUN = 'run-b27cb14119bf410ab390a0ad124d309d';
+
+describe('--monitor basic lines (runtime.md §12)', () => {
+  it('formats stage, route and idle events with short run handles', () => {
+    const f = createBasicMonitorFormatter();
+    expect(f({ event_type: 'stage_started', occurred_at: at(3), payload: { plane: 'planning', stage: 'planner', node_id: 'planner', stage_kind_id: 'planner', run_id: RUN, work_item_kind: 'spec', work_item_id: 'idea-x' } })).toEqual([
+      '[12:14:03] stage start planning/planner run=b27cb141 work=spec:idea-x',
+    ]);
+    expect(f({ event_type: 'stage_completed', occurred_at: at(5), payload: { plane: 'planning', stage: 'planner', node_id: 'planner', stage_kind_id: 'planner', run_id: RUN, terminal_result: 'PLANNER_COMPLETE', summary_status_marker: '### PLANNER_COMPLETE', started_at: at(3).toISOString(), completed_at: at(5).toISOString(), duration_seconds: 2 } })).toEqual([
+      '[12:14:05] stage done planning/planner run=b27cb141 result=PLANNER_COMPLETE dur=2.0s',
+      '[12:14:05] run planning run=b27cb141 elapsed=2.0s',
+    ]);
+    expect(f({ event_type: 'router_decision', occurred_at: at(5), payload: { action: 'run_stage', plane: 'planning', next_stage: 'manager', reason: 'planner:PLANNER_COMPLETE' } })).toEqual(['[12:14:05] route planning -> manager reason=planner:PLANNER_COMPLETE']);
+    expect(f({ event_type: 'router_decision', occurred_at: at(6), payload: { action: 'handoff', plane: 'execution', next_stage: 'auditor', reason: 'consultant_needs_planning' } })).toEqual(['[12:14:06] route execution -> planning/auditor action=handoff reason=consultant_needs_planning']);
+    expect(f({ event_type: 'runtime_idle', occurred_at: at(7), payload: { reason: 'no_work' } })).toEqual(['[12:14:07] idle reason=no_work']);
+    expect(f({ event_type: 'runtime_idle', occurred_at: at(9), payload: { reason: 'no_work' } })).toEqual([]);
+  });
+});
