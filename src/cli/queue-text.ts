@@ -32,3 +32,10 @@ export function queueOverviewLines(r: QueueLsResult): string[] {
 export function queueItemLines(r: QueueShowResult): string[] {
   return [`work_item_id: ${r.work_item_id}`, `work_item_kind: ${r.work_item_kind}`, `work_item_state: ${r.work_item_state}`, `path: ${r.path}`, `title: ${r.title}`];
 }
+
+type MailboxOutcome = { action: string; mode: 'mailbox'; applied: boolean; detail: string; command_id: string; mailbox_path: string };
+
+/** The control-result block printed when an add command was handed to the running daemon. */
+export function mailboxOutcomeLines(r: MailboxOutcome): string[] {
+  return [`action: ${r.action}`, `mode: ${r.mode}`, `applied: ${r.applied}`, `detail: ${r.detail}`, `command_id: ${r.command_id}`, `mailbox_path: ${r.mailbox_path}`];
+}

@@ -127,7 +127,8 @@ export function compilePlan(inputs: CompileInputs): CompileResult {
 }
 
 function problemSuffix(registry: CompilerRegistry, kind: string, id: string): string {
-  const related = (registry.problems ?? []).filter((p) => p.kind === kind && p.id === id).map((p) => p.message);
+  // Item problems for this id, plus whole-plugin failures (a hook that threw may be the missing contributor).
+  const related = (registry.problems ?? []).filter((p) => (p.kind === kind && p.id === id) || p.kind === undefined).map((p) => p.message);
   return related.length ? `; ${related.join('; ')}` : '';
 }
 

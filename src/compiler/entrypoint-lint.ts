@@ -18,6 +18,7 @@ export type AssetLintRule =
   | 'MARKER_ILLEGAL'
   | 'MARKER_OMITTED'
   | 'MARKER_DUPLICATED'
+  | 'MARKER_RULE_MISSING'
   | 'CORE_SKILL_NOT_REFERENCED'
   | 'ASSET_PATH_MISSING'
   | 'SKILL_NOT_INDEXED'
@@ -116,6 +117,10 @@ function lintMarkerSection(file: string, text: string, stage: StageMetadata): As
     if (seen.has(token)) problems.push({ rule: 'MARKER_DUPLICATED', file, line, message: `${file}:${line}: lists ### ${token} twice` });
     seen.add(token);
   }
+  const body = markerSectionText(text);
+  if (!/exactly one/i.test(body) || !/last line/i.test(body)) {
+    problems.push({ rule: 'MARKER_RULE_MISSING', file, message: `${file}: Legal terminal markers does not say to print exactly one marker as the last line` });
+  }
   for (const outcome of legalOutcomes(stage)) {
     if (!seen.has(outcome)) {
       problems.push({ rule: 'MARKER_OMITTED', file, message: `${file}: Legal terminal markers omits ### ${outcome}, which stage ${stage.stage} can emit` });
@@ -124,17 +129,24 @@ function lintMarkerSection(file: string, text: string, stage: StageMetadata): As
   return problems;
 }
 
-/** Marker tokens listed in the section, or undefined when the heading is absent. */
-export function extractMarkerSection(text: string): Array<{ token: string; line: number }> | undefined {
+/** Lines of the marker section (heading excluded) with their 1-based numbers, up to the next h1/h2 heading. */
+function markerSectionLines(text: string): Array<{ text: string; line: number }> | undefined {
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((l) => MARKER_SECTION_HEADING.test(l));
   if (start < 0) return undefined;
-  const items: Array<{ token: string; line: number }> = [];
-  for (let i = start + 1; i < lines.length && !/^#{1,2}\s/.test(lines[i]!); i += 1) {
-    const match = MARKER_LIST_ITEM.exec(lines[i]!);
-    if (match) items.push({ token: match[1]!, line: i + 1 });
-  }
-  return items;
+  const section: Array<{ text: string; line: number }> = [];
+  for (let i = start + 1; i < lines.length && !/^#{1,2}\s/.test(lines[i]!); i += 1) section.push({ text: lines[i]!, line: i + 1 });
+  return section;
+}
+
+const markerSectionText = (text: string): string => (markerSectionLines(text) ?? []).map((l) => l.text).join(' ');
+
+/** Marker tokens listed in the section, or undefined when the heading is absent. */
+export function extractMarkerSection(text: string): Array<{ token: string; line: number }> | undefined {
+  return markerSectionLines(text)?.flatMap(({ text: lineText, line }) => {
+    const match = MARKER_LIST_ITEM.exec(lineText);
+    return match ? [{ token: match[1]!, line }] : [];
+  });
 }
 
 function mentionedAssetPaths(text: string): Array<{ path: string; line: number }> {

@@ -1,22 +1,30 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { mailboxOutcomeLines } from '../../cli/queue-text.js';
 import { requireInitializedWorkspace } from '../../workspace/initialized.js';
-import { importIdea } from '../../workspace/queue/index.js';
+import { submitIdea, type SubmitOutcome } from '../../workspace/queue/index.js';
 
-export type QueueAddIdeaResult = { enqueued_idea: string };
+export type QueueAddIdeaResult = { mode: 'direct'; enqueued_idea: string };
+/** Printed instead when a running daemon owns the workspace (the document went to its mailbox). */
+export type QueueAddIdeaMailboxResult = Extract<SubmitOutcome, { mode: 'mailbox' }>;
 
 export default class QueueAddIdea extends BaseCommand {
   static override summary = 'Copy a free-form markdown idea into ideas/inbox for planning.';
-  static override description = 'The file name (without .md) must be a safe identifier; an existing idea of the same name is never replaced.';
+  static override description =
+    'The file name (without .md) must be a safe identifier; an existing idea of the same name is never replaced. While a daemon owns the workspace, the idea is sent to its mailbox instead.';
   static override aliases = ['add-idea'];
   static override enableJsonFlag = true;
   static override args = { file: Args.file({ description: 'Idea markdown file (<name>.md).', required: true }) };
   static override examples = ['<%= config.bin %> queue add-idea auth.md', '<%= config.bin %> add-idea auth.md'];
 
-  async run(): Promise<QueueAddIdeaResult> {
+  async run(): Promise<QueueAddIdeaResult | QueueAddIdeaMailboxResult> {
     const { args, flags } = await this.parse(QueueAddIdea);
-    const added = await importIdea(requireInitializedWorkspace(flags.workspace), args.file);
-    if (!this.jsonEnabled()) this.log(`enqueued_idea: ${added.path}`);
-    return { enqueued_idea: added.path };
+    const outcome = await submitIdea(requireInitializedWorkspace(flags.workspace), args.file, { now: new Date(), actor: 'operator' });
+    const result: QueueAddIdeaResult | QueueAddIdeaMailboxResult = outcome.mode === 'mailbox' ? outcome : { mode: 'direct', enqueued_idea: outcome.path };
+    if (!this.jsonEnabled()) {
+      if (result.mode === 'mailbox') for (const line of mailboxOutcomeLines(result)) this.log(line);
+      else this.log(`enqueued_idea: ${result.enqueued_idea}`);
+    }
+    return result;
   }
 }

@@ -7,7 +7,7 @@ import { INTAKE_STATE, displayPath, documentPath } from './layout.js';
 import { findWorkItemFiles } from './locate.js';
 import type { QueueLocation } from './scan.js';
 
-function duplicateError(paths: WorkspacePaths, doc: WorkDocument, existing: string): MillraceError {
+export function duplicateError(paths: WorkspacePaths, doc: WorkDocument, existing: string): MillraceError {
   return new MillraceError('DUPLICATE_ID', `${doc.kind} ${workDocumentId(doc)} already exists at ${displayPath(paths, existing)}`, {
     exitCode: 1,
     file: displayPath(paths, existing),

@@ -8,3 +8,4 @@ export * from './enqueue.js';
 export * from './claim.js';
 export * from './intake.js';
 export * from './requeue.js';
+export * from './submit.js';

@@ -42,13 +42,19 @@ export function ideaNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** `queue add-idea <file.md>`: copy the markdown verbatim into `ideas/inbox/<name>`; never replaces a file. */
-export async function importIdea(paths: WorkspacePaths, file: string): Promise<{ path: string }> {
-  const name = basename(file);
-  const problem = ideaNameProblem(name);
+/** Read and check an idea file (safe-id name ending in .md, non-blank text). Touches nothing. */
+export async function readIdeaFile(file: string): Promise<string> {
+  const problem = ideaNameProblem(basename(file));
   if (problem) throw new MillraceError('INPUT_INVALID', `${file}: (path): ${problem}`, { exitCode: 1, file, field: '(path)' });
   const text = await readInput(file);
   if (text.trim() === '') throw new MillraceError('DOCUMENT_INVALID', `${file}: (document): markdown is required`, { exitCode: 1, file, field: '(document)' });
+  return text;
+}
+
+/** `queue add-idea <file.md>`: copy the markdown verbatim into `ideas/inbox/<name>`; never replaces a file. */
+export async function importIdea(paths: WorkspacePaths, file: string): Promise<{ path: string }> {
+  const name = basename(file);
+  const text = await readIdeaFile(file);
   const path = join(paths.ideasInbox, name);
   if (!(await createFileExclusive(path, text))) {
     throw new MillraceError('DUPLICATE_ID', `idea document already exists: ${path}`, { exitCode: 1, file: path });

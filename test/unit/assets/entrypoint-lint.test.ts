@@ -47,6 +47,12 @@ describe('lintStageAssets', () => {
     expect(rules(twice)).toEqual(['MARKER_DUPLICATED']);
   });
 
+  it('fails when the marker section does not state the exactly-one, last-line rule', () => {
+    const input = aCleanAssetSet();
+    input.files.set(CHECKER, input.files.get(CHECKER)!.replace('Print exactly one, as the last line.', 'Print one of these.'));
+    expect(rules(input)).toEqual(['MARKER_RULE_MISSING']);
+  });
+
   it('does not treat prose headings as markers', () => {
     const input = aCleanAssetSet();
     input.files.set(CHECKER, `${input.files.get(CHECKER)!}\n### Step one\n\n### A note\n`);

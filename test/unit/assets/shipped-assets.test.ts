@@ -1,3 +1,5 @@
+import { buildStagePrompt } from '@millrace/plugin-api';
+import { aStageRunRequest } from '@millrace/plugin-api/testing';
 import { ASSET_ROOT } from '../../../src/contracts/asset-root.js';
 import { coreSkillPath, entrypointPath, STAGE_METADATA } from '../../../src/contracts/stage-metadata.js';
 import { detectExampleKind, extractFencedBlocks, extractMarkerSection, lintStageAssets } from '../../../src/compiler/entrypoint-lint.js';
@@ -39,5 +41,17 @@ describe('shipped stage assets', () => {
     expect(planner.map((b) => detectExampleKind(b))).toEqual(['spec']);
     const task = parseWorkDocument('task', manager[0]!.body, 'manager example');
     expect(task.fields).toMatchObject({ root_spec_id: 'idea-auth', root_idea_id: 'idea-auth', spec_id: 'idea-auth', created_by: 'manager' });
+  });
+
+  it('name only request-context labels the prompt really carries', () => {
+    const prompt = buildStagePrompt(aStageRunRequest('/ws/millrace-agents'));
+    const labels = new Set(prompt.split('\n').map((l) => /^([A-Z][A-Za-z ]+?):/.exec(l)?.[1]).filter((l): l is string => l !== undefined));
+    for (const meta of STAGE_METADATA) {
+      const text = tree.files.get(entrypointPath(meta))!;
+      const inputs = text.slice(text.indexOf('## Inputs from the stage request'), text.indexOf('## Hard boundaries'));
+      const named = [...inputs.matchAll(/`([A-Z][a-z]+(?: [A-Z][A-Za-z]*)+)`/g)].map((m) => m[1]!);
+      expect(named.length).toBeGreaterThan(0);
+      expect(named.filter((n) => !labels.has(n))).toEqual([]);
+    }
   });
 });

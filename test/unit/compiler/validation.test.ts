@@ -1,7 +1,7 @@
 import type { LoopContribution, ModeContribution } from '@millrace/plugin-api';
 import { compilePlan } from '../../../src/compiler/compile-plan.js';
 import { STAGE_METADATA, toStageKind } from '../../../src/contracts/stage-metadata.js';
-import type { PluginOrigin } from '../../../src/registry/registry.js';
+import { buildRegistry, type PluginOrigin } from '../../../src/registry/registry.js';
 import { aConfig, aMode, aRegistry, codexContribution, compileInputs, hostContribution, shippedAssetHashes, shippedLoop } from '../../support/compile-inputs.js';
 
 const LINKED: PluginOrigin = { name: 'millrace-variant', version: '1.0.0', type: 'link' };
@@ -52,6 +52,11 @@ describe('compilePlan validation errors', () => {
     expect(error).toContain('bound by mode default_pi to stages builder, checker, fixer');
     expect(error).toContain('installed runners: codex_cli');
     expect(error).toContain('`millrace plugins install <plugin>`');
+  });
+
+  it('a plugin whose hook failed is named when what it would have contributed is missing', () => {
+    const registry = buildRegistry([hostContribution(), codexContribution()], [{ plugin: { name: '@millrace/runner-pi-rpc', version: '0.1.0', type: 'core' }, error: new Error('boom') }]);
+    expect(errorsOf({ registry, requestedModeId: 'default_pi' })).toEqual(['Unknown mode id: default_pi (installed modes: default_codex); plugin @millrace/runner-pi-rpc@0.1.0 (core) failed to contribute: boom']);
   });
 
   it('runner named only in config stages.<stage>.runner when the mode binds none', () => {
