@@ -10,6 +10,8 @@ export type PiProcess = {
   closeStdin(): void;
   stderrText(): string;
   isRunning(): boolean;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<void>;
   /** Resolves true once the process exited, false if it is still running after `ms`. */
   waitForExit(ms: number): Promise<boolean>;
   /** Signal pi's whole process group (pi is started as a group leader). */
@@ -85,6 +87,7 @@ export async function spawnPiProcess(commandLine: PiCommandLine, options: { cwd:
       },
       stderrText: () => stderr,
       isRunning: () => !exited,
+      exited: exitedPromise,
       async waitForExit(ms) {
         if (exited) return true;
         let timer: NodeJS.Timeout | undefined;

@@ -47,6 +47,7 @@ export type PiSessionOutcome = {
 
 type Verdict = Pick<PiSessionOutcome, 'exitKind' | 'exitCode' | 'failureClass' | 'notes'> & { assistantText?: string | null; tokens?: TokenUsage | null };
 
+const EXIT_DRAIN_MS = 500;
 const AUTO_RETRY_ID = 'auto-retry-1';
 const PROMPT_ID = 'prompt-1';
 const ABORT_ID = 'abort-1';
@@ -87,6 +88,8 @@ export async function runPiSession(
     (chunk) => client.push(chunk),
     () => client.end(),
   );
+  // A descendant that inherited pi's stdout could keep the pipe open after pi died: treat exit as end of stream soon after.
+  void proc.exited.then(() => setTimeout(() => client.end(), EXIT_DRAIN_MS).unref());
 
   let verdict: Verdict;
   let transportError: string | null = null;

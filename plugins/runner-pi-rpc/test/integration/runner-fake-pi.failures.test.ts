@@ -15,6 +15,14 @@ describe('pi_rpc runner against a scripted pi process: failures are data', () =>
     expect((await run.completion()).failure_class).toBe('runner_incomplete_rpc_stream');
   });
 
+  it('ends the stream soon after pi exits even when a descendant still holds its stdout', async () => {
+    const run = await runWithFakePi('die-holding-stdout');
+    const holder = run.log.find((e) => e.holderPid)?.holderPid;
+    if (holder) process.kill(holder, 'SIGKILL');
+    expect(run.raw).toMatchObject({ exit_kind: 'runner_error', failure_class: 'runner_incomplete_rpc_stream' });
+    expect(Date.parse(run.raw.ended_at) - Date.parse(run.raw.started_at)).toBeLessThan(15_000);
+  });
+
   it('turns malformed JSON into a transport failure with a note, and stops the process', async () => {
     const run = await runWithFakePi('malformed');
     expect(run.conformance).toEqual([]);

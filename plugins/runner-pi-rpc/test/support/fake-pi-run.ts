@@ -12,7 +12,7 @@ export const FAKE_PI = resolve(dirname(fileURLToPath(import.meta.url)), '../fixt
 /** Short grace periods keep failure-path tests fast; the ladder is the same as in production. */
 export const TEST_TIMINGS = { abortGraceMs: 1000, shutdownStepMs: 500, retryProbeMs: 1000, responseTimeoutMs: 3000 };
 
-export type LoggedEntry = { argv?: string[]; cwd?: string; pid?: number; command?: { type: string; id?: string; [k: string]: unknown }; stdin?: string; dialogAnswer?: unknown; got?: string };
+export type LoggedEntry = { argv?: string[]; cwd?: string; pid?: number; command?: { type: string; id?: string; [k: string]: unknown }; stdin?: string; dialogAnswer?: unknown; got?: string; holderPid?: number };
 
 export type FakePiRun = {
   workspace: string;
