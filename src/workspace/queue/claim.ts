@@ -1,4 +1,4 @@
-import { MillraceError } from '../../errors/index.js';
+import { MillraceError, isMillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { moveWorkItem } from './move.js';
 import { listQueue, listQueueLocations, type QueueItem, type QueueLocation, type ScanScope } from './scan.js';
@@ -40,7 +40,7 @@ export async function claimNextWorkItem(paths: WorkspacePaths, plane: ClaimPlane
       const moved = await moveWorkItem(paths, item.kind, item.id, item.state, 'active');
       return { status: 'claimed', item: { ...item, ...moved } };
     } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || (error as { code?: string }).code !== 'NOT_FOUND') throw error;
+      if (attempt >= MAX_ATTEMPTS || !isMillraceError(error) || error.code !== 'NOT_FOUND') throw error;
     }
   }
 }
