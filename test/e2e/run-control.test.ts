@@ -77,3 +77,23 @@ describe('run daemon ownership, signals and idling', () => {
     expect(again.result).toMatchObject({ stage: 'troubleshooter', terminal_result: 'TROUBLESHOOT_COMPLETE', tick_reason: 'troubleshoot_complete', exit_code: 0 });
   });
 });
+
+describe('monitor and status watch output', () => {
+  it('--monitor basic prints spec lines; --monitor-log appends them to a file; status watch stops after --max-updates', async () => {
+    const ws = await createRuntimeWorkspace();
+    writeTask(ws.runtime, 'task-001');
+    const log = join(ws.root, 'logs', 'monitor.log');
+    const r = await millrace(['run', 'daemon', '-w', ws.root, '--max-ticks', '3', '--monitor', 'basic', '--monitor-log', log]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] runtime started mode=default_command plan=plan-\S+ currentness=current$/m);
+    expect(r.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] stage start execution\/builder run=[0-9a-f]{8} work=task:task-001$/m);
+    expect(r.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] route execution -> checker reason=builder:BUILDER_COMPLETE$/m);
+    expect(readFileSync(log, 'utf8')).toContain('stage done execution/checker');
+    const bad = await millrace(['run', 'daemon', '-w', ws.root, '--monitor', 'fancy']);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain('unknown monitor mode: fancy');
+    const watch = await millrace(['status', 'watch', '-w', ws.root, '--max-updates', '2', '--interval-seconds', '0']);
+    expect(watch.exitCode).toBe(0);
+    expect(watch.stdout.match(/^workspace: /gm)).toHaveLength(2);
+  });
+});
