@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
@@ -6,7 +7,7 @@ import type { ClosureTarget } from '../../src/contracts/closure-target.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import type { StatusView } from '../../src/views/status.js';
 import { createPlanningWorkspace, type PlanningScript } from '../support/planning-workspace.js';
-import { mdIn, millrace, readEvents, readJson } from '../support/runtime-workspace.js';
+import { BIN, mdIn, millrace, readEvents, readJson } from '../support/runtime-workspace.js';
 
 const TWO_TASKS: PlanningScript['tasks'] = { 'idea-seed': [{ id: 't1' }, { id: 't2', depends_on: ['t1'], lineage: false }] };
 
@@ -125,5 +126,40 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     const quarantined = existsSync(join(ws.runtime, 'tasks', 'queue', 'broken.md.invalid'));
     expect(queued.includes('broken.md') || quarantined).toBe(true);
     expect(queued).toContain('good.md');
+  });
+
+  slow('an unrelated root spec waits until the open target closes', async () => {
+    const ws = await createPlanningWorkspace({ tasks: { 'idea-alpha': [{ id: 'a1' }], 'idea-beta': [{ id: 'b1' }] } });
+    for (const name of ['alpha', 'beta']) {
+      writeFileSync(join(ws.root, `${name}.md`), `# ${name}\n\nBuild ${name}.\n`);
+      expect((await millrace(['queue', 'add-idea', join(ws.root, `${name}.md`), '-w', ws.root])).exitCode).toBe(0);
+    }
+    await daemon(ws.root, 12);
+    expect(stages(ws.runtime).map((s) => s.split(':').slice(0, 2).join(':'))).toEqual([
+      'planner:idea-alpha', 'manager:idea-alpha', 'builder:a1', 'checker:a1', 'updater:a1', 'arbiter:closure',
+      'planner:idea-beta', 'manager:idea-beta', 'builder:b1', 'checker:b1', 'updater:b1', 'arbiter:closure',
+    ]);
+    const held = readEvents(ws.runtime).filter((e) => e.event_type === 'closure_target_backpressure');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held[0]!.data).toMatchObject({ open_root_spec_id: 'idea-alpha', deferred_root_spec_ids: ['idea-beta'], reason: 'open_closure_target' });
+    for (const root of ['idea-alpha', 'idea-beta']) expect(readJson<ClosureTarget>(join(ws.runtime, 'arbiter', 'targets', `${root}.json`)).closure_open).toBe(false);
+  });
+
+  slow('an idea dropped into the inbox while the daemon runs becomes a spec', async () => {
+    const ws = await createPlanningWorkspace({ tasks: {} });
+    const child = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    try {
+      const started = Date.now();
+      while (!readEvents(ws.runtime).some((e) => e.event_type === 'runtime_started') && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
+      mkdirSync(join(ws.root, 'ideas', 'inbox'), { recursive: true });
+      writeFileSync(join(ws.root, 'ideas', 'inbox', 'Late idea!.md'), '# Late\n\nArrived while running.\n');
+      while (!existsSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 200));
+      expect(readEvents(ws.runtime).find((e) => e.event_type === 'idea_normalized_to_spec')?.data).toMatchObject({ spec_id: 'idea-Late-idea' });
+      expect(readFileSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md'), 'utf8')).toContain('summary: Arrived while running.');
+    } finally {
+      await millrace(['stop', '-w', ws.root]);
+      await child;
+    }
+    expect(child.exitCode).toBe(0);
   });
 });
