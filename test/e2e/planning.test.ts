@@ -106,6 +106,34 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     expect(target(ws.runtime)).toMatchObject({ closure_open: false });
   });
 
+  slow('a second REMEDIATION_NEEDED with no execution since the last Arbiter pass blocks planning instead of looping', async () => {
+    const ws = await seedIdea({ outcomes: { arbiter: ['REMEDIATION_NEEDED', 'REMEDIATION_NEEDED'] }, tasks: { 'idea-seed': [{ id: 't1' }] } });
+    await daemon(ws.root, 11);
+    expect(stages(ws.runtime).map((s) => s.split(':')[0])).toEqual(['planner', 'manager', 'builder', 'checker', 'updater', 'arbiter', 'auditor', 'planner', 'manager', 'arbiter']);
+    expect(mdIn(join(ws.runtime, 'incidents', 'incoming'))).toEqual([]);
+    expect(mdIn(join(ws.runtime, 'incidents', 'resolved'))).toHaveLength(1);
+    expect(readEvents(ws.runtime).find((e) => e.event_type === 'closure_repeated_remediation_blocked')?.data).toMatchObject({ root_spec_id: 'idea-seed', failure_class: 'closure_repeated_remediation_without_execution' });
+    expect(snapshot(ws.runtime)).toMatchObject({ planning_status_marker: '### BLOCKED', current_failure_class: 'closure_repeated_remediation_without_execution' });
+    expect(target(ws.runtime)).toMatchObject({ closure_open: true });
+  });
+
+  slow('the mechanic repairs a blocked planner until its attempt threshold, then the spec is blocked and closure waits', async () => {
+    const ws = await seedIdea({ outcomes: { planner: ['BLOCKED', 'BLOCKED', 'BLOCKED'] } });
+    await daemon(ws.root, 6);
+    const reasons = readEvents(ws.runtime).filter((e) => e.event_type === 'router_decision').map((e) => `${String(e.data.stage)}->${String(e.data.action)}:${String(e.data.reason)}`);
+    expect(reasons).toEqual([
+      'planner->run_stage:planner_blocked',
+      'mechanic->run_stage:mechanic_complete',
+      'planner->run_stage:planner_blocked',
+      'mechanic->run_stage:mechanic_complete',
+      'planner->blocked:planner_blocked:mechanic_attempts_exhausted',
+    ]);
+    expect(mdIn(join(ws.runtime, 'specs', 'blocked'))).toEqual(['idea-seed.md']);
+    // A blocked lineage item suppresses closure: the Arbiter does not run.
+    expect(target(ws.runtime)).toMatchObject({ closure_open: true, closure_blocked_by_lineage_work: true, blocking_work_ids: ['idea-seed'] });
+    expect(stages(ws.runtime).some((s) => s.startsWith('arbiter'))).toBe(false);
+  });
+
   slow('BLOCKED keeps the target open, invents no work and does not re-run the Arbiter every tick', async () => {
     const ws = await seedIdea({ outcomes: { arbiter: ['BLOCKED'] }, tasks: { 'idea-seed': [{ id: 't1' }] } });
     await daemon(ws.root, 8);
