@@ -7,7 +7,8 @@ import type { RunnerSchemaSource } from '../contracts/config.js';
 import { MillraceError } from '../errors/index.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
-import type { WorkspacePaths } from '../workspace/paths.js';
+import { existsSync } from 'node:fs';
+import { workspacePaths, type WorkspacePaths } from '../workspace/paths.js';
 import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
 import { readLocalContributionFiles } from '../workspace/local-contributions.js';
 import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
@@ -49,9 +50,18 @@ export type CurrentnessReport = {
 type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
 
 /** Plugin contributions plus the workspace's own `modes/` and `graphs/` files (lowest precedence). */
-async function effectiveRegistry(paths: WorkspacePaths, registry: CompilerRegistry) {
+async function effectiveRegistry(paths: Pick<WorkspacePaths, 'workspaceRoot' | 'modes' | 'graphs'>, registry: CompilerRegistry) {
   const local = await readLocalContributionFiles(paths);
   return withLocalContributions(registry, local.files, local.problems);
+}
+
+/**
+ * `modes list|show`: plugin modes plus, when `workspaceRoot` holds a runtime root, its workspace-local modes and loops.
+ * Never requires or creates a workspace.
+ */
+export async function modesRegistryAt(workspaceRoot: string, registry: CompilerRegistry): Promise<{ registry: CompilerRegistry; warnings: string[] }> {
+  const paths = workspacePaths(workspaceRoot);
+  return existsSync(paths.runtimeRoot) ? effectiveRegistry(paths, registry) : { registry, warnings: [] };
 }
 
 async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOptions) {

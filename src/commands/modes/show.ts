@@ -11,9 +11,12 @@ export default class ModesShow extends BaseCommand {
   static override args = { mode: Args.string({ required: true, description: 'Mode id or alias.' }) };
 
   async run(): Promise<ModesShowResult> {
-    const { args } = await this.parse(ModesShow);
+    const { args, flags } = await this.parse(ModesShow);
     const { buildModeShowView, renderModeShowLines } = await import('../../views/modes.js');
-    const view = buildModeShowView(await this.registry(), args.mode);
+    const { modesRegistryAt } = await import('../../runtime/compile-workspace.js');
+    const { registry, warnings } = await modesRegistryAt(flags.workspace, await this.registry());
+    for (const warning of warnings) this.addWarning(warning);
+    const view = buildModeShowView(registry, args.mode);
     if (!this.jsonEnabled()) for (const line of renderModeShowLines(view)) this.log(line);
     return view;
   }

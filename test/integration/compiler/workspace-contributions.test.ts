@@ -1,4 +1,5 @@
-import { compileWorkspace, planCurrentness } from '../../../src/runtime/compile-workspace.js';
+import { compileWorkspace, modesRegistryAt, planCurrentness } from '../../../src/runtime/compile-workspace.js';
+import { buildModesListView } from '../../../src/views/modes.js';
 import type { WorkspacePaths } from '../../../src/workspace/paths.js';
 import { aConfig, aMode, aRegistry, shippedLoop } from '../../support/compile-inputs.js';
 import { makeCompileWorkspace, writeRuntimeFile } from '../../support/compile-workspace-fixture.js';
@@ -50,5 +51,13 @@ describe('workspace-local modes and graph loops', () => {
       "millrace-agents/modes/bad.json: loop_ids_by_plane.execution: loop id for plane execution must start with 'execution.'; ignored",
       'millrace-agents/graphs/execution/standard.json: graph loop execution.standard differs from the one plugin millrace@0.1.0 contributes and is ignored (plugins take precedence); give it another id to use it',
     ]);
+  });
+
+  it('modes list sees workspace-local modes when run inside an initialized workspace, and creates nothing elsewhere', async () => {
+    await writeRuntimeFile(paths, 'modes/local_codex.json', json(aMode('local_codex', 'codex_cli')));
+    const inside = buildModesListView((await modesRegistryAt(paths.workspaceRoot, aRegistry())).registry);
+    expect(inside.modes.find((m) => m.mode_id === 'local_codex')?.contributed_by).toEqual({ name: 'millrace-agents/modes/local_codex.json', version: 'workspace', type: 'workspace' });
+    const elsewhere = await modesRegistryAt(`${paths.workspaceRoot}/nowhere`, aRegistry());
+    expect([...elsewhere.registry.modes.keys()].sort()).toEqual(['default_codex', 'default_pi']);
   });
 });
