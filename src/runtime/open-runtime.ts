@@ -29,7 +29,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
   const configured = [config.runners.default_runner, ...Object.values(config.stages ?? {}).map((s) => s?.runner)]
     .filter((r): r is string => typeof r === 'string' && r.trim() !== '')
     .filter((r) => !registry.runners.has(r));
-  if (configured.length > 0 && config.runners.default_runner !== 'codex_cli') {
+  if (configured.length > 0) {
     throw new MillraceError('RUNNER_UNKNOWN', `Unknown configured stage runner(s): ${[...new Set(configured)].sort().join(', ')}`, { hint: 'install the runner plugin or fix runners.default_runner / stages.<stage>.runner' });
   }
   let configVersion = 'unknown';

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ const waitFor = async (check: () => boolean, ms = 30_000) => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
+
+jest.setTimeout(120_000);
 
 describe('run daemon ownership, signals and idling', () => {
   it('a second runtime fails fast while a daemon holds the lock; Ctrl-C stops the idle daemon cleanly', async () => {

@@ -43,5 +43,5 @@ describe('status and runs after a finished task', () => {
     const missing = await millrace(['runs', 'show', 'run-nope', '-w', ws.root, '--json']);
     expect(missing.exitCode).toBe(1);
     expect((JSON.parse(missing.stdout) as JsonFailure).error).toMatchObject({ code: 'NOT_FOUND', message: 'run not found: run-nope' });
-  });
+  }, 180_000);
 });

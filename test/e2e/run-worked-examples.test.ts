@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
@@ -5,6 +6,8 @@ import type { RecoveryCounters, RuntimeSnapshot } from '../../src/contracts/runt
 import { createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
 
 const decisions = (runtime: string) => readEvents(runtime).filter((e) => e.event_type === 'router_decision').map((e) => `${String(e.data.stage)}:${String(e.data.terminal_result)}->${String(e.data.action)}:${String(e.data.next_stage ?? '-')}:${String(e.data.reason)}`);
+
+jest.setTimeout(120_000);
 
 describe('routing.md §11 worked examples through `run daemon` and the command runner', () => {
   it('(a) builder -> checker -> updater -> done', async () => {

@@ -1,4 +1,4 @@
-import { MillraceError } from '../../errors/index.js';
+import { MillraceError, isMillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { moveWorkItem } from './move.js';
 import { listQueue, listQueueLocations, type QueueItem, type QueueLocation, type ScanScope } from './scan.js';
@@ -24,7 +24,7 @@ const MAX_ATTEMPTS = 5;
 export async function claimNextWorkItem(paths: WorkspacePaths, plane: ClaimPlane, options: SelectOptions = {}): Promise<ClaimResult> {
   for (let attempt = 1; ; attempt += 1) {
     const [listing, done] = await Promise.all([
-      listQueue(paths, PLANE_SCOPE[plane]),
+      listQueue(paths, PLANE_SCOPE[plane], { reuseParsed: true }),
       plane === 'execution' ? listQueueLocations(paths, { task: ['done'] }) : Promise.resolve([] as QueueLocation[]),
     ]);
     const located = [...listing.items, ...listing.invalid, ...done];
@@ -40,7 +40,7 @@ export async function claimNextWorkItem(paths: WorkspacePaths, plane: ClaimPlane
       const moved = await moveWorkItem(paths, item.kind, item.id, item.state, 'active');
       return { status: 'claimed', item: { ...item, ...moved } };
     } catch (error) {
-      if (attempt >= MAX_ATTEMPTS || (error as { code?: string }).code !== 'NOT_FOUND') throw error;
+      if (attempt >= MAX_ATTEMPTS || !isMillraceError(error) || error.code !== 'NOT_FOUND') throw error;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ID_FIELD, workDocumentId, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
@@ -72,10 +72,43 @@ export function readQueueFileSync(paths: WorkspacePaths, location: QueueLocation
 
 export const readQueueFile = async (paths: WorkspacePaths, location: QueueLocation) => readQueueFileSync(paths, location);
 
+type CachedParse = { stat: BigIntStats; entry: QueueItem | InvalidQueueFile };
+const parsedFiles = new Map<string, CachedParse>();
+const CACHE_LIMIT = 100_000;
+
+const sameFile = (a: BigIntStats, b: BigIntStats) => a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+
+/**
+ * readQueueFileSync, reusing this process's previous parse while the file's inode, size, mtime and ctime are
+ * unchanged (any write or rename changes ctime). For the long-running daemon, which scans every claim.
+ */
+function readQueueFileReusing(paths: WorkspacePaths, location: QueueLocation): QueueItem | InvalidQueueFile | undefined {
+  let stat: BigIntStats;
+  try {
+    stat = statSync(location.path, { bigint: true });
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  const cached = parsedFiles.get(location.path);
+  if (cached && sameFile(cached.stat, stat) && cached.entry.kind === location.kind && cached.entry.state === location.state) return cached.entry;
+  const entry = readQueueFileSync(paths, location);
+  if (entry) {
+    if (parsedFiles.size >= CACHE_LIMIT) parsedFiles.clear();
+    parsedFiles.set(location.path, { stat, entry });
+  }
+  return entry;
+}
+
+export type ListOptions = {
+  /** Reuse earlier parses of unchanged files (same inode, size, mtime, ctime). Returned documents are shared: do not mutate them. */
+  reuseParsed?: boolean;
+};
+
 /** Every document in the scoped folders: valid items, invalid files (reported, never deleted) and duplicate ids. */
-export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE): Promise<QueueListing> {
+export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
   const locations = await listQueueLocations(paths, scope);
-  const read = locations.map((location) => readQueueFileSync(paths, location));
+  const read = locations.map((location) => (options.reuseParsed ? readQueueFileReusing(paths, location) : readQueueFileSync(paths, location)));
   const items: QueueItem[] = [];
   const invalid: InvalidQueueFile[] = [];
   for (const entry of read) {

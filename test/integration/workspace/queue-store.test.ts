@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderWorkDocument } from '../../../src/workspace/documents/index.js';
 import {
@@ -129,5 +129,23 @@ describe('requeueWorkItem', () => {
       expect(await readFile(join(paths.incidents.incoming, 'inc.requeue.jsonl'), 'utf8')).toBe(
         '{"at":"2026-04-15T12:00:00+00:00","kind":"incident","reason":"open closure target backpressure"}\n',
       );
+    }));
+});
+
+describe('listQueue with reuseParsed (the daemon scanning every claim)', () => {
+  it('reuses unchanged parses but sees every edit, even one keeping size and mtime', () =>
+    withQueueWorkspace(async (paths) => {
+      await enqueueWorkItem(paths, aTask({ task_id: 'a', summary: 'one' }));
+      const path = join(paths.tasks.queue, 'a.md');
+      const first = await listQueue(paths, { task: ['queue'] }, { reuseParsed: true });
+      const again = await listQueue(paths, { task: ['queue'] }, { reuseParsed: true });
+      expect(again.items[0]!.document).toBe(first.items[0]!.document);
+      const { mtime } = await stat(path);
+      await writeFile(path, renderWorkDocument(aTask({ task_id: 'a', summary: 'two' })));
+      await utimes(path, mtime, mtime);
+      const edited = await listQueue(paths, { task: ['queue'] }, { reuseParsed: true });
+      expect(edited.items[0]!.document.fields).toMatchObject({ summary: 'two' });
+      await writeFile(path, '# broken\n');
+      expect((await listQueue(paths, { task: ['queue'] }, { reuseParsed: true })).invalid.map((i) => i.id)).toEqual(['a']);
     }));
 });
