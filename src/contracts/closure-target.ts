@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Ids used as file names under `arbiter/` (routing.md §9.3). */
-export const SAFE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const SafeIdSchema = z.string().regex(SAFE_ID_PATTERN, 'must be a safe id (letters, digits, . _ -; starting with a letter or digit)');
+import { SafeIdSchema } from './documents.js';
 
 /** `arbiter/targets/<root_spec_id>.json`: one closure target per root spec lineage. */
 export const ClosureTargetSchema = z

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunDaemonResult } from '../../src/commands/run/daemon.js';
@@ -6,7 +7,7 @@ import type { ClosureTarget } from '../../src/contracts/closure-target.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import type { StatusView } from '../../src/views/status.js';
 import { createPlanningWorkspace, type PlanningScript } from '../support/planning-workspace.js';
-import { mdIn, millrace, readEvents, readJson } from '../support/runtime-workspace.js';
+import { BIN, mdIn, millrace, readEvents, readJson } from '../support/runtime-workspace.js';
 
 const TWO_TASKS: PlanningScript['tasks'] = { 'idea-seed': [{ id: 't1' }, { id: 't2', depends_on: ['t1'], lineage: false }] };
 
@@ -105,6 +106,34 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     expect(target(ws.runtime)).toMatchObject({ closure_open: false });
   });
 
+  slow('a second REMEDIATION_NEEDED with no execution since the last Arbiter pass blocks planning instead of looping', async () => {
+    const ws = await seedIdea({ outcomes: { arbiter: ['REMEDIATION_NEEDED', 'REMEDIATION_NEEDED'] }, tasks: { 'idea-seed': [{ id: 't1' }] } });
+    await daemon(ws.root, 11);
+    expect(stages(ws.runtime).map((s) => s.split(':')[0])).toEqual(['planner', 'manager', 'builder', 'checker', 'updater', 'arbiter', 'auditor', 'planner', 'manager', 'arbiter']);
+    expect(mdIn(join(ws.runtime, 'incidents', 'incoming'))).toEqual([]);
+    expect(mdIn(join(ws.runtime, 'incidents', 'resolved'))).toHaveLength(1);
+    expect(readEvents(ws.runtime).find((e) => e.event_type === 'closure_repeated_remediation_blocked')?.data).toMatchObject({ root_spec_id: 'idea-seed', failure_class: 'closure_repeated_remediation_without_execution' });
+    expect(snapshot(ws.runtime)).toMatchObject({ planning_status_marker: '### BLOCKED', current_failure_class: 'closure_repeated_remediation_without_execution' });
+    expect(target(ws.runtime)).toMatchObject({ closure_open: true });
+  });
+
+  slow('the mechanic repairs a blocked planner until its attempt threshold, then the spec is blocked and closure waits', async () => {
+    const ws = await seedIdea({ outcomes: { planner: ['BLOCKED', 'BLOCKED', 'BLOCKED'] } });
+    await daemon(ws.root, 6);
+    const reasons = readEvents(ws.runtime).filter((e) => e.event_type === 'router_decision').map((e) => `${String(e.data.stage)}->${String(e.data.action)}:${String(e.data.reason)}`);
+    expect(reasons).toEqual([
+      'planner->run_stage:planner_blocked',
+      'mechanic->run_stage:mechanic_complete',
+      'planner->run_stage:planner_blocked',
+      'mechanic->run_stage:mechanic_complete',
+      'planner->blocked:planner_blocked:mechanic_attempts_exhausted',
+    ]);
+    expect(mdIn(join(ws.runtime, 'specs', 'blocked'))).toEqual(['idea-seed.md']);
+    // A blocked lineage item suppresses closure: the Arbiter does not run.
+    expect(target(ws.runtime)).toMatchObject({ closure_open: true, closure_blocked_by_lineage_work: true, blocking_work_ids: ['idea-seed'] });
+    expect(stages(ws.runtime).some((s) => s.startsWith('arbiter'))).toBe(false);
+  });
+
   slow('BLOCKED keeps the target open, invents no work and does not re-run the Arbiter every tick', async () => {
     const ws = await seedIdea({ outcomes: { arbiter: ['BLOCKED'] }, tasks: { 'idea-seed': [{ id: 't1' }] } });
     await daemon(ws.root, 8);
@@ -125,5 +154,40 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     const quarantined = existsSync(join(ws.runtime, 'tasks', 'queue', 'broken.md.invalid'));
     expect(queued.includes('broken.md') || quarantined).toBe(true);
     expect(queued).toContain('good.md');
+  });
+
+  slow('an unrelated root spec waits until the open target closes', async () => {
+    const ws = await createPlanningWorkspace({ tasks: { 'idea-alpha': [{ id: 'a1' }], 'idea-beta': [{ id: 'b1' }] } });
+    for (const name of ['alpha', 'beta']) {
+      writeFileSync(join(ws.root, `${name}.md`), `# ${name}\n\nBuild ${name}.\n`);
+      expect((await millrace(['queue', 'add-idea', join(ws.root, `${name}.md`), '-w', ws.root])).exitCode).toBe(0);
+    }
+    await daemon(ws.root, 12);
+    expect(stages(ws.runtime).map((s) => s.split(':').slice(0, 2).join(':'))).toEqual([
+      'planner:idea-alpha', 'manager:idea-alpha', 'builder:a1', 'checker:a1', 'updater:a1', 'arbiter:closure',
+      'planner:idea-beta', 'manager:idea-beta', 'builder:b1', 'checker:b1', 'updater:b1', 'arbiter:closure',
+    ]);
+    const held = readEvents(ws.runtime).filter((e) => e.event_type === 'closure_target_backpressure');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held[0]!.data).toMatchObject({ open_root_spec_id: 'idea-alpha', deferred_root_spec_ids: ['idea-beta'], reason: 'open_closure_target' });
+    for (const root of ['idea-alpha', 'idea-beta']) expect(readJson<ClosureTarget>(join(ws.runtime, 'arbiter', 'targets', `${root}.json`)).closure_open).toBe(false);
+  });
+
+  slow('an idea dropped into the inbox while the daemon runs becomes a spec', async () => {
+    const ws = await createPlanningWorkspace({ tasks: {} });
+    const child = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    try {
+      const started = Date.now();
+      while (!readEvents(ws.runtime).some((e) => e.event_type === 'runtime_started') && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
+      mkdirSync(join(ws.root, 'ideas', 'inbox'), { recursive: true });
+      writeFileSync(join(ws.root, 'ideas', 'inbox', 'Late idea!.md'), '# Late\n\nArrived while running.\n');
+      while (!existsSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 200));
+      expect(readEvents(ws.runtime).find((e) => e.event_type === 'idea_normalized_to_spec')?.data).toMatchObject({ spec_id: 'idea-Late-idea' });
+      expect(readFileSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md'), 'utf8')).toContain('summary: Arrived while running.');
+    } finally {
+      await millrace(['stop', '-w', ws.root]);
+      await child;
+    }
+    expect(child.exitCode).toBe(0);
   });
 });
