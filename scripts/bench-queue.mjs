@@ -63,8 +63,8 @@ export async function runQueueBench({ count = 10_000, runs = 3 } = {}) {
     const cpu = process.cpuUsage(cpu0);
     const inProcess = { ok: overview.counts.task.queue === count, median_ms: Math.round(performance.now() - wall0), cpu_ms: Math.round((cpu.user + cpu.system) / 1000) };
     const results = { tasks: count, machine: `${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times scale with load)`, node_startup: await timeCli(['--version'], runs), queue_ls: await timeCli(['queue', 'ls', '--json', '--workspace', workspace], runs), queue_overview_in_process: inProcess };
-    // `status` belongs to the control/inspection work; time it when it exists.
-    results.status = existsSync(join(ROOT, 'dist/commands/status.js'))
+    // `status` belongs to the control/inspection work (a topic command: dist/commands/status/index.js); time it when it exists.
+    results.status = ['dist/commands/status.js', 'dist/commands/status/index.js'].some((p) => existsSync(join(ROOT, p)))
       ? await timeCli(['status', '--json', '--workspace', workspace], runs)
       : { ok: false, error: 'status command not available yet (slot kept for it)' };
     return results;

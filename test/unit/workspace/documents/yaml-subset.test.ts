@@ -1,5 +1,6 @@
 import matter from 'gray-matter';
 import { parseYamlSubset } from '../../../../src/workspace/documents/yaml-subset.js';
+import { splitSubsetFrontMatter } from '../../../../src/workspace/documents/front-matter.js';
 import { renderWorkDocument } from '../../../../src/workspace/documents/index.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
 
@@ -41,5 +42,33 @@ describe('parseYamlSubset', () => {
 
   it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b'])('declines %j', (yaml) => {
     expect(parseYamlSubset(yaml)).toBeUndefined();
+  });
+});
+
+describe('splitSubsetFrontMatter', () => {
+  const grayMatter = (text: string) => {
+    const file = matter(text, { excerpt: false, engines: { yaml: { parse: (input: string) => parseYamlSubset(input) ?? jsYaml.parse(input) as object } } });
+    return { data: file.data, content: file.content };
+  };
+
+  it('splits exactly as gray-matter does, or declines', () => {
+    const rendered = [aTask(), aSpec(), anIncident({ severity: 'low' }), aTask({ summary: 'true' })].map(renderWorkDocument);
+    const texts = [
+      ...rendered,
+      ...rendered.map((t) => t.replace('\n---\n', '\n---\r\n')),
+      ...rendered.map((t) => t.replace('\n---\n', '\n---')),
+      ...rendered.map((t) => t.replace(/\n---\n[\s\S]*$/, '\n')),
+      ...rendered.map((t) => `${t}\n---\nmore: x\n`),
+      '---\n---\nbody', '---\n\n---\n\n\nbody\n', '---\na: b\n----\nx', '---\na: b\n---x\ny', '---\na: b', '---\r\na: b\r\n---\r\nx', '----\na: b\n---\n', '---yaml\na: b\n---\n',
+      '---\n# c\na: b\n---\n', '---\n  \n---\nx', 'a: b\n---\n',
+    ];
+    let fastPath = 0;
+    for (const text of texts) {
+      const fast = splitSubsetFrontMatter(text);
+      if (fast === undefined) continue;
+      fastPath += 1;
+      expect(fast).toEqual(grayMatter(text));
+    }
+    expect(fastPath).toBeGreaterThan(texts.length / 2);
   });
 });
