@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RuntimeEventSchema, type RuntimeEvent } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
@@ -15,8 +16,16 @@ function sortKeys(value: unknown): unknown {
 /** Append one event line (keys sorted recursively). One `appendFile` per event keeps lines whole. */
 export async function appendRuntimeEvent(paths: WorkspacePaths, eventType: string, data: Record<string, unknown>, now: Date): Promise<RuntimeEvent> {
   const event = RuntimeEventSchema.parse({ data, event_type: eventType, kind: 'runtime_event', occurred_at: now.toISOString(), schema_version: '1.0' });
-  await mkdir(dirname(paths.eventsLog), { recursive: true });
-  await appendFile(paths.eventsLog, `${JSON.stringify(sortKeys(event))}\n`, 'utf8');
+  const line = `${JSON.stringify(sortKeys(event))}\n`;
+  // Synchronous: a tick appends several small lines, and a thread-pool round trip per call cost more than the write.
+  // The logs folder almost always exists: create it only when the append says it is missing.
+  try {
+    appendFileSync(paths.eventsLog, line, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(paths.eventsLog), { recursive: true });
+    appendFileSync(paths.eventsLog, line, 'utf8');
+  }
   return event;
 }
 

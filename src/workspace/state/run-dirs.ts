@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -9,7 +10,7 @@ export const stageResultPath = (paths: WorkspacePaths, runId: string, requestId:
 
 export async function ensureRunDir(paths: WorkspacePaths, runId: string): Promise<string> {
   const dir = runDirPath(paths, runId);
-  await mkdir(join(dir, 'stage_results'), { recursive: true });
+  mkdirSync(join(dir, 'stage_results'), { recursive: true });
   return dir;
 }
 
