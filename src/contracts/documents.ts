@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXECUTION_STAGES, PLANNING_STAGES } from '@millrace/plugin-api';
+import type { LineageDocument } from './lineage.js';
 
 /** Work-document contracts: task, spec, incident (docs/documents.md; spec documents.md §2, §5). */
 
@@ -234,14 +235,21 @@ export const FIELD_DEFAULTS: { [K in WorkDocumentKind]: Readonly<Record<string, 
   incident: { severity: 'medium', needs_planning: true },
 };
 
-/** Effective root spec id used for closure scoping (documents.md §8.4). */
-export function effectiveRootSpecId(doc: WorkDocument): string | undefined {
+/** The lineage view of a work document's fields; `spec_id` is a task's spec, an incident's source spec, a spec's own id. */
+export function lineageFieldsOf(doc: WorkDocument): Omit<LineageDocument, 'state' | 'path'> {
+  const common = { parent_spec_id: null, source_type: null };
   switch (doc.kind) {
-    case 'task':
-      return doc.fields.root_spec_id ?? doc.fields.spec_id;
-    case 'incident':
-      return doc.fields.root_spec_id ?? doc.fields.source_spec_id;
-    case 'spec':
-      return doc.fields.root_spec_id ?? (doc.fields.source_type === 'idea' || doc.fields.source_type === 'manual' ? doc.fields.spec_id : undefined);
+    case 'task': {
+      const f = doc.fields;
+      return { ...common, kind: 'task', id: f.task_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id ?? null, created_at: f.created_at };
+    }
+    case 'spec': {
+      const f = doc.fields;
+      return { kind: 'spec', id: f.spec_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id, source_type: f.source_type, parent_spec_id: f.parent_spec_id ?? null, created_at: f.created_at };
+    }
+    case 'incident': {
+      const f = doc.fields;
+      return { ...common, kind: 'incident', id: f.incident_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.source_spec_id ?? null, created_at: f.opened_at };
+    }
   }
 }

@@ -20,11 +20,14 @@ export type LineageDocument = {
   created_at: string | null;
 };
 
-export const hasNoParent = (doc: LineageDocument) => doc.parent_spec_id === null || doc.parent_spec_id.trim().toLowerCase() === 'none';
-export const isSeedSource = (doc: LineageDocument) => doc.source_type === 'idea' || doc.source_type === 'manual';
+/** The fields that decide which root spec a document belongs to. */
+export type LineageKey = Pick<LineageDocument, 'kind' | 'id' | 'root_spec_id' | 'spec_id' | 'source_type'>;
 
-/** The root spec a document belongs to, for closure scoping (routing.md §8). */
-export function effectiveRootSpecId(doc: LineageDocument): string | null {
+export const hasNoParent = (doc: LineageDocument) => doc.parent_spec_id === null || doc.parent_spec_id.trim().toLowerCase() === 'none';
+export const isSeedSource = (doc: Pick<LineageDocument, 'source_type'>) => doc.source_type === 'idea' || doc.source_type === 'manual';
+
+/** The root spec a document belongs to, for closure scoping (routing.md §8, documents.md §8.4). */
+export function effectiveRootSpecId(doc: LineageKey): string | null {
   if (doc.root_spec_id) return doc.root_spec_id;
   if (doc.kind === 'task' || doc.kind === 'incident') return doc.spec_id;
   return isSeedSource(doc) ? doc.id : null;

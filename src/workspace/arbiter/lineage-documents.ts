@@ -1,4 +1,4 @@
-import type { WorkDocument } from '../../contracts/documents.js';
+import { lineageFieldsOf, type WorkDocument } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import type { WorkspacePaths } from '../paths.js';
 import { listQueue } from '../queue/index.js';
@@ -9,21 +9,7 @@ const STATE: Record<QueueState, LineageState> = { queue: 'queue', incoming: 'que
 
 /** The lineage view of one parsed work document. */
 export function toLineageDocument(document: WorkDocument, state: QueueState, path: string): LineageDocument {
-  const base = { state: STATE[state], path, parent_spec_id: null, source_type: null };
-  switch (document.kind) {
-    case 'task': {
-      const f = document.fields;
-      return { ...base, kind: 'task', id: f.task_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id ?? null, created_at: f.created_at };
-    }
-    case 'spec': {
-      const f = document.fields;
-      return { ...base, kind: 'spec', id: f.spec_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.spec_id, source_type: f.source_type, parent_spec_id: f.parent_spec_id ?? null, created_at: f.created_at };
-    }
-    case 'incident': {
-      const f = document.fields;
-      return { ...base, kind: 'incident', id: f.incident_id, root_spec_id: f.root_spec_id ?? null, root_idea_id: f.root_idea_id ?? null, spec_id: f.source_spec_id ?? null, created_at: f.opened_at };
-    }
-  }
+  return { ...lineageFieldsOf(document), state: STATE[state], path };
 }
 
 /** Every valid task, spec and incident in scan order (tasks, specs, incidents); unparsable files are skipped. */

@@ -1,13 +1,14 @@
 import {
   compareInstants,
   type Instant,
-  effectiveRootSpecId,
+  lineageFieldsOf,
   parseTimestamp,
   type IncidentWorkDocument,
   type SpecWorkDocument,
   type TaskWorkDocument,
   type WorkDocument,
 } from '../../contracts/documents.js';
+import { effectiveRootSpecId } from '../../contracts/lineage.js';
 
 /** Pure claim-order decisions (documents.md §8). No I/O: the callers pass what is on disk. */
 
@@ -26,7 +27,7 @@ export function compareClaimOrder(a: { id: string; document: WorkDocument }, b: 
   return byTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const inScope = (doc: WorkDocument, options: SelectOptions) => options.rootSpecId === undefined || effectiveRootSpecId(doc) === options.rootSpecId;
+const inScope = (doc: WorkDocument, options: SelectOptions) => options.rootSpecId === undefined || effectiveRootSpecId(lineageFieldsOf(doc)) === options.rootSpecId;
 
 /** The dependencies of a task that are not yet done. */
 export const unmetDependencies = (task: TaskWorkDocument, doneIds: ReadonlySet<string>): string[] => task.fields.depends_on.filter((id) => !doneIds.has(id));
