@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 const tempPath = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -21,18 +21,5 @@ export async function writeFileIfAbsent(path: string, content: string | Buffer):
     throw error;
   } finally {
     await unlink(temp).catch(() => undefined);
-  }
-}
-
-/** Replace `path` atomically (temp file + rename). */
-export async function replaceFileAtomic(path: string, content: string | Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = tempPath(path);
-  await writeFile(temp, content);
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
   }
 }

@@ -6,7 +6,7 @@ import { ASSET_ROOT } from '../../contracts/asset-root.js';
 import { requireInitializedWorkspace } from '../initialized.js';
 import { hashFileIfPresent } from './asset-files.js';
 import { buildBaselineManifest, readBaselineManifest, renderBaselineManifest } from './baseline-manifest.js';
-import { replaceFileAtomic } from './file-writes.js';
+import { writeTextAtomic } from '../state/atomic-write.js';
 import { decideUpgradeEntries, invalidLocalizePaths, type CurrentState, type UpgradeEntry } from './upgrade-dispositions.js';
 
 export type UpgradeWorkspaceOptions = {
@@ -77,10 +77,10 @@ export async function upgradeWorkspace(options: UpgradeWorkspaceOptions): Promis
     const bytes = await readFile(join(assetRoot, entry.relative_path)).catch((error: unknown) => {
       throw new MillraceError('FAILED', `candidate managed asset is missing: ${entry.relative_path}`, { file: entry.relative_path, cause: error });
     });
-    await replaceFileAtomic(join(paths.runtimeRoot, entry.relative_path), bytes);
+    await writeTextAtomic(join(paths.runtimeRoot, entry.relative_path), bytes);
     result.written.push(entry.relative_path);
   }
-  await replaceFileAtomic(paths.baselineManifest, renderBaselineManifest(candidate));
+  await writeTextAtomic(paths.baselineManifest, renderBaselineManifest(candidate));
   return { ...result, applied: true, result_manifest_id: candidate.manifest_id };
 }
 

@@ -8,15 +8,15 @@ import { randomBytes } from 'node:crypto';
  * The calls are synchronous: the files are small and the tick is serial, and each thread-pool round trip of the
  * promise API (open, write, close, rename) cost more than the write itself (about half a tick's write time).
  */
-export async function writeTextAtomic(path: string, content: string): Promise<void> {
+export async function writeTextAtomic(path: string, content: string | Buffer): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, content, 'utf8');
+    writeFileSync(tmp, content);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, content, 'utf8');
+    writeFileSync(tmp, content);
   }
   try {
     renameSync(tmp, path);
