@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { Plane, StageRunRequest } from '@millrace/plugin-api';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageMetadata } from '../contracts/stage-metadata.js';
-import { BaselineManifestSchema } from '../contracts/baseline-manifest.js';
+import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
 import { appendRuntimeEvent } from '../workspace/state/events-log.js';
@@ -475,12 +475,7 @@ export class RuntimeEngine {
 }
 
 async function readBaselineIdentity(paths: WorkspacePaths): Promise<{ manifest_id: string; seed_package_version: string } | null> {
-  try {
-    const parsed = BaselineManifestSchema.safeParse(JSON.parse(await readFile(paths.baselineManifest, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readBaselineManifest(paths.baselineManifest, paths.baselineManifest).catch(() => null);
 }
 
 async function readText(path: string): Promise<string | null | undefined> {
