@@ -1,23 +1,17 @@
-import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IncidentDocumentSchema } from '../contracts/documents.js';
 import { MillraceError, isMillraceError } from '../errors/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import {
-  PLANE_SCOPE,
-  decideNextWorkItem,
+  claimNextWorkItem,
   enqueueWorkItem,
   listQueueLocations,
   locateWorkItem,
   moveWorkItem,
-  readQueueFileSync,
   readWorkItem,
   repairQueue,
   stateDir,
-  type InvalidQueueFile,
-  type QueueItem,
-  type QueueLocation as StoreLocation,
 } from '../workspace/queue/index.js';
 import { appendRequeueLog } from '../workspace/state/requeue-log.js';
 import { QueueStateError, type HandoffIncident, type QueueLocation, type QueuePort, type QueuedItem } from './queue-port.js';
@@ -41,47 +35,14 @@ const nullable = (v: string | undefined | null) => (v === undefined || v === nul
 
 /** The runtime's view of the queue store (`src/workspace/queue`): claim order, crash-safe moves, repair. */
 export function createQueueAdapter(paths: WorkspacePaths): QueuePort {
-  // Parsed queue documents by path, reused while (mtime, size) are unchanged: a daemon claims from the same large
-  // queue many times, and re-parsing every document on every claim dominated its time and memory.
-  type Cache = Map<string, { mtimeMs: number; size: number; entry: QueueItem | InvalidQueueFile }>;
-  const caches: Record<'execution' | 'planning', Cache> = { execution: new Map(), planning: new Map() };
-  const readCached = (parsed: Cache, location: StoreLocation, next: Cache) => {
-    const stat = statSync(location.path, { throwIfNoEntry: false });
-    if (!stat) return undefined;
-    const hit = parsed.get(location.path);
-    const entry = hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size ? hit.entry : readQueueFileSync(paths, location);
-    if (entry) next.set(location.path, { mtimeMs: stat.mtimeMs, size: stat.size, entry });
-    return entry;
-  };
-  /** claimNextWorkItem of the queue store, with cached parsing (same selection: decideNextWorkItem). */
-  const claim = async (family: 'execution' | 'planning', scope: string | null): Promise<QueuedItem | null> => {
-    for (let attempt = 1; ; attempt += 1) {
-      const located = await listQueueLocations(paths, PLANE_SCOPE[family]);
-      const done = family === 'execution' ? await listQueueLocations(paths, { task: ['done'] }) : [];
-      const next: Cache = new Map();
-      const items = located.map((l) => readCached(caches[family], l, next)).filter((e): e is QueueItem => e !== undefined && 'document' in e);
-      caches[family] = next;
-      const decision = decideNextWorkItem(family, [...located, ...done], items, scope ? { rootSpecId: scope } : {});
-      if (decision.status === 'conflict') {
-        throw new MillraceError('WORKSPACE_STATE_INVALID', `multiple active ${family} items found: ${decision.activeIds.join(', ')}`, {
-          hint: 'move all but one back to its queue folder by hand while no runtime is active',
-        });
-      }
-      if (decision.status !== 'claimable') return null;
-      const { item } = decision;
-      try {
-        const moved = await moveWorkItem(paths, item.kind, item.id, item.state, 'active');
-        return { kind: item.kind, id: item.id, path: moved.path };
-      } catch (error) {
-        if (attempt >= 5 || !isMillraceError(error) || error.code !== 'NOT_FOUND') throw error;
-      }
-    }
-  };
   return {
     async repair() {
       await repairQueue(paths);
     },
-    claimNext: (family, scope) => claim(family, scope),
+    async claimNext(family, scope) {
+      const claimed = await claimNextWorkItem(paths, family, scope ? { rootSpecId: scope } : {});
+      return claimed.status === 'claimed' ? { kind: claimed.item.kind, id: claimed.item.id, path: claimed.item.path } : null;
+    },
     finish: (kind, id, to) => move(paths, kind, id, to === 'done' ? SUCCESS[kind] : 'blocked'),
     async requeue(kind, id, reason, now) {
       await move(paths, kind, id, INTAKE[kind]);

@@ -9,7 +9,7 @@ import { isMillraceError } from '../errors/index.js';
 import { readClosureTargets } from '../workspace/arbiter/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { listQueue, stateDir } from '../workspace/queue/index.js';
+import { FULL_SCOPE, listQueue, stateDir } from '../workspace/queue/index.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 
@@ -59,7 +59,7 @@ async function checkActiveState(paths: WorkspacePaths, live: boolean, add: Add):
 }
 
 async function checkQueues(paths: WorkspacePaths, add: Add): Promise<void> {
-  const listing = await listQueue(paths);
+  const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
   for (const bad of listing.invalid) {
     add({ severity: 'error', code: 'queue_artifact_invalid', path: bad.path, message: bad.problems.map((p) => `${p.field}: ${p.message}`).join('; '), remedy: 'fix the named field (the file is never deleted), or move it out of the queue folder' });
   }

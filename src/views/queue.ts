@@ -2,7 +2,7 @@ import type { WorkDocumentFormat, WorkDocumentKind } from '../contracts/document
 import type { QueueState } from '../contracts/queue-move.js';
 import { formatProblem } from '../workspace/documents/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { KIND_STATES, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
+import { FULL_SCOPE, KIND_STATES, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
 
 export type NextItemView =
   | { status: 'claimable'; kind: WorkDocumentKind; id: string; path: string }
@@ -46,7 +46,7 @@ function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlan
 
 /** Read model of every queue folder: counts, depths, the next claimable item per plane, invalid files, duplicates. */
 export async function buildQueueOverview(paths: WorkspacePaths): Promise<QueueLsResult> {
-  const listing = await listQueue(paths);
+  const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
   const counts = countByState(listing);
   return {
     counts,

@@ -4,7 +4,9 @@ import type { RunnerSchemaSource } from '../contracts/config.js';
 import type { CompilerRegistry } from '../contracts/compiled-plan.js';
 import { loadConfig } from '../config/load.js';
 import { inspectPlanCurrentness } from '../runtime/compile-workspace.js';
+import { formatProblem } from '../workspace/documents/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { FULL_SCOPE, displayPath, listQueue } from '../workspace/queue/index.js';
 import { readRecoveryCounters } from '../workspace/state/counters-store.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
@@ -47,6 +49,8 @@ export type StatusView = {
   last_stage_result_path: string | null;
   recovery_counter_entries: number;
   closure: ClosureStatus;
+  /** Documents in queue folders that do not parse (never deleted; selection skips them). */
+  invalid_documents: Array<{ kind: string; state: string; path: string; problems: string[] }>;
 };
 
 const countMd = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.md')).length;
@@ -113,6 +117,12 @@ export async function buildStatusView(workspace: string, registry: RunnerSchemaS
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
     closure: await readClosureStatus(paths),
+    invalid_documents: (await listQueue(paths, FULL_SCOPE, { persistParsed: true })).invalid.map((f) => ({
+      kind: f.kind,
+      state: f.state,
+      path: displayPath(paths, f.path),
+      problems: f.problems.map(formatProblem),
+    })),
   };
 }
 
@@ -157,6 +167,8 @@ export function renderStatusLines(v: StatusView): string[] {
   }
   lines.push('usage_governance_enabled: false', 'usage_governance_paused: false', 'usage_governance_blocker_count: 0', 'usage_governance_auto_resume_possible: true', 'usage_governance_next_auto_resume_at: none', 'usage_governance_subscription_status: disabled');
   lines.push(...closureStatusLines(v.closure));
+  lines.push(`invalid_documents: ${v.invalid_documents.length}`);
+  for (const doc of v.invalid_documents) lines.push(...doc.problems.map((problem) => `invalid_document: ${problem}`));
   if (v.current_failure_class) {
     lines.push(`current_failure_class: ${v.current_failure_class}`);
     for (const [k, value] of Object.entries(v.counters)) if (value > 0) lines.push(`${k}: ${value}`);

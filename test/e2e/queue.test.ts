@@ -106,6 +106,9 @@ describe('millrace queue (end to end)', () => {
     expect(body.result.invalid).toEqual([expect.objectContaining({ path: 'tasks/queue/aaa-broken.md', problems: expect.arrayContaining(['tasks/queue/aaa-broken.md: created_by: is required']) })]);
     expect(body.result.next.execution).toMatchObject({ id: 'prereq' });
     expect((await cli('queue', 'ls')).stdout).toContain('invalid_documents: 1');
+    const status = await json<{ invalid_documents: Array<{ path: string; problems: string[] }> }>('status');
+    expect(status.body.result.invalid_documents).toEqual([expect.objectContaining({ path: 'tasks/queue/aaa-broken.md', problems: expect.arrayContaining(['tasks/queue/aaa-broken.md: created_by: is required']) })]);
+    expect((await cli('status')).stdout).toContain('invalid_document: tasks/queue/aaa-broken.md: created_by: is required');
     const show = await cli('queue', 'show', 'aaa-broken');
     expect(show.exitCode).toBe(1);
     expect(show.stderr).toContain('tasks/queue/aaa-broken.md: created_by: is required');

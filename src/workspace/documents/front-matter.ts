@@ -50,18 +50,20 @@ export function splitSubsetFrontMatter(text: string): { data: Record<string, unk
  * ISO strings; when `title` is absent the body's first `# heading` supplies it.
  */
 export function readFrontMatterFields(text: string): RawFields & { body?: string } {
+  const unmarked = text.replace(/^\uFEFF/, '');
+  // The subset holds only strings and lists of strings: nothing for fromYaml to convert.
+  const subset = splitSubsetFrontMatter(unmarked);
   let parsed: { data: unknown; content: string };
   try {
-    const unmarked = text.replace(/^\uFEFF/, '');
-    parsed = splitSubsetFrontMatter(unmarked) ?? matter()(unmarked, MATTER_OPTIONS);
+    parsed = subset ?? matter()(unmarked, MATTER_OPTIONS);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     return { ok: false, field: '(front matter)', message: `invalid YAML: ${reason}` };
   }
   const data: unknown = parsed.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, field: '(front matter)', message: 'must be a mapping of field names to values' };
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) fields[key] = fromYaml(value);
+  const fields: Record<string, unknown> = subset ? subset.data : {};
+  if (!subset) for (const [key, value] of Object.entries(data)) fields[key] = fromYaml(value);
   const body = normalizeBody(parsed.content);
   if (fields.title === undefined) {
     const heading = H1_LINE.exec(body);

@@ -24,7 +24,7 @@ const MAX_ATTEMPTS = 5;
 export async function claimNextWorkItem(paths: WorkspacePaths, plane: ClaimPlane, options: SelectOptions = {}): Promise<ClaimResult> {
   for (let attempt = 1; ; attempt += 1) {
     const [listing, done] = await Promise.all([
-      listQueue(paths, PLANE_SCOPE[plane], { reuseParsed: true }),
+      listQueue(paths, PLANE_SCOPE[plane]),
       plane === 'execution' ? listQueueLocations(paths, { task: ['done'] }) : Promise.resolve([] as QueueLocation[]),
     ]);
     const located = [...listing.items, ...listing.invalid, ...done];

@@ -1,24 +1,17 @@
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ID_FIELD, workDocumentId, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
-import type { QueueState } from '../../contracts/queue-move.js';
-import { validateWorkDocumentText, type DocumentProblem } from '../documents/index.js';
+import { sep } from 'node:path';
+import { ID_FIELD, workDocumentId, type WorkDocumentKind } from '../../contracts/documents.js';
+import { validateWorkDocumentText } from '../documents/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { KIND_STATES, displayPath, stateDir } from './layout.js';
 import { isErrno } from './exclusive-file.js';
+import { readThroughParseCache } from './parse-cache.js';
+import { PersistedParseCache } from './persisted-parse-cache.js';
+import { claimFactsOf } from './select.js';
+import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope, DuplicateQueueId } from './queue-files.js';
 
-export type QueueLocation = { kind: WorkDocumentKind; state: QueueState; id: string; path: string };
-/** A valid document in a queue folder (its id equals the file stem). */
-export type QueueItem = QueueLocation & { document: WorkDocument };
-/** A `*.md` file in a queue folder that does not parse or whose id differs from its file name. Never deleted. */
-export type InvalidQueueFile = QueueLocation & { problems: DocumentProblem[] };
-/** The same id in more than one folder of the same kind (a crashed move or a hand copy; `repairQueue` fixes it). */
-export type DuplicateQueueId = { kind: WorkDocumentKind; id: string; locations: QueueLocation[] };
-
-export type QueueListing = { items: QueueItem[]; invalid: InvalidQueueFile[]; duplicates: DuplicateQueueId[] };
-
-export type ScanScope = Partial<Record<WorkDocumentKind, readonly QueueState[]>>;
+export type { DuplicateQueueId, InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope } from './queue-files.js';
 
 export const FULL_SCOPE: ScanScope = KIND_STATES;
 
@@ -40,75 +33,90 @@ export async function listQueueLocations(paths: WorkspacePaths, scope: ScanScope
       (states ?? []).map(async (state) => {
         const dir = stateDir(paths, kind as WorkDocumentKind, state);
         const names = await listDocumentFiles(dir);
-        return names.map((name) => ({ kind: kind as WorkDocumentKind, state, id: name.slice(0, -3), path: join(dir, name) }));
+        // dir is already normalized: plain concatenation is the same path without join's normalizing pass per file.
+        return names.map((name) => ({ kind: kind as WorkDocumentKind, state, id: name.slice(0, -3), path: `${dir}${sep}${name}` }));
       }),
     ),
   );
   return groups.flat();
 }
 
-/**
- * Parse one queue file as its folder's kind; invalid content or a stem/id mismatch yields problems.
- * Reads synchronously: scans read thousands of small files, and one sync read each is several times faster
- * than as many concurrent promises.
- */
-export function readQueueFileSync(paths: WorkspacePaths, location: QueueLocation): QueueItem | InvalidQueueFile | undefined {
-  let text: string;
+/** A file's text and the stat of the open file it was read from (one path lookup for both). */
+function readTextAndStat(path: string): { text: string; stat: BigIntStats } | undefined {
+  let fd: number;
   try {
-    text = readFileSync(location.path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined; // moved away between listing and reading
     throw error;
   }
+  try {
+    const stat = fstatSync(fd, { bigint: true });
+    const chunks: Buffer[] = [];
+    let buffer = Buffer.allocUnsafe(Number(stat.size) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        chunks.push(buffer);
+        buffer = Buffer.allocUnsafe(buffer.length);
+        length = 0;
+      }
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    return { text: Buffer.concat([...chunks, buffer.subarray(0, length)]).toString('utf8'), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parse one file's text as its folder's kind; invalid content or a stem/id mismatch yields problems. */
+function parseQueueText(paths: WorkspacePaths, location: QueueLocation, text: string): ParsedQueueFile {
   const file = displayPath(paths, location.path);
   const result = validateWorkDocumentText(location.kind, text, file);
-  if (!result.ok) return { ...location, problems: result.problems };
-  const id = workDocumentId(result.document);
-  if (id !== location.id) {
-    return { ...location, problems: [{ file, field: ID_FIELD[location.kind], message: `must equal the file name stem: expected ${location.id}, found ${id}` }] };
+  const { kind, state, id, path } = location;
+  if (!result.ok) return { kind, state, id, path, problems: result.problems };
+  const documentId = workDocumentId(result.document);
+  if (documentId !== id) {
+    return { kind, state, id, path, problems: [{ file, field: ID_FIELD[kind], message: `must equal the file name stem: expected ${id}, found ${documentId}` }] };
   }
-  return { ...location, document: result.document };
+  return { kind, state, id, path, document: result.document, claim: claimFactsOf(result.document) };
+}
+
+/**
+ * Read and parse one queue file, with the stat of what was read. Synchronous: scans read thousands of small files,
+ * and one sync read each is several times faster than as many concurrent promises.
+ */
+export function readQueueFileWithStat(paths: WorkspacePaths, location: QueueLocation): { parsed: ParsedQueueFile; stat: BigIntStats } | undefined {
+  const read = readTextAndStat(location.path);
+  return read && { parsed: parseQueueText(paths, location, read.text), stat: read.stat };
+}
+
+/** Read and parse one queue file; undefined when it is gone. */
+export function readQueueFileSync(paths: WorkspacePaths, location: QueueLocation): ParsedQueueFile | undefined {
+  return readQueueFileWithStat(paths, location)?.parsed;
 }
 
 export const readQueueFile = async (paths: WorkspacePaths, location: QueueLocation) => readQueueFileSync(paths, location);
 
-type CachedParse = { stat: BigIntStats; entry: QueueItem | InvalidQueueFile };
-const parsedFiles = new Map<string, CachedParse>();
-const CACHE_LIMIT = 100_000;
-
-const sameFile = (a: BigIntStats, b: BigIntStats) => a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
-
-/**
- * readQueueFileSync, reusing this process's previous parse while the file's inode, size, mtime and ctime are
- * unchanged (any write or rename changes ctime). For the long-running daemon, which scans every claim.
- */
-function readQueueFileReusing(paths: WorkspacePaths, location: QueueLocation): QueueItem | InvalidQueueFile | undefined {
-  let stat: BigIntStats;
-  try {
-    stat = statSync(location.path, { bigint: true });
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return undefined;
-    throw error;
-  }
-  const cached = parsedFiles.get(location.path);
-  if (cached && sameFile(cached.stat, stat) && cached.entry.kind === location.kind && cached.entry.state === location.state) return cached.entry;
-  const entry = readQueueFileSync(paths, location);
-  if (entry) {
-    if (parsedFiles.size >= CACHE_LIMIT) parsedFiles.clear();
-    parsedFiles.set(location.path, { stat, entry });
-  }
-  return entry;
-}
-
 export type ListOptions = {
-  /** Reuse earlier parses of unchanged files (same inode, size, mtime, ctime). Returned documents are shared: do not mutate them. */
-  reuseParsed?: boolean;
+  /**
+   * Also use and refresh the workspace's persisted parse cache (`state/queue_parse_cache.json`): for one-shot
+   * read commands, which would otherwise parse every document again on every run.
+   */
+  persistParsed?: boolean;
 };
 
-/** Every document in the scoped folders: valid items, invalid files (reported, never deleted) and duplicate ids. */
+/**
+ * Every document in the scoped folders: valid items, invalid files (reported, never deleted) and duplicate ids.
+ * Unchanged files reuse their earlier parse (parse-cache.ts), so returned documents are shared: never mutate them.
+ */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
   const locations = await listQueueLocations(paths, scope);
-  const read = locations.map((location) => (options.reuseParsed ? readQueueFileReusing(paths, location) : readQueueFileSync(paths, location)));
+  const persisted = options.persistParsed ? PersistedParseCache.load(paths) : undefined;
+  const read = locations.map((location) => readThroughParseCache(location, () => readQueueFileWithStat(paths, location), persisted));
+  await persisted?.save(scope);
   const items: QueueItem[] = [];
   const invalid: InvalidQueueFile[] = [];
   for (const entry of read) {
@@ -121,10 +129,13 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
 
 /** Pure: ids present in more than one folder of the same kind. */
 export function findDuplicateIds(locations: readonly QueueLocation[]): DuplicateQueueId[] {
-  const byKey = new Map<string, QueueLocation[]>();
+  const first = new Map<string, QueueLocation>();
+  const groups = new Map<string, QueueLocation[]>();
   for (const location of locations) {
     const key = `${location.kind}\u0000${location.id}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), location]);
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, location);
+    else groups.set(key, [...(groups.get(key) ?? [seen]), location]);
   }
-  return [...byKey.values()].filter((group) => group.length > 1).map((group) => ({ kind: group[0]!.kind, id: group[0]!.id, locations: group }));
+  return [...groups.values()].map((group) => ({ kind: group[0]!.kind, id: group[0]!.id, locations: group }));
 }

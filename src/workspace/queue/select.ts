@@ -1,13 +1,4 @@
-import {
-  compareInstants,
-  type Instant,
-  lineageFieldsOf,
-  parseTimestamp,
-  type IncidentWorkDocument,
-  type SpecWorkDocument,
-  type TaskWorkDocument,
-  type WorkDocument,
-} from '../../contracts/documents.js';
+import { compareInstants, type Instant, lineageFieldsOf, parseTimestamp, type WorkDocument } from '../../contracts/documents.js';
 import { effectiveRootSpecId } from '../../contracts/lineage.js';
 
 /** Pure claim-order decisions (documents.md §8). No I/O: the callers pass what is on disk. */
@@ -17,33 +8,38 @@ export type SelectOptions = {
   rootSpecId?: string;
 };
 
-const orderingTimestamp = (doc: WorkDocument): string => (doc.kind === 'incident' ? doc.fields.opened_at : doc.fields.created_at);
+/** What claim order needs from a document; computed once per parse so a scan never re-reads fields to select. */
+export type ClaimFacts = {
+  /** `created_at` (incidents: `opened_at`) as an instant; null when it does not parse. */
+  at: Instant | null;
+  dependsOn: readonly string[];
+  /** The effective root spec id (closure scoping). */
+  rootSpecId: string | null;
+};
 
-/** Oldest first by timestamp (offset-less values count as UTC), then by id in code-point order. */
-export function compareClaimOrder(a: { id: string; document: WorkDocument }, b: { id: string; document: WorkDocument }): number {
-  const ta = parseTimestamp(orderingTimestamp(a.document));
-  const tb = parseTimestamp(orderingTimestamp(b.document));
-  const byTime = ta && tb ? compareInstants(ta, tb) : 0;
-  return byTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export function claimFactsOf(doc: WorkDocument): ClaimFacts {
+  const at = parseTimestamp(doc.kind === 'incident' ? doc.fields.opened_at : doc.fields.created_at) ?? null;
+  return { at, dependsOn: doc.kind === 'task' ? doc.fields.depends_on : [], rootSpecId: effectiveRootSpecId(lineageFieldsOf(doc)) };
 }
 
-const inScope = (doc: WorkDocument, options: SelectOptions) => options.rootSpecId === undefined || effectiveRootSpecId(lineageFieldsOf(doc)) === options.rootSpecId;
-
-/** The dependencies of a task that are not yet done. */
-export const unmetDependencies = (task: TaskWorkDocument, doneIds: ReadonlySet<string>): string[] => task.fields.depends_on.filter((id) => !doneIds.has(id));
+type Claimable = { id: string; claim: ClaimFacts };
 
 const NEVER: Instant = { ms: Number.POSITIVE_INFINITY, subMsNanos: 0 };
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function oldest<D extends WorkDocument>(candidates: ReadonlyArray<{ id: string; document: D }>): { id: string; document: D } | undefined {
-  let best: { id: string; document: D } | undefined;
-  let bestAt = NEVER;
-  for (const candidate of candidates) {
-    const at = parseTimestamp(orderingTimestamp(candidate.document)) ?? NEVER;
-    if (best === undefined || (compareInstants(at, bestAt) || (candidate.id < best.id ? -1 : candidate.id > best.id ? 1 : 0)) < 0) {
-      best = candidate;
-      bestAt = at;
-    }
-  }
+/** Oldest first by timestamp (offset-less values count as UTC), then by id in code-point order. */
+export function compareClaimOrder(a: Claimable, b: Claimable): number {
+  return compareInstants(a.claim.at ?? NEVER, b.claim.at ?? NEVER) || byId(a.id, b.id);
+}
+
+const inScope = (candidate: Claimable, options: SelectOptions) => options.rootSpecId === undefined || candidate.claim.rootSpecId === options.rootSpecId;
+
+/** The dependencies of a task that are not yet done. */
+export const unmetDependencies = (task: Claimable, doneIds: ReadonlySet<string>): string[] => task.claim.dependsOn.filter((id) => !doneIds.has(id));
+
+function oldest<C extends Claimable>(candidates: Iterable<C>): C | undefined {
+  let best: C | undefined;
+  for (const candidate of candidates) if (best === undefined || compareClaimOrder(candidate, best) < 0) best = candidate;
   return best;
 }
 
@@ -51,21 +47,13 @@ function oldest<D extends WorkDocument>(candidates: ReadonlyArray<{ id: string; 
  * The next claimable task: in scope, every `depends_on` id done (a blocked, queued or unknown dependency keeps
  * the task waiting), then oldest `created_at`, then smallest `task_id`.
  */
-export function selectNextTask<T extends { id: string; document: TaskWorkDocument }>(
-  candidates: readonly T[],
-  doneIds: ReadonlySet<string>,
-  options: SelectOptions = {},
-): T | undefined {
-  return oldest(candidates.filter((c) => inScope(c.document, options) && unmetDependencies(c.document, doneIds).length === 0)) as T | undefined;
+export function selectNextTask<T extends Claimable>(candidates: readonly T[], doneIds: ReadonlySet<string>, options: SelectOptions = {}): T | undefined {
+  return oldest(candidates.filter((c) => inScope(c, options) && c.claim.dependsOn.every((id) => doneIds.has(id))));
 }
 
 /** Incoming incidents always win over queued specs; within a kind, oldest first (documents.md §8.2). */
-export function selectNextPlanningItem<I extends { id: string; document: IncidentWorkDocument }, S extends { id: string; document: SpecWorkDocument }>(
-  incidents: readonly I[],
-  specs: readonly S[],
-  options: SelectOptions = {},
-): I | S | undefined {
-  return (oldest(incidents.filter((c) => inScope(c.document, options))) as I | undefined) ?? (oldest(specs.filter((c) => inScope(c.document, options))) as S | undefined);
+export function selectNextPlanningItem<I extends Claimable, S extends Claimable>(incidents: readonly I[], specs: readonly S[], options: SelectOptions = {}): I | S | undefined {
+  return oldest(incidents.filter((c) => inScope(c, options))) ?? oldest(specs.filter((c) => inScope(c, options)));
 }
 
 /** A plane with one active item is busy; more than one is an inconsistent workspace. */
@@ -86,7 +74,7 @@ export type NextWorkDecision<T> =
   | { status: 'conflict'; activeIds: string[] }
   | { status: 'idle'; waiting: number };
 
-type Candidate = { kind: string; state: string; id: string; document: WorkDocument };
+type Candidate = Claimable & { kind: string; state: string };
 
 /**
  * Pure: `located` is every `*.md` (valid or not) in the plane's folders, `items` the valid ones. Invalid files
@@ -105,11 +93,11 @@ export function decideNextWorkItem<T extends Candidate>(
   let next: T | undefined;
   if (plane === 'execution') {
     const done = new Set(located.filter((l) => l.kind === 'task' && l.state === 'done').map((l) => l.id));
-    next = selectNextTask(queued as Array<T & { document: TaskWorkDocument }>, done, options);
+    next = selectNextTask(queued, done, options);
   } else {
     next = selectNextPlanningItem(
-      queued.filter((i) => i.kind === 'incident') as Array<T & { document: IncidentWorkDocument }>,
-      queued.filter((i) => i.kind === 'spec') as Array<T & { document: SpecWorkDocument }>,
+      queued.filter((i) => i.kind === 'incident'),
+      queued.filter((i) => i.kind === 'spec'),
       options,
     );
   }

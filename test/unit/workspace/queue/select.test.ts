@@ -1,8 +1,8 @@
-import { decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask } from '../../../../src/workspace/queue/select.js';
+import { claimFactsOf, decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask } from '../../../../src/workspace/queue/select.js';
 import type { WorkDocument } from '../../../../src/contracts/documents.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
 
-const c = <D extends WorkDocument>(document: D) => ({ id: document.kind === 'task' ? document.fields.task_id : document.kind === 'spec' ? document.fields.spec_id : document.fields.incident_id, document });
+const c = <D extends WorkDocument>(document: D) => ({ id: document.kind === 'task' ? document.fields.task_id : document.kind === 'spec' ? document.fields.spec_id : document.fields.incident_id, document, claim: claimFactsOf(document) });
 const task = (task_id: string, created_at: string, extra: Parameters<typeof aTask>[0] = {}) => c(aTask({ task_id, created_at, ...extra }));
 
 describe('selectNextTask', () => {

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderWorkDocument } from '../../../src/workspace/documents/index.js';
+import type { WorkspacePaths } from '../../../src/workspace/paths.js';
+import { forgetParsedQueueFiles, isRacy } from '../../../src/workspace/queue/parse-cache.js';
+import { FULL_SCOPE, listQueue, type QueueListing } from '../../../src/workspace/queue/index.js';
+import { withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
+import { aSpec, aTask } from '../../support/work-documents.js';
+
+// Files changed less than this long ago are never reused from a cache (parse-cache.ts RACY_WINDOW_NS).
+const PAST_RACY_WINDOW_MS = 150;
+const cacheFile = (paths: WorkspacePaths) => join(paths.state, 'queue_parse_cache.json');
+const taskPath = (paths: WorkspacePaths, id: string) => join(paths.tasks.queue, `${id}.md`);
+const titles = (listing: QueueListing) => Object.fromEntries(listing.items.map((i) => [i.id, i.document.fields.title]));
+const scanLikeAFreshProcess = async (paths: WorkspacePaths, scope = FULL_SCOPE) => {
+  forgetParsedQueueFiles();
+  return listQueue(paths, scope, { persistParsed: true });
+};
+
+async function writeTask(paths: WorkspacePaths, id: string, title: string): Promise<void> {
+  await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id, title })));
+}
+
+type Entries = Record<string, unknown[]>;
+
+/** Rewrite the cache's entries through `edit`, optionally keeping the header's digest in step. */
+async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void, header: { fixDigest: boolean; fingerprint?: string }) {
+  const [headerLine = '', body = ''] = (await readFile(cacheFile(paths), 'utf8')).split('\n');
+  const entries = JSON.parse(body) as Entries;
+  edit(entries);
+  const newBody = JSON.stringify(entries);
+  const parsedHeader = JSON.parse(headerLine) as { sha256: string; fingerprint: string };
+  if (header.fixDigest) parsedHeader.sha256 = createHash('sha256').update(newBody).digest('hex');
+  if (header.fingerprint) parsedHeader.fingerprint = header.fingerprint;
+  await writeFile(cacheFile(paths), `${JSON.stringify(parsedHeader)}\n${newBody}`);
+}
+
+/** Store `path` in the cache as invalid with one made-up problem (keeping its stat key, so the entry stays current). */
+const markInvalid = (path: string, message: string) => (entries: Entries) => {
+  const [statKey, kind, state, id] = entries[path]!;
+  entries[path] = [statKey, kind, state, id, 'invalid', [{ file: path, field: 'title', message }]];
+};
+
+describe('queue parse cache', () => {
+  afterEach(() => forgetParsedQueueFiles());
+
+  it('treats a file changed within the clock-tick window as racy (never reused)', () => {
+    const now = 1_800_000_000_000_000_000n;
+    const ms = 1_000_000n;
+    expect(isRacy({ ctimeNs: now - 5n * ms, mtimeNs: now - 5n * ms }, now)).toBe(true);
+    expect(isRacy({ ctimeNs: now - 2_000n * ms, mtimeNs: now - 20n * ms }, now)).toBe(true);
+    expect(isRacy({ ctimeNs: now - 2_000n * ms, mtimeNs: now - 2_000n * ms }, now)).toBe(false);
+  });
+
+  it('sees a same-size rewrite made right after a scan', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      expect(titles(await listQueue(paths))).toEqual({ 'task-a': 'Alpha' });
+      await writeTask(paths, 'task-a', 'Bravo');
+      expect(titles(await listQueue(paths))).toEqual({ 'task-a': 'Bravo' });
+    });
+  });
+
+  it('sees an in-place edit of a file it had cached', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await sleep(PAST_RACY_WINDOW_MS);
+      expect(titles(await listQueue(paths))).toEqual({ 'task-a': 'Alpha' });
+      await writeTask(paths, 'task-a', 'Bravo');
+      expect(titles(await listQueue(paths))).toEqual({ 'task-a': 'Bravo' });
+      await writeText(taskPath(paths, 'task-a'), 'not a document\n');
+      const listing = await listQueue(paths);
+      expect(listing.items).toEqual([]);
+      expect(listing.invalid.map((i) => i.id)).toEqual(['task-a']);
+    });
+  });
+
+  it('persists parses for the next process and uses them while files are unchanged', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeTask(paths, 'task-b', 'Beta');
+      await writeText(join(paths.tasks.queue, 'task-bad.md'), '---\ntask_id: task-bad\n---\n');
+      await sleep(PAST_RACY_WINDOW_MS);
+      const first = await scanLikeAFreshProcess(paths);
+      expect(existsSync(cacheFile(paths))).toBe(true);
+
+      const second = await scanLikeAFreshProcess(paths);
+      expect(second).toEqual(first);
+      expect(second.invalid.map((i) => [i.id, i.problems.length > 0])).toEqual([['task-bad', true]]);
+
+      // Proof that the next process takes validity and claim facts from the cache rather than the file: a
+      // digest-consistent edit of the cache shows. Documents themselves are always read from the file.
+      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'from the cache'), { fixDigest: true });
+      const third = await scanLikeAFreshProcess(paths);
+      expect(third.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-a', 'from the cache'], ['task-bad', expect.any(String)]]);
+      expect(titles(third)).toEqual({ 'task-b': 'Beta' });
+    });
+  });
+
+  it('reads the document of a cached item from its file when asked', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+      const cached = await scanLikeAFreshProcess(paths);
+      expect(cached.items[0]!.claim).toEqual(expect.objectContaining({ dependsOn: [], rootSpecId: null }));
+      expect(cached.items[0]!.document.fields).toMatchObject({ task_id: 'task-a', title: 'Alpha', acceptance: ['Form rejects empty password'] });
+    });
+  });
+
+  it('ignores a cache whose digest or parser fingerprint does not match, and rewrites it', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+
+      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'tampered'), { fixDigest: false });
+      expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
+      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'older parser'), { fixDigest: true, fingerprint: 'another-version' });
+      expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
+
+      await writeFile(cacheFile(paths), 'garbage');
+      expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
+      const [header = ''] = (await readFile(cacheFile(paths), 'utf8')).split('\n');
+      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/3' });
+    });
+  });
+
+  it('drops entries of changed or removed files and keeps entries outside a scoped scan', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeTask(paths, 'task-gone', 'Gone');
+      await writeText(join(paths.specs.queue, 'idea-auth.md'), renderWorkDocument(aSpec()));
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+
+      await writeTask(paths, 'task-a', 'Alpha, edited to a longer title');
+      await writeTask(paths, 'task-new', 'New');
+      await rm(taskPath(paths, 'task-gone'));
+      await sleep(PAST_RACY_WINDOW_MS);
+      const scoped = await scanLikeAFreshProcess(paths, { task: ['queue'] });
+      expect(titles(scoped)).toEqual({ 'task-a': 'Alpha, edited to a longer title', 'task-new': 'New' });
+
+      const entries = JSON.parse((await readFile(cacheFile(paths), 'utf8')).split('\n')[1]!) as Record<string, unknown>;
+      expect(Object.keys(entries).sort()).toEqual(['specs/queue/idea-auth.md', 'tasks/queue/task-a.md', 'tasks/queue/task-new.md']);
+    });
+  });
+});
