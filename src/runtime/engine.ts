@@ -62,6 +62,10 @@ export class RuntimeEngine {
   private state: RuntimeState | null = null;
   private lock: LockAcquisition | null = null;
   private lastIdleReason: IdleReason | null = null;
+  /** Markers set since the last save (written with it: a marker overwritten before then never hits the disk). */
+  private readonly unsavedMarkers = new Map<Plane, string>();
+  /** Whether this tick moved queue documents (the depths in the snapshot need a refresh). */
+  private queueMoved = false;
   private stopReason: string | null = null;
   /** Aborted when the operator wants the running stage abandoned (second Ctrl-C). */
   private readonly abort = new AbortController();
@@ -113,8 +117,11 @@ export class RuntimeEngine {
     this.options.monitor?.({ event_type: type, occurred_at: this.now(), payload });
   }
 
+  /** Writes status files whose marker changed since the last save, then the snapshot. */
   private async save(): Promise<void> {
     const state = this.requireState();
+    for (const [plane, marker] of this.unsavedMarkers) await writeStatusFile(this.paths, plane, marker);
+    this.unsavedMarkers.clear();
     state.snapshot = { ...state.snapshot, updated_at: this.now().toISOString() };
     await writeSnapshot(this.paths, state.snapshot);
   }
@@ -123,19 +130,24 @@ export class RuntimeEngine {
     await writeRecoveryCounters(this.paths, this.requireState().counters);
   }
 
-  private async setPlaneStatus(plane: Plane, marker: string, runId: string | null, source: StatusSource): Promise<void> {
+  /** Set a plane's marker in memory; its status file is written by the next save. */
+  private markPlane(plane: Plane, marker: string, runId: string | null, source: StatusSource): void {
     const state = this.requireState();
     const previous = state.snapshot.status_markers_by_plane[plane] ?? null;
-    await writeStatusFile(this.paths, plane, marker);
     state.snapshot = setPlaneMarker(state.snapshot, plane, marker, this.now());
-    await this.save();
+    this.unsavedMarkers.set(plane, marker);
     if (previous !== marker) this.monitor('status_marker_changed', { plane, run_id: runId, previous_marker: previous, current_marker: marker, source });
+  }
+
+  private async setPlaneStatus(plane: Plane, marker: string, runId: string | null, source: StatusSource): Promise<void> {
+    this.markPlane(plane, marker, runId, source);
+    await this.save();
   }
 
   private async resetToIdle(options: { processRunning: boolean; clearPause?: boolean; clearStop?: boolean }): Promise<void> {
     const state = this.requireState();
     state.snapshot = idleSnapshot(state.snapshot, options, this.now());
-    for (const plane of PLANES) await writeStatusFile(this.paths, plane, IDLE_MARKER);
+    for (const plane of PLANES) this.unsavedMarkers.set(plane, IDLE_MARKER);
     await this.save();
   }
 
@@ -329,8 +341,10 @@ export class RuntimeEngine {
         await this.options.queue.requeue('spec', item.id, 'open closure target backpressure', this.now());
         return 'backpressure';
       }
+      // Saved with the running marker before dispatch; a crash before that leaves an orphan in active/, which
+      // startup requeues.
       state.snapshot = installRun(state.snapshot, this.activation(item), this.now());
-      await this.save();
+      this.queueMoved = true;
       return 'claimed';
     }
     return 'none';
@@ -420,18 +434,25 @@ export class RuntimeEngine {
     try {
       stageResultPath = await writeStageResult(this.paths, request.request_id, result);
       decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
-      await this.setPlaneStatus(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
-      await applyDecision(ctx, this.options.queue, this.options.steps ?? {}, result, decision);
+      this.markPlane(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
+      // One save for the whole outcome (below): queue moves and counters are written as they happen, and a crash
+      // before the save is repaired at startup like any other half-applied transition.
+      const applying: TickStepContext = {
+        ...ctx,
+        saveSnapshot: async () => undefined,
+        setPlaneStatus: async (plane, marker, runId, source) => this.markPlane(plane, marker, runId, source),
+      };
+      await applyDecision(applying, this.options.queue, this.options.steps ?? {}, result, decision);
+      if (decision.action !== 'run_stage') this.queueMoved = true;
     } catch (error) {
       const recovery = await recoverPostStageError(ctx, { result, decision, stageResultPath: stageResultPath || null, error });
       return { kind: 'stage', request, result, stageResultPath, decision: recovery };
     }
-    const depths = await this.options.queue.depths();
-    state.snapshot = {
-      ...withQueueDepths(state.snapshot, depths, this.now(), false),
-      last_terminal_result: result.terminal_result,
-      last_stage_result_path: this.rel(stageResultPath),
-    };
+    if (this.queueMoved) {
+      state.snapshot = withQueueDepths(state.snapshot, await this.options.queue.depths(), this.now(), false);
+      this.queueMoved = false;
+    }
+    state.snapshot = { ...state.snapshot, last_terminal_result: result.terminal_result, last_stage_result_path: this.rel(stageResultPath) };
     await this.save();
     const troubleshoot = result.report_artifact ?? request.preferred_troubleshoot_report_path;
     const common = {

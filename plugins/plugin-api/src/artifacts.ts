@@ -1,6 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ExitKindSchema, RequestKindSchema } from './vocabulary.js';
 import { TokenUsageSchema, type RunnerRawResult, type StageRunRequest } from './stage-request.js';
@@ -23,12 +22,29 @@ export function runArtifactPaths(request: Pick<StageRunRequest, 'run_dir' | 'req
 }
 export type RunArtifactPaths = ReturnType<typeof runArtifactPaths>;
 
-/** Write a file so that readers see either the old or the new content, never a torn one. */
+let tempCounter = 0;
+
+/**
+ * Write a file so that readers see either the old or the new content, never a torn one (temp file + rename).
+ * Synchronous inside: artifacts are small, and each thread-pool round trip of the promise API cost more than the
+ * write itself (runners write several per stage).
+ */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(tmp, content, 'utf8');
-  await rename(tmp, path);
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}-${(tempCounter += 1)}.tmp`);
+  try {
+    writeFileSync(tmp, content, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, content, 'utf8');
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 export const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);

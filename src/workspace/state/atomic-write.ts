@@ -1,6 +1,8 @@
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+
+// Unique per process by pid, per write by counter (cheaper than random bytes; a daemon writes many files per stage).
+let tempCounter = 0;
 
 /**
  * Temp file in the same directory + rename: readers (and a restart after the process is killed) see the old or the new
@@ -10,7 +12,7 @@ import { randomBytes } from 'node:crypto';
  */
 export async function writeTextAtomic(path: string, content: string | Buffer): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}-${(tempCounter += 1)}.tmp`);
   try {
     writeFileSync(tmp, content);
   } catch (error) {
