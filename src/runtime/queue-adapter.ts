@@ -1,10 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IncidentDocumentSchema } from '../contracts/documents.js';
 import { MillraceError, isMillraceError } from '../errors/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import {
   claimNextWorkItem,
+  countDocumentFiles,
   enqueueWorkItem,
   listQueueLocations,
   locateWorkItem,
@@ -85,9 +85,12 @@ export function createQueueAdapter(paths: WorkspacePaths): QueuePort {
       }
     },
     async depths() {
-      const queued = await listQueueLocations(paths, { task: ['queue'], spec: ['queue'], incident: ['incoming'] });
-      const learning = (await readdir(join(paths.runtimeRoot, 'learning', 'requests', 'queue')).catch(() => [] as string[])).filter((n) => n.endsWith('.md')).length;
-      return { execution: queued.filter((l) => l.kind === 'task').length, planning: queued.filter((l) => l.kind !== 'task').length, learning };
+      // Counted from names alone (no per-entry types or location objects): the daemon asks every tick.
+      return {
+        execution: countDocumentFiles(paths.tasks.queue),
+        planning: countDocumentFiles(paths.specs.queue) + countDocumentFiles(paths.incidents.incoming),
+        learning: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
+      };
     },
   };
 }

@@ -6,11 +6,10 @@ import { loadConfig } from '../config/load.js';
 import { inspectPlanCurrentness } from '../runtime/compile-workspace.js';
 import { formatProblem } from '../workspace/documents/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
-import { FULL_SCOPE, displayPath, listQueue } from '../workspace/queue/index.js';
+import { FULL_SCOPE, countDocumentFiles, displayPath, listQueue } from '../workspace/queue/index.js';
 import { readRecoveryCounters } from '../workspace/state/counters-store.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
-import { readdir } from 'node:fs/promises';
 import { closureStatusLines, readClosureStatus, type ClosureStatus } from './closure-status.js';
 import { join } from 'node:path';
 
@@ -52,8 +51,6 @@ export type StatusView = {
   /** Documents in queue folders that do not parse (never deleted; selection skips them). */
   invalid_documents: Array<{ kind: string; state: string; path: string; problems: string[] }>;
 };
-
-const countMd = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.md')).length;
 
 /** Read-only status (control-and-inspection.md §6): never takes the lock, never compiles. */
 export async function buildStatusView(workspace: string, registry: RunnerSchemaSource & CompilerRegistry): Promise<StatusView> {
@@ -97,9 +94,9 @@ export async function buildStatusView(workspace: string, registry: RunnerSchemaS
     active_work_item_kind: snapshot.active_work_item_kind,
     active_work_item_id: snapshot.active_work_item_id,
     active_run_count: runs.length,
-    execution_queue_depth: await countMd(paths.tasks.queue),
-    planning_queue_depth: (await countMd(paths.specs.queue)) + (await countMd(paths.incidents.incoming)),
-    learning_queue_depth: await countMd(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
+    execution_queue_depth: countDocumentFiles(paths.tasks.queue),
+    planning_queue_depth: countDocumentFiles(paths.specs.queue) + countDocumentFiles(paths.incidents.incoming),
+    learning_queue_depth: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
     execution_status_marker: snapshot.execution_status_marker,
     planning_status_marker: snapshot.planning_status_marker,
     learning_status_marker: snapshot.learning_status_marker,

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { ID_FIELD, workDocumentId, type WorkDocumentKind } from '../../contracts/documents.js';
@@ -24,6 +24,20 @@ export async function listDocumentFiles(dir: string): Promise<string[]> {
     if (isErrno(error, 'ENOENT')) return [];
     throw error;
   }
+}
+
+/** How many `*.md` names one folder holds (missing folder = 0); names only, for queue depths. */
+export function countDocumentFiles(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return 0;
+    throw error;
+  }
+  let count = 0;
+  for (const name of names) if (name.endsWith('.md')) count += 1;
+  return count;
 }
 
 /** Locations (no parsing) of every `*.md` in the scoped folders. */
