@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { keepYoungGenerationSmall } from '../../cli/daemon-memory.js';
+import { applyDaemonMemoryPolicy } from '../../cli/daemon-memory.js';
 import { MillraceError } from '../../errors/index.js';
 import type { RunDaemonResult } from '../../runtime/run-use-cases.js';
 
@@ -23,7 +23,7 @@ export default class RunDaemon extends BaseCommand {
     const { flags } = await this.parse(RunDaemon);
     const monitorMode = flags.monitor.toLowerCase();
     if (monitorMode !== 'none' && monitorMode !== 'basic') throw new MillraceError('USAGE', `unknown monitor mode: ${flags.monitor}`, { field: 'monitor' });
-    keepYoungGenerationSmall();
+    applyDaemonMemoryPolicy();
     const { runDaemon } = await import('../../runtime/run-use-cases.js');
     const { createRunRenderer } = await import('../../cli/run-renderer.js');
     const renderer = await createRunRenderer({ basic: monitorMode === 'basic', logPath: flags['monitor-log'] ?? null, progress: !this.jsonEnabled() && monitorMode === 'none' });
