@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: runtime overhead per stage with an immediately-exiting runner, and N tasks x 3 stages through
-// `run daemon` (total time, peak RSS). BENCH_TASKS (default 1000) sets N. Runs bench-queue/bench-compile when present.
+// `run daemon` (total time, peak RSS). BENCH_TASKS (default 1000) sets N. Runs bench-queue/bench-compile too, unless
+// BENCH_ONLY_RUNTIME is set. BENCH_NODE_ARGS passes node flags to the daemon (e.g. `--cpu-prof`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
