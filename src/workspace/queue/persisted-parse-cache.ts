@@ -156,11 +156,11 @@ export class PersistedParseCache implements ParseStore {
     }
     if (!this.changed && this.next.size === Object.keys(this.entries).length) return;
     const body = JSON.stringify(Object.fromEntries(this.next));
-    const header = JSON.stringify({ format: FORMAT, fingerprint: parserFingerprint(), sha256: sha256(body) });
     try {
+      const header = JSON.stringify({ format: FORMAT, fingerprint: parserFingerprint(), sha256: sha256(body) });
       await writeTextAtomic(this.file, `${header}\n${body}`);
     } catch {
-      // a read-only workspace only loses the speed-up
+      // a read-only workspace (or an install without the parser sources) only loses the speed-up
     }
   }
 
