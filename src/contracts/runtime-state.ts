@@ -1,6 +1,6 @@
 // Over 300 lines: one contract file for every runtime-owned state file, so their schemas and defaults are reviewed together.
 import { z } from 'zod';
-import { PlaneSchema, RequestKindSchema, ResultClassSchema, StageNameSchema, TokenUsageSchema, WorkItemKindSchema, type Plane, type StageName } from '@millrace/plugin-api';
+import { PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, StageNameSchema, TokenUsageSchema, WorkItemKindSchema, type Plane, type StageId } from '@millrace/plugin-api';
 import { stageMetadata } from './stage-metadata.js';
 
 /** State files owned by the runtime (runtime.md §8-11, runners.md §6.1, control-and-inspection.md §5). */
@@ -21,15 +21,19 @@ export const FOREGROUND_ORDER: readonly Plane[] = ['planning', 'execution', 'lea
 export const PauseSourceSchema = z.enum(['operator', 'usage_governance']);
 export type PauseSource = z.infer<typeof PauseSourceSchema>;
 
+/** A shipped stage must run in its own plane; a contributed stage's plane comes from the compiled plan, checked there. */
 const stageInPlane = (stage: string, plane: string): boolean => {
   const meta = stageMetadata(stage);
-  return meta !== undefined && meta.plane === plane;
+  return meta === undefined || meta.plane === plane;
 };
+
+/** A contributed stage runs under its stage kind id (see stageForKind). */
+const contributedStageMatchesKind = (stage: string, stageKindId: string): boolean => stageMetadata(stage) !== undefined || stage === stageKindId;
 
 export const ActiveRunStateSchema = z
   .strictObject({
     plane: PlaneSchema,
-    stage: StageNameSchema,
+    stage: StageIdSchema,
     node_id: z.string().min(1),
     stage_kind_id: z.string().min(1),
     run_id: z.string().min(1),
@@ -43,6 +47,7 @@ export const ActiveRunStateSchema = z
   })
   .superRefine((run, ctx) => {
     if (!stageInPlane(run.stage, run.plane)) ctx.addIssue({ code: 'custom', path: ['stage'], message: `stage ${run.stage} does not belong to plane ${run.plane}` });
+    if (!contributedStageMatchesKind(run.stage, run.stage_kind_id)) ctx.addIssue({ code: 'custom', path: ['stage'], message: `contributed stage ${run.stage} must equal its stage_kind_id` });
     if ((run.work_item_kind === null) !== (run.work_item_id === null)) ctx.addIssue({ code: 'custom', path: ['work_item_id'], message: 'work_item_kind and work_item_id are set together' });
     if (run.request_kind === 'active_work_item' && (run.work_item_kind === null || run.work_item_kind === 'learning_request' || run.closure_target_root_spec_id !== null)) {
       ctx.addIssue({ code: 'custom', path: ['request_kind'], message: 'active_work_item runs need a non-learning work item and no closure fields' });
@@ -73,7 +78,7 @@ export const RuntimeSnapshotSchema = z
     compiled_plan_id: z.string(),
     compiled_plan_path: z.string(),
     active_plane: PlaneSchema.nullable().default(null),
-    active_stage: StageNameSchema.nullable().default(null),
+    active_stage: StageIdSchema.nullable().default(null),
     active_node_id: nullableString,
     active_stage_kind_id: nullableString,
     active_run_id: nullableString,
@@ -161,7 +166,7 @@ export const StageResultEnvelopeSchema = z
     kind: z.literal('stage_result'),
     run_id: z.string().min(1),
     plane: PlaneSchema,
-    stage: StageNameSchema,
+    stage: StageIdSchema,
     node_id: z.string().min(1),
     stage_kind_id: z.string().min(1),
     work_item_kind: WorkItemKindSchema,
@@ -190,6 +195,7 @@ export const StageResultEnvelopeSchema = z
   })
   .superRefine((r, ctx) => {
     if (!stageInPlane(r.stage, r.plane)) ctx.addIssue({ code: 'custom', path: ['stage'], message: `stage ${r.stage} does not belong to plane ${r.plane}` });
+    if (!contributedStageMatchesKind(r.stage, r.stage_kind_id)) ctx.addIssue({ code: 'custom', path: ['stage'], message: `contributed stage ${r.stage} must equal its stage_kind_id` });
     if (r.summary_status_marker !== `### ${r.terminal_result}`) ctx.addIssue({ code: 'custom', path: ['summary_status_marker'], message: 'must equal "### " + terminal_result' });
     if (r.success !== (r.result_class === 'success')) ctx.addIssue({ code: 'custom', path: ['success'], message: 'success must be true exactly when result_class is success' });
     if (Date.parse(r.completed_at) < Date.parse(r.started_at)) ctx.addIssue({ code: 'custom', path: ['completed_at'], message: 'completed_at must not precede started_at' });
@@ -226,7 +232,7 @@ export const RuntimeErrorContextSchema = z.strictObject({
   kind: z.literal('runtime_error_context'),
   error_code: z.string(),
   plane: PlaneSchema,
-  failed_stage: StageNameSchema,
+  failed_stage: StageIdSchema,
   repair_stage: StageNameSchema,
   work_item_kind: WorkItemKindSchema.nullable(),
   work_item_id: z.string().nullable(),
@@ -251,7 +257,7 @@ export type StageResultSummary = {
   request_kind: string | null;
   closure_target_root_spec_id: string | null;
   failure_class: string | null;
-  stage: StageName;
+  stage: StageId;
   node_id: string;
   stage_kind_id: string;
   terminal_result: string;

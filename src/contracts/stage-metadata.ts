@@ -1,4 +1,4 @@
-import type { Plane, ResultClass, StageKindInput, StageName } from '@millrace/plugin-api';
+import { StageIdSchema, type Plane, type ResultClass, type StageId, type StageKindInput, type StageName } from '@millrace/plugin-api';
 
 /**
  * The single source of truth for the 12 shipped stages (stages-and-loops.md §2).
@@ -70,6 +70,14 @@ const BY_STAGE = new Map(STAGE_METADATA.map((m) => [m.stage, m]));
 
 export function stageMetadata(stage: string): StageMetadata | undefined {
   return BY_STAGE.get(stage as StageName);
+}
+
+/**
+ * The stage a node of kind `stageKindId` runs as. A shipped stage's kind id is its name; a plugin-contributed kind runs
+ * under its own (canonical) id, with its facts taken from the compiled plan rather than this table.
+ */
+export function stageForKind(stageKindId: string): StageId {
+  return stageMetadata(stageKindId)?.stage ?? StageIdSchema.parse(stageKindId);
 }
 
 export const legalOutcomes = (m: StageMetadata): string[] => Object.keys(m.outcomes);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Plane, StageRunRequest } from '@millrace/plugin-api';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
-import { stageMetadata } from '../contracts/stage-metadata.js';
+import { stageForKind } from '../contracts/stage-metadata.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
@@ -354,11 +354,9 @@ export class RuntimeEngine {
     const plane: Plane = item.kind === 'task' ? 'execution' : 'planning';
     const entry = entryNode(this.requirePlan(), plane, item.kind);
     if (!entry) throw new Error(`compiled ${plane} graph has no entry for ${item.kind}`);
-    const stage = stageMetadata(entry.stage_kind_id)?.stage;
-    if (!stage) throw new Error(`entry node ${entry.node_id} has no runtime stage`);
     return {
       plane,
-      stage,
+      stage: stageForKind(entry.stage_kind_id),
       node_id: entry.node_id,
       stage_kind_id: entry.stage_kind_id,
       run_id: `run-${randomBytes(16).toString('hex')}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExitKindSchema, PlaneSchema, RequestKindSchema, ResultClassSchema, StageNameSchema, WorkItemKindSchema } from './vocabulary.js';
+import { ExitKindSchema, PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, WorkItemKindSchema } from './vocabulary.js';
 
 const nullableString = z.string().nullable().default(null);
 
@@ -9,7 +9,7 @@ export const StageRunRequestSchema = z
     request_id: z.string().min(1),
     run_id: z.string().min(1),
     plane: PlaneSchema,
-    stage: StageNameSchema,
+    stage: StageIdSchema,
     request_kind: RequestKindSchema.default('active_work_item'),
     mode_id: z.string().min(1),
     compiled_plan_id: z.string().min(1),
@@ -97,7 +97,7 @@ export const RunnerRawResultSchema = z
   .strictObject({
     request_id: z.string().min(1),
     run_id: z.string().min(1),
-    stage: StageNameSchema,
+    stage: StageIdSchema,
     runner_name: z.string().min(1),
     model_name: nullableString,
     model_reasoning_effort: nullableString,

@@ -33,6 +33,13 @@ export const CanonicalIdSchema = z
   .transform((v) => v.trim().toLowerCase())
   .pipe(z.string().regex(CANONICAL_ID_PATTERN, 'must be a canonical id (lower-case words joined by . _ or -)'));
 
+/**
+ * The stage a request, result or active run names: one of STAGE_NAMES or the id of a plugin-contributed stage kind
+ * (for both, the stage equals its stage kind id).
+ */
+export const StageIdSchema = CanonicalIdSchema;
+export type StageId = z.infer<typeof StageIdSchema>;
+
 export const StatusTokenSchema = z
   .string()
   .transform((v) => v.trim().toUpperCase())

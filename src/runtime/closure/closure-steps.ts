@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { BLOCKED_MARKER, IDLE_MARKER, type ActiveRunState, type StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { ClosureTarget } from '../../contracts/closure-target.js';
-import { stageMetadata } from '../../contracts/stage-metadata.js';
+import { stageForKind } from '../../contracts/stage-metadata.js';
 import { MillraceError } from '../../errors/index.js';
 import {
   closureTargetFile,
@@ -113,11 +113,9 @@ async function completion(ctx: TickStepContext): Promise<ActiveRunState | null> 
     });
     return null;
   }
-  const stage = stageMetadata(entry.stage_kind_id)?.stage;
-  if (!stage) throw new MillraceError('INTERNAL', `completion entry ${entry.node_id} has no runtime stage`);
   return {
     plane: 'planning',
-    stage,
+    stage: stageForKind(entry.stage_kind_id),
     node_id: entry.node_id,
     stage_kind_id: entry.stage_kind_id,
     run_id: ctx.newId('run'),

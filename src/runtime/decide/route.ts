@@ -1,6 +1,6 @@
-import type { Plane, StageName } from '@millrace/plugin-api';
+import type { Plane, StageId } from '@millrace/plugin-api';
 import { normalizeFailureClass, type RecoveryCounters, type RuntimeSnapshot, type StageResultEnvelope } from '../../contracts/runtime-state.js';
-import { stageMetadata } from '../../contracts/stage-metadata.js';
+import { stageForKind } from '../../contracts/stage-metadata.js';
 import { graphFor, type PlanGraph, type PlanThresholdPolicy, type RuntimePlan } from '../plan-view.js';
 
 export type RouterAction = 'run_stage' | 'handoff' | 'idle' | 'blocked';
@@ -9,7 +9,7 @@ export type RouterAction = 'run_stage' | 'handoff' | 'idle' | 'blocked';
 export type RouterDecision = {
   action: RouterAction;
   next_plane: Plane | null;
-  next_stage: StageName | null;
+  next_stage: StageId | null;
   next_node_id: string | null;
   next_stage_kind_id: string | null;
   reason: string;
@@ -147,10 +147,12 @@ const RESUME_REASONS: Record<string, string> = {
   mechanic: 'mechanic_complete',
 };
 
-function stageOf(stageKind: string): StageName {
-  const meta = stageMetadata(stageKind);
-  if (!meta) throw new RoutingError(`stage kind ${stageKind} has no runtime stage`);
-  return meta.stage;
+function stageOf(stageKind: string): StageId {
+  try {
+    return stageForKind(stageKind);
+  } catch {
+    throw new RoutingError(`stage kind ${stageKind} has no runtime stage`);
+  }
 }
 
 function pickTransition(graph: PlanGraph, sourceNode: string, outcome: string) {
