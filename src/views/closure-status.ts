@@ -1,5 +1,5 @@
 import { selectDeferredRootSpecs } from '../contracts/lineage.js';
-import { readClosureTargets, scanLineageDocuments } from '../workspace/arbiter/index.js';
+import { QUEUED_SPECS, readClosureTargets, scanLineageDocuments } from '../workspace/arbiter/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 
 /** The closure block of `millrace status` (control-and-inspection.md §6). */
@@ -40,7 +40,7 @@ export async function readClosureStatus(paths: WorkspacePaths): Promise<ClosureS
     closure_target_root_spec_id: target.root_spec_id,
     closure_target_open: true,
     closure_target_blocked_by_lineage_work: target.closure_blocked_by_lineage_work,
-    planning_root_specs_deferred_by_closure_target: selectDeferredRootSpecs(target.root_spec_id, await scanLineageDocuments(paths)).length,
+    planning_root_specs_deferred_by_closure_target: selectDeferredRootSpecs(target.root_spec_id, await scanLineageDocuments(paths, QUEUED_SPECS)).length,
     closure_target_latest_verdict_path: target.latest_verdict_path,
     closure_target_latest_report_path: target.latest_report_path,
   };

@@ -11,6 +11,7 @@ import {
   readClosureTargets,
   readOpenClosureTarget,
   readSeedIdeaMarkdown,
+  QUEUED_SPECS,
   scanLineageDocuments,
   toLineageDocument,
   resolveArbiterVerdict,
@@ -203,7 +204,7 @@ async function onSpecActivation(ctx: TickStepContext, specId: string): Promise<'
   const root = spec.doc.root_spec_id;
   const decision = decideSpecClaimClosure(spec.doc, root ? await readClosureTarget(ctx.paths, root) : null, await readOpenClosureTarget(ctx.paths));
   if (decision.action === 'backpressure') {
-    const deferred = selectDeferredRootSpecs(decision.openRootSpecId, await scanLineageDocuments(ctx.paths));
+    const deferred = selectDeferredRootSpecs(decision.openRootSpecId, await scanLineageDocuments(ctx.paths, QUEUED_SPECS));
     await ctx.appendEvent('closure_target_backpressure', { open_root_spec_id: decision.openRootSpecId, deferred_root_spec_ids: [...new Set([...deferred, specId])].sort(), reason: 'open_closure_target' });
     return 'refused';
   }
@@ -222,7 +223,7 @@ async function onSpecActivation(ctx: TickStepContext, specId: string): Promise<'
 async function claimScope(ctx: TickStepContext): Promise<{ rootSpecId: string; deferredRootSpecIds: string[] } | null> {
   const open = await readOpenClosureTarget(ctx.paths);
   if (!open) return null;
-  return { rootSpecId: open.root_spec_id, deferredRootSpecIds: selectDeferredRootSpecs(open.root_spec_id, await scanLineageDocuments(ctx.paths)) };
+  return { rootSpecId: open.root_spec_id, deferredRootSpecIds: selectDeferredRootSpecs(open.root_spec_id, await scanLineageDocuments(ctx.paths, QUEUED_SPECS)) };
 }
 
 /** After MANAGER_COMPLETE with an open target: block closure early when the new work drifted (routing.md §9.9). */
