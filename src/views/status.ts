@@ -53,8 +53,12 @@ export type StatusView = {
 };
 
 /** Read-only status (control-and-inspection.md §6): never takes the lock, never compiles. */
-export async function buildStatusView(workspace: string, registry: RunnerSchemaSource & CompilerRegistry): Promise<StatusView> {
+export async function buildStatusView(workspace: string, registryOrPending: Registryish | Promise<Registryish>): Promise<StatusView> {
   const paths = requireInitializedWorkspace(workspace);
+  // Started first: its file I/O overlaps the plugin registry's module loading when the registry is still pending.
+  const scan = listQueue(paths, FULL_SCOPE, { persistParsed: true });
+  scan.catch(() => undefined); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
+  const registry = await registryOrPending;
   const snapshot = await readSnapshot(paths);
   const counters = await readRecoveryCounters(paths);
   const lock = await inspectLock(paths);
@@ -114,7 +118,7 @@ export async function buildStatusView(workspace: string, registry: RunnerSchemaS
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
     closure: await readClosureStatus(paths),
-    invalid_documents: (await listQueue(paths, FULL_SCOPE, { persistParsed: true })).invalid.map((f) => ({
+    invalid_documents: (await scan).invalid.map((f) => ({
       kind: f.kind,
       state: f.state,
       path: displayPath(paths, f.path),
@@ -122,6 +126,8 @@ export async function buildStatusView(workspace: string, registry: RunnerSchemaS
     })),
   };
 }
+
+type Registryish = RunnerSchemaSource & CompilerRegistry;
 
 const n = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 export const runHandle = (id: string) => (/^run-[0-9a-f]{12,}$/.test(id) ? id.slice(4, 16) : id);

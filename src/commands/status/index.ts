@@ -12,7 +12,7 @@ export default class Status extends BaseCommand {
   async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
     const { buildStatusView, renderStatusLines } = await import('../../views/status.js');
-    const view = await buildStatusView(flags.workspace, await this.registry());
+    const view = await buildStatusView(flags.workspace, this.registry());
     if (!this.jsonEnabled()) this.log(renderStatusLines(view).join('\n'));
     return view;
   }
