@@ -58,7 +58,8 @@ export function readThroughParseCache(location: QueueLocation, read: ReadWithSta
     const stat = statSync(location.path, { bigint: true, throwIfNoEntry: false });
     if (stat === undefined) return undefined;
     const statKey = statKeyOf(stat);
-    if (remembered && remembered.statKey === statKey && remembered.parsed.kind === location.kind && remembered.parsed.state === location.state) {
+    // The memo is keyed by path, and a path's folder fixes its kind and state: the stat key is all that can differ.
+    if (remembered && remembered.statKey === statKey) {
       persisted?.keep(location, remembered);
       return remembered.parsed;
     }

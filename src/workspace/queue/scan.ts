@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, readdirSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readdirSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { ID_FIELD, workDocumentId, type WorkDocumentKind } from '../../contracts/documents.js';
@@ -65,21 +65,7 @@ function readTextAndStat(path: string): { text: string; stat: BigIntStats } | un
     throw error;
   }
   try {
-    const stat = fstatSync(fd, { bigint: true });
-    const chunks: Buffer[] = [];
-    let buffer = Buffer.allocUnsafe(Number(stat.size) + 1);
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        chunks.push(buffer);
-        buffer = Buffer.allocUnsafe(buffer.length);
-        length = 0;
-      }
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    return { text: Buffer.concat([...chunks, buffer.subarray(0, length)]).toString('utf8'), stat };
+    return { stat: fstatSync(fd, { bigint: true }), text: readFileSync(fd, 'utf8') };
   } finally {
     closeSync(fd);
   }
