@@ -22,14 +22,16 @@ export function runArtifactPaths(request: Pick<StageRunRequest, 'run_dir' | 'req
 }
 export type RunArtifactPaths = ReturnType<typeof runArtifactPaths>;
 
+// Temp names are unique per process (pid) and per write (counter): cheaper than random bytes, and a daemon writes many files per stage.
 let tempCounter = 0;
 
 /**
- * Write a file so that readers see either the old or the new content, never a torn one (temp file + rename).
- * Synchronous inside: artifacts are small, and each thread-pool round trip of the promise API cost more than the
- * write itself (runners write several per stage).
+ * Write a file so that readers (and a restart after the process is killed) see either the old or the new content,
+ * never a torn one: temp file in the same directory + rename. No fsync: it protects only against power loss and
+ * costs most of a stage's write time. Synchronous inside: the files are small, and each thread-pool round trip of
+ * the promise API cost more than the write itself. The host writes its own state files with this too.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}-${(tempCounter += 1)}.tmp`);
   try {
