@@ -16,7 +16,7 @@ import { readStatusFile, writeStatusFile } from '../workspace/state/status-files
 import { applyDecision } from './apply-result.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
 import { decideRoute, type RouterDecision } from './decide/route.js';
-import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withQueueDepths } from './decide/snapshot-ops.js';
+import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withPlanIdentity, withQueueDepths } from './decide/snapshot-ops.js';
 import type { RunnerDispatch } from './dispatch.js';
 import type { MonitorSink } from './monitor.js';
 import { entryNode, findNode, type RuntimePlan } from './plan-view.js';
@@ -205,15 +205,9 @@ export class RuntimeEngine {
       const plan = this.requirePlan();
       await this.refreshQueueDepths();
       this.state.snapshot = {
-        ...this.state.snapshot,
+        ...withPlanIdentity(this.state.snapshot, plan),
         runtime_mode: this.options.config.runtime.run_style,
         process_running: true,
-        active_mode_id: plan.mode_id,
-        execution_loop_id: plan.execution_loop_id,
-        planning_loop_id: plan.planning_loop_id,
-        learning_loop_id: plan.learning_loop_id,
-        loop_ids_by_plane: { ...plan.loop_ids_by_plane },
-        compiled_plan_id: plan.compiled_plan_id,
         compiled_plan_path: 'millrace-agents/state/compiled_plan.json',
         config_version: this.options.configVersion,
         watcher_mode: this.options.config.watchers?.enabled === false ? 'off' : 'poll',

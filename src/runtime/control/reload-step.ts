@@ -1,5 +1,6 @@
 import type { Registry } from '../../registry/registry.js';
 import type { TickStepContext } from '../tick-steps.js';
+import { withPlanIdentity } from '../decide/snapshot-ops.js';
 import { recompileForReload } from './reload-config.js';
 
 /**
@@ -26,13 +27,7 @@ export function createReloadHandler(registry: Registry, modeOverride: string | n
     if (!ctx.replacePlan) throw new Error('this runtime cannot swap its plan');
     ctx.replacePlan(plan);
     ctx.state.snapshot = {
-      ...ctx.state.snapshot,
-      active_mode_id: plan.mode_id,
-      execution_loop_id: plan.execution_loop_id,
-      planning_loop_id: plan.planning_loop_id,
-      learning_loop_id: plan.learning_loop_id,
-      loop_ids_by_plane: { ...plan.loop_ids_by_plane },
-      compiled_plan_id: plan.compiled_plan_id,
+      ...withPlanIdentity(ctx.state.snapshot, plan),
       config_version: plan.compile_input_fingerprint.config_fingerprint,
       last_reload_outcome: 'applied',
       last_reload_error: null,

@@ -1,5 +1,6 @@
 import type { Plane } from '@millrace/plugin-api';
 import { FOREGROUND_ORDER, IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
+import type { RuntimePlan } from '../plan-view.js';
 
 /** Pure snapshot transitions (runtime.md §8). Each returns a new snapshot with the legacy projection refreshed. */
 
@@ -86,5 +87,18 @@ export function withQueueDepths(s: RuntimeSnapshot, depths: Record<Plane, number
     queue_depth_learning: depths.learning,
     ...(includeMap ? { queue_depths_by_plane: { ...depths } } : {}),
     updated_at: now.toISOString(),
+  };
+}
+
+/** The snapshot fields that name the plan in force: its mode, loops and id (on startup and on a config reload). */
+export function withPlanIdentity(s: RuntimeSnapshot, plan: RuntimePlan): RuntimeSnapshot {
+  return {
+    ...s,
+    active_mode_id: plan.mode_id,
+    execution_loop_id: plan.execution_loop_id,
+    planning_loop_id: plan.planning_loop_id,
+    learning_loop_id: plan.learning_loop_id,
+    loop_ids_by_plane: { ...plan.loop_ids_by_plane },
+    compiled_plan_id: plan.compiled_plan_id,
   };
 }
