@@ -25,13 +25,23 @@ export const SafeIdSchema = z.string().superRefine((value, ctx) => {
 const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A timestamp as an exact instant: whole epoch milliseconds plus the nanoseconds below them. */
-export type Instant = { ms: number; subMsNanos: number };
+export type Instant = { readonly ms: number; readonly subMsNanos: number };
 
 /**
  * Parse an ISO-8601 date-time (offset optional) or bare date. Offset-less values count as UTC
  * (documents.md §11.3 recommends this so mixed values stay comparable). Returns undefined when invalid.
  */
 export function parseTimestamp(value: string): Instant | undefined {
+  // Validation and then the claim facts parse the same value back to back: answer the second from the first.
+  if (value === lastTimestamp.value) return lastTimestamp.instant;
+  const instant = parseTimestampUncached(value);
+  lastTimestamp = { value, instant };
+  return instant;
+}
+
+let lastTimestamp: { value: string | undefined; instant: Instant | undefined } = { value: undefined, instant: undefined };
+
+function parseTimestampUncached(value: string): Instant | undefined {
   const m = TIMESTAMP_PATTERN.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = m;

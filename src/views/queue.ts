@@ -2,7 +2,7 @@ import type { WorkDocumentFormat, WorkDocumentKind } from '../contracts/document
 import type { QueueState } from '../contracts/queue-move.js';
 import { formatProblem } from '../workspace/documents/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { FULL_SCOPE, KIND_STATES, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
+import { FULL_SCOPE, countByFolder, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
 
 export type NextItemView =
   | { status: 'claimable'; kind: WorkDocumentKind; id: string; path: string }
@@ -22,14 +22,6 @@ export type QueueLsResult = {
   duplicates: Array<{ kind: WorkDocumentKind; id: string; paths: string[] }>;
 };
 
-function countByState(listing: QueueListing): QueueLsResult['counts'] {
-  const counts = Object.fromEntries(
-    Object.entries(KIND_STATES).map(([kind, states]) => [kind, Object.fromEntries(states.map((s) => [s, 0]))]),
-  ) as Record<WorkDocumentKind, Record<string, number>>;
-  for (const entry of [...listing.items, ...listing.invalid]) counts[entry.kind][entry.state]! += 1;
-  return counts as QueueLsResult['counts'];
-}
-
 function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlane): NextItemView {
   const decision = decideNextWorkItem(plane, [...listing.items, ...listing.invalid], listing.items);
   switch (decision.status) {
@@ -47,7 +39,7 @@ function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlan
 /** Read model of every queue folder: counts, depths, the next claimable item per plane, invalid files, duplicates. */
 export async function buildQueueOverview(paths: WorkspacePaths): Promise<QueueLsResult> {
   const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
-  const counts = countByState(listing);
+  const counts = countByFolder(listing);
   return {
     counts,
     execution_queue_depth: counts.task.queue,

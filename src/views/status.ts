@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { inspectPlanCurrentness } from '../runtime/compile-workspace.js';
 import { formatProblem } from '../workspace/documents/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
-import { FULL_SCOPE, countDocumentFiles, displayPath, listQueue } from '../workspace/queue/index.js';
+import { FULL_SCOPE, countByFolder, countDocumentFiles, displayPath, listQueue } from '../workspace/queue/index.js';
 import { readRecoveryCounters } from '../workspace/state/counters-store.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
@@ -75,6 +75,8 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   } catch (error) {
     currentnessError = error instanceof Error ? error.message : String(error);
   }
+  const listing = await scan;
+  const counts = countByFolder(listing);
   const paused = snapshot.paused || snapshot.pause_sources.length > 0;
   const pauseLabel = !paused ? 'none' : snapshot.pause_sources.length ? snapshot.pause_sources.join(',') : 'operator';
   const runs = FOREGROUND_ORDER.map((p: Plane) => snapshot.active_runs_by_plane[p]).filter((r): r is ActiveRunState => r !== undefined);
@@ -98,8 +100,8 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     active_work_item_kind: snapshot.active_work_item_kind,
     active_work_item_id: snapshot.active_work_item_id,
     active_run_count: runs.length,
-    execution_queue_depth: countDocumentFiles(paths.tasks.queue),
-    planning_queue_depth: countDocumentFiles(paths.specs.queue) + countDocumentFiles(paths.incidents.incoming),
+    execution_queue_depth: counts.task.queue,
+    planning_queue_depth: counts.spec.queue + counts.incident.incoming,
     learning_queue_depth: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
     execution_status_marker: snapshot.execution_status_marker,
     planning_status_marker: snapshot.planning_status_marker,
@@ -118,7 +120,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
     closure: await readClosureStatus(paths),
-    invalid_documents: (await scan).invalid.map((f) => ({
+    invalid_documents: listing.invalid.map((f) => ({
       kind: f.kind,
       state: f.state,
       path: displayPath(paths, f.path),

@@ -11,8 +11,10 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
+    const registry = this.registry(); // its plugin hooks load while the view's modules do
+    registry.catch(() => undefined); // awaited by the view; this only keeps an early failure there from leaving it unhandled
     const { buildStatusView, renderStatusLines } = await import('../../views/status.js');
-    const view = await buildStatusView(flags.workspace, this.registry());
+    const view = await buildStatusView(flags.workspace, registry);
     if (!this.jsonEnabled()) this.log(renderStatusLines(view).join('\n'));
     return view;
   }

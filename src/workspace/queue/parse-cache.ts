@@ -21,7 +21,7 @@ export interface ParseStore {
   /** Whether the store has any entry for this location (else the file is read without a separate stat). */
   knows(location: QueueLocation): boolean;
   /** The stored parse of an unchanged file (`parse` reads the file if its document is needed); undefined when absent or stale. */
-  take(location: QueueLocation, statKey: string, parse: () => ParsedQueueFile | undefined): CachedParse | undefined;
+  take(location: QueueLocation, statKey: string, parse: (location: QueueLocation) => ParsedQueueFile | undefined): CachedParse | undefined;
   /** A parse the memo served. */
   keep(location: QueueLocation, entry: CachedParse): void;
   /** A fresh parse; racy ones must not be stored. */
@@ -32,7 +32,8 @@ const RACY_WINDOW_NS = 100_000_000n;
 const MEMO_LIMIT = 100_000;
 const memo = new Map<string, CachedParse>();
 
-const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+/** Now, in ns since the epoch: a scan takes it once, before it reads any file. */
+export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 /** Whether a file checked at `checkedAtNs` changed too recently for its stat to prove the next change. */
 export const isRacy = (stat: Pick<BigIntStats, 'ctimeNs' | 'mtimeNs'>, checkedAtNs: bigint): boolean =>
   checkedAtNs - stat.ctimeNs < RACY_WINDOW_NS || checkedAtNs - stat.mtimeNs < RACY_WINDOW_NS;
@@ -45,35 +46,43 @@ export function forgetParsedQueueFiles(): void {
   memo.clear();
 }
 
-type ReadWithStat = () => { parsed: ParsedQueueFile; stat: BigIntStats } | undefined;
+/** A file that is no longer where it was listed (moved or removed since). */
+export const GONE = Symbol('gone');
+/** A file no cache can answer for: it must be read. */
+export const MISS = Symbol('miss');
 
 /**
- * The cached parse of a file while its stat is unchanged, else `read()` (which parses it and stats the open file);
- * undefined when the file is gone. A file no cache knows is read straight away: one path lookup instead of two.
+ * The remembered parse of a file while its stat is unchanged; MISS when it must be read (a file no cache knows is
+ * not even stat'ed: reading it stats the open file, one path lookup instead of two), GONE when it disappeared.
  */
-export function readThroughParseCache(location: QueueLocation, read: ReadWithStat, persisted?: ParseStore): ParsedQueueFile | undefined {
-  const checkedAtNs = nowNs();
+export function cachedParse(
+  location: QueueLocation,
+  persisted: ParseStore | undefined,
+  parse: (location: QueueLocation) => ParsedQueueFile | undefined,
+): ParsedQueueFile | typeof GONE | typeof MISS {
   const remembered = memo.get(location.path);
-  if (remembered !== undefined || persisted?.knows(location)) {
-    const stat = statSync(location.path, { bigint: true, throwIfNoEntry: false });
-    if (stat === undefined) return undefined;
-    const statKey = statKeyOf(stat);
-    // The memo is keyed by path, and a path's folder fixes its kind and state: the stat key is all that can differ.
-    if (remembered && remembered.statKey === statKey) {
-      persisted?.keep(location, remembered);
-      return remembered.parsed;
-    }
-    const stored = persisted?.take(location, statKey, () => read()?.parsed);
-    if (stored) {
-      memo.set(location.path, stored);
-      return stored.parsed;
-    }
+  if (remembered === undefined && persisted?.knows(location) !== true) return MISS;
+  const stat = statSync(location.path, { bigint: true, throwIfNoEntry: false });
+  if (stat === undefined) return GONE;
+  const statKey = statKeyOf(stat);
+  // The memo is keyed by path, and a path's folder fixes its kind and state: the stat key is all that can differ.
+  if (remembered && remembered.statKey === statKey) {
+    persisted?.keep(location, remembered);
+    return remembered.parsed;
   }
-  const fresh = read();
-  if (fresh === undefined) return undefined;
-  const entry = { statKey: statKeyOf(fresh.stat), parsed: fresh.parsed };
-  // A parse of a racy file may not match its stat for long: a same-tick rewrite would keep the stat. Never reuse it.
-  const racy = isRacy(fresh.stat, checkedAtNs);
+  const stored = persisted?.take(location, statKey, parse);
+  if (stored === undefined) return MISS;
+  memo.set(location.path, stored);
+  return stored.parsed;
+}
+
+/**
+ * Remember a fresh parse (read at or after `checkedAtNs`) in the memo and the store. A parse of a racy file may not
+ * match its stat for long, since a same-tick rewrite would keep the stat: it is never reused.
+ */
+export function rememberParse(location: QueueLocation, parsed: ParsedQueueFile, stat: BigIntStats, checkedAtNs: bigint, persisted?: ParseStore): void {
+  const entry = { statKey: statKeyOf(stat), parsed };
+  const racy = isRacy(stat, checkedAtNs);
   if (racy) {
     memo.delete(location.path);
   } else {
@@ -81,5 +90,4 @@ export function readThroughParseCache(location: QueueLocation, read: ReadWithSta
     memo.set(location.path, entry);
   }
   persisted?.record(location, entry, racy);
-  return fresh.parsed;
 }

@@ -4,35 +4,40 @@ import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { WorkDocument, WorkDocumentKind } from '../../contracts/documents.js';
+import type { QueueState } from '../../contracts/queue-move.js';
 import { MillraceError } from '../../errors/index.js';
 import { formatProblem, type DocumentProblem } from '../documents/index.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
 import type { CachedParse, ParseStore } from './parse-cache.js';
 import type { ParsedQueueFile, QueueLocation, ScanScope } from './queue-files.js';
+import type { ClaimFacts } from './select.js';
 
 /**
  * `state/queue_parse_cache.json`: what one-shot read commands (`queue ls`, `status`, `doctor`) need from every queue
- * file, so that they do not parse every document again: per file its stat key, location, and either the claim facts
- * of a valid document or the problems of an invalid one. Two lines: a header (zod-validated) holding the sha256 of
- * the entries line and a fingerprint of the code that parses documents, then the entries.
+ * file, so that they do not parse every document again: per file its stat key and either the claim facts of a valid
+ * document or the problems of an invalid one, grouped by folder (`tasks/queue`) and file stem. Two lines: a header
+ * (zod-validated) holding the sha256 of the entries line and a fingerprint of the code that parses documents, then
+ * the entries.
  *
  * Document contents are not cached: a caller that reads `document` of a cached item gets the file parsed and
  * validated at that moment. The facts were derived from validated documents, and the digest proves they are what was
  * written; any mismatch discards the whole cache (derived data: deleting it only costs one slower scan).
  */
 
-const FORMAT = 'millrace.queue_parse_cache/3';
+const FORMAT = 'millrace.queue_parse_cache/4';
 const HeaderSchema = z.strictObject({ format: z.literal(FORMAT), fingerprint: z.string(), sha256: z.string() });
 
-type Located = [statKey: string, kind: string, state: string, id: string];
-type ValidEntry = [...Located, 'valid', atMs: number | null, atSubMsNanos: number, dependsOn: string[], rootSpecId: string | null];
-type InvalidEntry = [...Located, 'invalid', problems: DocumentProblem[]];
-type StoredEntry = ValidEntry | InvalidEntry;
+/** What a parse found, without the document: claim facts of a valid file, or the problems of an invalid one. */
+type ParseFacts =
+  | [atMs: number | null, atSubMsNanos: number, dependsOn: string[], rootSpecId: string | null]
+  | [problems: DocumentProblem[]];
+type StoredEntry = [statKey: string, ...ParseFacts];
+type Folder = Record<string, StoredEntry>;
 
 const KIND_DIR: Record<WorkDocumentKind, string> = { task: 'tasks', spec: 'specs', incident: 'incidents' };
-const DIR_KIND: Record<string, WorkDocumentKind> = { tasks: 'task', specs: 'spec', incidents: 'incident' };
-const keyOf = (location: QueueLocation) => `${KIND_DIR[location.kind]}/${location.state}/${location.id}.md`;
+const folderOf = (kind: WorkDocumentKind, state: QueueState) => `${KIND_DIR[kind]}/${state}`;
+const displayKey = (location: QueueLocation) => `${folderOf(location.kind, location.state)}/${location.id}.md`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -46,7 +51,7 @@ function parserFingerprint(): string {
   const sources = [
     join(dirname(here), '..', '..', '..', 'package.json'),
     join(dirname(here), '..', '..', 'contracts', `documents${ext}`),
-    ...['scan', 'select', 'parse-cache', 'persisted-parse-cache'].map((name) => join(dirname(here), `${name}${ext}`)),
+    ...['scan', 'read-queue-file', 'select', 'parse-cache', 'persisted-parse-cache'].map((name) => join(dirname(here), `${name}${ext}`)),
     ...readdirSync(documentsDir).filter((name) => name.endsWith(ext)).sort().map((name) => join(documentsDir, name)),
   ];
   const hash = createHash('sha256');
@@ -55,39 +60,53 @@ function parserFingerprint(): string {
   return fingerprint;
 }
 
-function storedOf(entry: CachedParse): StoredEntry {
-  const { parsed } = entry;
-  if ('problems' in parsed) return [entry.statKey, parsed.kind, parsed.state, parsed.id, 'invalid', parsed.problems];
+/** The facts of a parse, as stored. */
+function factsOf(parsed: ParsedQueueFile): ParseFacts {
+  if ('problems' in parsed) return [parsed.problems];
   const { at, dependsOn, rootSpecId } = parsed.claim;
-  return [entry.statKey, parsed.kind, parsed.state, parsed.id, 'valid', at?.ms ?? null, at?.subMsNanos ?? 0, [...dependsOn], rootSpecId];
+  return [at?.ms ?? null, at?.subMsNanos ?? 0, [...dependsOn], rootSpecId];
 }
 
-/** A cached item's document: the file parsed now. It changed into an invalid document since it was cached: say so. */
-function documentNow(location: QueueLocation, parse: () => ParsedQueueFile | undefined): WorkDocument {
-  const parsed = parse();
-  if (parsed === undefined) throw new MillraceError('NOT_FOUND', `${keyOf(location)}: moved or removed while being read`, { file: keyOf(location) });
-  if ('problems' in parsed) throw new MillraceError('DOCUMENT_INVALID', parsed.problems.map(formatProblem).join('\n'), { file: keyOf(location) });
+/**
+ * A valid item rebuilt from its stored facts. Its `document` is the file parsed when first asked for; when the file
+ * changed into an invalid document since the facts were taken, that read says so.
+ */
+function cachedItem(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
+  const atMs = stored[1] as number | null;
+  const claim: ClaimFacts = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[2] as number }, dependsOn: stored[3] as string[], rootSpecId: stored[4] as string | null };
+  let document: WorkDocument | undefined;
+  const { kind, state, id, path } = location;
+  return {
+    kind,
+    state,
+    id,
+    path,
+    claim,
+    get document(): WorkDocument {
+      return (document ??= documentNow(location, parse));
+    },
+  };
+}
+
+function documentNow(location: QueueLocation, parse: (location: QueueLocation) => ParsedQueueFile | undefined): WorkDocument {
+  const parsed = parse(location);
+  const file = displayKey(location);
+  if (parsed === undefined) throw new MillraceError('NOT_FOUND', `${file}: moved or removed while being read`, { file });
+  if ('problems' in parsed) throw new MillraceError('DOCUMENT_INVALID', parsed.problems.map(formatProblem).join('\n'), { file });
   return parsed.document;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Whether an entry key (`tasks/queue/x.md`) lies in a folder a scan covered. */
-function inScope(key: string, scope: ScanScope): boolean {
-  const [dir = '', state = ''] = key.split('/');
-  const kind = DIR_KIND[dir];
-  return kind !== undefined && (scope[kind] as readonly string[] | undefined)?.includes(state) === true;
-}
-
 /** The on-disk cache of one workspace, loaded for one scan and saved after it when anything changed. */
 export class PersistedParseCache implements ParseStore {
-  /** What the next save writes: entries still in use and new parses. */
-  private readonly next = new Map<string, StoredEntry>();
+  /** What the next save writes, by folder: entries still in use and new parses. */
+  private readonly next = new Map<string, Folder>();
   private changed: boolean;
 
   private constructor(
     private readonly file: string,
-    private readonly entries: Record<string, unknown>,
+    private readonly folders: Record<string, unknown>,
     loaded: boolean,
   ) {
     this.changed = !loaded;
@@ -102,8 +121,8 @@ export class PersistedParseCache implements ParseStore {
       const body = text.slice(headerEnd + 1);
       const header = HeaderSchema.safeParse(JSON.parse(text.slice(0, headerEnd)));
       if (header.success && header.data.fingerprint === parserFingerprint() && header.data.sha256 === sha256(body)) {
-        const entries: unknown = JSON.parse(body);
-        if (isRecord(entries)) return new PersistedParseCache(file, entries, true);
+        const folders: unknown = JSON.parse(body);
+        if (isRecord(folders)) return new PersistedParseCache(file, folders, true);
       }
     } catch {
       // missing or not JSON: start empty
@@ -112,49 +131,41 @@ export class PersistedParseCache implements ParseStore {
   }
 
   knows(location: QueueLocation): boolean {
-    return Array.isArray(this.entries[keyOf(location)]);
+    return this.stored(location) !== undefined;
   }
 
-  take(location: QueueLocation, statKey: string, parse: () => ParsedQueueFile | undefined): CachedParse | undefined {
-    const key = keyOf(location);
-    const stored = this.matching(key, location, statKey);
-    if (stored === undefined) return undefined;
-    this.next.set(key, stored);
+  take(location: QueueLocation, statKey: string, parse: (location: QueueLocation) => ParsedQueueFile | undefined): CachedParse | undefined {
+    const stored = this.stored(location);
+    if (stored === undefined || stored[0] !== statKey) return undefined;
+    this.keepStored(location, stored);
     const { kind, state, id, path } = location;
-    if (stored[4] === 'invalid') return { statKey, parsed: { kind, state, id, path, problems: stored[5] } };
-    const [, , , , , atMs, atSubMsNanos, dependsOn, rootSpecId] = stored;
-    let document: WorkDocument | undefined;
-    const parsed: ParsedQueueFile = {
-      kind,
-      state,
-      id,
-      path,
-      claim: { at: atMs === null ? null : { ms: atMs, subMsNanos: atSubMsNanos }, dependsOn, rootSpecId },
-      get document(): WorkDocument {
-        return (document ??= documentNow(location, parse));
-      },
-    };
-    return { statKey, parsed };
+    if (stored.length === 2) return { statKey, parsed: { kind, state, id, path, problems: stored[1] } };
+    return { statKey, parsed: cachedItem(location, stored, parse) };
   }
 
   keep(location: QueueLocation, entry: CachedParse): void {
-    const key = keyOf(location);
-    const stored = this.matching(key, location, entry.statKey);
-    if (stored === undefined) this.record(location, entry, false);
-    else this.next.set(key, stored);
+    const stored = this.stored(location);
+    if (stored !== undefined && stored[0] === entry.statKey) this.keepStored(location, stored);
+    else this.record(location, entry, false);
   }
 
   record(location: QueueLocation, entry: CachedParse, racy: boolean): void {
     this.changed = true;
-    if (!racy) this.next.set(keyOf(location), storedOf(entry));
+    if (!racy) this.keepStored(location, [entry.statKey, ...factsOf(entry.parsed)]);
   }
 
-  /** Write the entries this scan used (and those outside its folders) when any is new or any went unused. Best effort. */
+
+  /** Write the entries this scan used (and the folders outside it) when any is new or any went unused. Best effort. */
   async save(scope: ScanScope): Promise<void> {
-    for (const [key, raw] of Object.entries(this.entries)) {
-      if (!this.next.has(key) && !inScope(key, scope) && Array.isArray(raw)) this.next.set(key, raw as StoredEntry);
+    let loadedInScope = 0;
+    let kept = 0;
+    for (const [folder, entries] of Object.entries(this.folders)) {
+      if (!isRecord(entries)) continue;
+      if (inScope(folder, scope)) loadedInScope += Object.keys(entries).length;
+      else if (!this.next.has(folder)) this.next.set(folder, entries as Folder);
     }
-    if (!this.changed && this.next.size === Object.keys(this.entries).length) return;
+    for (const [folder, entries] of this.next) if (inScope(folder, scope)) kept += Object.keys(entries).length;
+    if (!this.changed && kept === loadedInScope) return;
     const body = JSON.stringify(Object.fromEntries(this.next));
     try {
       const header = JSON.stringify({ format: FORMAT, fingerprint: parserFingerprint(), sha256: sha256(body) });
@@ -164,10 +175,26 @@ export class PersistedParseCache implements ParseStore {
     }
   }
 
-  private matching(key: string, location: QueueLocation, statKey: string): StoredEntry | undefined {
-    const raw = this.entries[key];
-    if (!Array.isArray(raw)) return undefined;
-    const stored = raw as StoredEntry;
-    return stored[0] === statKey && stored[1] === location.kind && stored[2] === location.state && stored[3] === location.id ? stored : undefined;
+  private stored(location: QueueLocation): StoredEntry | undefined {
+    const folder = this.folders[folderOf(location.kind, location.state)];
+    if (!isRecord(folder)) return undefined;
+    const stored = folder[location.id];
+    return Array.isArray(stored) && typeof stored[0] === 'string' ? (stored as StoredEntry) : undefined;
   }
+
+  private keepStored(location: QueueLocation, stored: StoredEntry): void {
+    const folder = folderOf(location.kind, location.state);
+    let entries = this.next.get(folder);
+    if (entries === undefined) this.next.set(folder, (entries = {}));
+    entries[location.id] = stored;
+  }
+}
+
+const DIR_KIND: Record<string, WorkDocumentKind> = { tasks: 'task', specs: 'spec', incidents: 'incident' };
+
+/** Whether a folder key (`tasks/queue`) is one a scan covered. */
+function inScope(folder: string, scope: ScanScope): boolean {
+  const [dir = '', state = ''] = folder.split('/');
+  const kind = DIR_KIND[dir];
+  return kind !== undefined && (scope[kind] as readonly string[] | undefined)?.includes(state) === true;
 }

@@ -1,14 +1,13 @@
-import { closeSync, fstatSync, openSync, readFileSync, readdirSync, type BigIntStats } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { ID_FIELD, workDocumentId, type WorkDocumentKind } from '../../contracts/documents.js';
-import { validateWorkDocumentText } from '../documents/index.js';
+import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { WorkspacePaths } from '../paths.js';
-import { KIND_STATES, displayPath, stateDir } from './layout.js';
+import { KIND_STATES, stateDir } from './layout.js';
 import { isErrno } from './exclusive-file.js';
-import { readThroughParseCache } from './parse-cache.js';
+import { GONE, MISS, cachedParse, nowNs, rememberParse } from './parse-cache.js';
 import { PersistedParseCache } from './persisted-parse-cache.js';
-import { claimFactsOf } from './select.js';
+import { readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
 import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope, DuplicateQueueId } from './queue-files.js';
 
 export type { DuplicateQueueId, InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope } from './queue-files.js';
@@ -55,50 +54,7 @@ export async function listQueueLocations(paths: WorkspacePaths, scope: ScanScope
   return groups.flat();
 }
 
-/** A file's text and the stat of the open file it was read from (one path lookup for both). */
-function readTextAndStat(path: string): { text: string; stat: BigIntStats } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return undefined; // moved away between listing and reading
-    throw error;
-  }
-  try {
-    return { stat: fstatSync(fd, { bigint: true }), text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Parse one file's text as its folder's kind; invalid content or a stem/id mismatch yields problems. */
-function parseQueueText(paths: WorkspacePaths, location: QueueLocation, text: string): ParsedQueueFile {
-  const file = displayPath(paths, location.path);
-  const result = validateWorkDocumentText(location.kind, text, file);
-  const { kind, state, id, path } = location;
-  if (!result.ok) return { kind, state, id, path, problems: result.problems };
-  const documentId = workDocumentId(result.document);
-  if (documentId !== id) {
-    return { kind, state, id, path, problems: [{ file, field: ID_FIELD[kind], message: `must equal the file name stem: expected ${id}, found ${documentId}` }] };
-  }
-  return { kind, state, id, path, document: result.document, claim: claimFactsOf(result.document) };
-}
-
-/**
- * Read and parse one queue file, with the stat of what was read. Synchronous: scans read thousands of small files,
- * and one sync read each is several times faster than as many concurrent promises.
- */
-export function readQueueFileWithStat(paths: WorkspacePaths, location: QueueLocation): { parsed: ParsedQueueFile; stat: BigIntStats } | undefined {
-  const read = readTextAndStat(location.path);
-  return read && { parsed: parseQueueText(paths, location, read.text), stat: read.stat };
-}
-
-/** Read and parse one queue file; undefined when it is gone. */
-export function readQueueFileSync(paths: WorkspacePaths, location: QueueLocation): ParsedQueueFile | undefined {
-  return readQueueFileWithStat(paths, location)?.parsed;
-}
-
-export const readQueueFile = async (paths: WorkspacePaths, location: QueueLocation) => readQueueFileSync(paths, location);
+export { readQueueFile, readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
 
 export type ListOptions = {
   /**
@@ -114,8 +70,23 @@ export type ListOptions = {
  */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
   const locations = await listQueueLocations(paths, scope);
+  const checkedAtNs = nowNs();
   const persisted = options.persistParsed ? PersistedParseCache.load(paths) : undefined;
-  const read = locations.map((location) => readThroughParseCache(location, () => readQueueFileWithStat(paths, location), persisted));
+  const readLater = (location: QueueLocation) => readQueueFileSync(paths, location);
+  const read: Array<ParsedQueueFile | undefined> = new Array(locations.length);
+  const readNow = (index: number) => {
+    const location = locations[index]!;
+    const fresh = readQueueFileWithStat(paths, location);
+    if (fresh !== undefined) rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted);
+    read[index] = fresh?.parsed;
+  };
+
+  for (let index = 0; index < locations.length; index += 1) {
+    const location = locations[index]!;
+    const cached = cachedParse(location, persisted, readLater);
+    if (cached === MISS) readNow(index);
+    else read[index] = cached === GONE ? undefined : cached;
+  }
   await persisted?.save(scope);
   const items: QueueItem[] = [];
   const invalid: InvalidQueueFile[] = [];
@@ -127,15 +98,29 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
   return { items, invalid, duplicates: findDuplicateIds(locations) };
 }
 
+/** Pure: how many files (valid or not) a listing found per kind and folder; folders outside its scope count 0. */
+export function countByFolder(listing: QueueListing): { [K in WorkDocumentKind]: Record<(typeof KIND_STATES)[K][number], number> } {
+  const counts = {
+    task: { queue: 0, active: 0, done: 0, blocked: 0 },
+    spec: { queue: 0, active: 0, done: 0, blocked: 0 },
+    incident: { incoming: 0, active: 0, resolved: 0, blocked: 0 },
+  };
+  const byKind = counts as Record<WorkDocumentKind, Record<string, number>>;
+  for (const entry of listing.items) byKind[entry.kind][entry.state]! += 1;
+  for (const entry of listing.invalid) byKind[entry.kind][entry.state]! += 1;
+  return counts;
+}
+
 /** Pure: ids present in more than one folder of the same kind. */
 export function findDuplicateIds(locations: readonly QueueLocation[]): DuplicateQueueId[] {
-  const first = new Map<string, QueueLocation>();
-  const groups = new Map<string, QueueLocation[]>();
+  const firstByKind = new Map<WorkDocumentKind, Map<string, QueueLocation>>();
+  const groups = new Map<QueueLocation, QueueLocation[]>();
   for (const location of locations) {
-    const key = `${location.kind}\u0000${location.id}`;
-    const seen = first.get(key);
-    if (seen === undefined) first.set(key, location);
-    else groups.set(key, [...(groups.get(key) ?? [seen]), location]);
+    let first = firstByKind.get(location.kind);
+    if (first === undefined) firstByKind.set(location.kind, (first = new Map()));
+    const seen = first.get(location.id);
+    if (seen === undefined) first.set(location.id, location);
+    else groups.set(seen, [...(groups.get(seen) ?? [seen]), location]);
   }
   return [...groups.values()].map((group) => ({ kind: group[0]!.kind, id: group[0]!.id, locations: group }));
 }

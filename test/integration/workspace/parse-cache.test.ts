@@ -24,7 +24,8 @@ async function writeTask(paths: WorkspacePaths, id: string, title: string): Prom
   await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id, title })));
 }
 
-type Entries = Record<string, unknown[]>;
+/** The cache's entries line: folder (`tasks/queue`) -> file stem -> [stat key, ...facts]. */
+type Entries = Record<string, Record<string, unknown[]>>;
 
 /** Rewrite the cache's entries through `edit`, optionally keeping the header's digest in step. */
 async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void, header: { fixDigest: boolean; fingerprint?: string }) {
@@ -38,10 +39,10 @@ async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void
   await writeFile(cacheFile(paths), `${JSON.stringify(parsedHeader)}\n${newBody}`);
 }
 
-/** Store `path` in the cache as invalid with one made-up problem (keeping its stat key, so the entry stays current). */
-const markInvalid = (path: string, message: string) => (entries: Entries) => {
-  const [statKey, kind, state, id] = entries[path]!;
-  entries[path] = [statKey, kind, state, id, 'invalid', [{ file: path, field: 'title', message }]];
+/** Store a file in the cache as invalid with one made-up problem (keeping its stat key, so the entry stays current). */
+const markInvalid = (folder: string, stem: string, message: string) => (entries: Entries) => {
+  const [statKey] = entries[folder]![stem]!;
+  entries[folder]![stem] = [statKey, [{ file: `${folder}/${stem}.md`, field: 'title', message }]];
 };
 
 describe('queue parse cache', () => {
@@ -93,7 +94,7 @@ describe('queue parse cache', () => {
 
       // Proof that the next process takes validity and claim facts from the cache rather than the file: a
       // digest-consistent edit of the cache shows. Documents themselves are always read from the file.
-      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'from the cache'), { fixDigest: true });
+      await editCache(paths, markInvalid('tasks/queue', 'task-a', 'from the cache'), { fixDigest: true });
       const third = await scanLikeAFreshProcess(paths);
       expect(third.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-a', 'from the cache'], ['task-bad', expect.any(String)]]);
       expect(titles(third)).toEqual({ 'task-b': 'Beta' });
@@ -117,15 +118,15 @@ describe('queue parse cache', () => {
       await sleep(PAST_RACY_WINDOW_MS);
       await scanLikeAFreshProcess(paths);
 
-      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'tampered'), { fixDigest: false });
+      await editCache(paths, markInvalid('tasks/queue', 'task-a', 'tampered'), { fixDigest: false });
       expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
-      await editCache(paths, markInvalid('tasks/queue/task-a.md', 'older parser'), { fixDigest: true, fingerprint: 'another-version' });
+      await editCache(paths, markInvalid('tasks/queue', 'task-a', 'older parser'), { fixDigest: true, fingerprint: 'another-version' });
       expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
 
       await writeFile(cacheFile(paths), 'garbage');
       expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
       const [header = ''] = (await readFile(cacheFile(paths), 'utf8')).split('\n');
-      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/3' });
+      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/4' });
     });
   });
 
@@ -144,8 +145,9 @@ describe('queue parse cache', () => {
       const scoped = await scanLikeAFreshProcess(paths, { task: ['queue'] });
       expect(titles(scoped)).toEqual({ 'task-a': 'Alpha, edited to a longer title', 'task-new': 'New' });
 
-      const entries = JSON.parse((await readFile(cacheFile(paths), 'utf8')).split('\n')[1]!) as Record<string, unknown>;
-      expect(Object.keys(entries).sort()).toEqual(['specs/queue/idea-auth.md', 'tasks/queue/task-a.md', 'tasks/queue/task-new.md']);
+      const entries = JSON.parse((await readFile(cacheFile(paths), 'utf8')).split('\n')[1]!) as Entries;
+      const files = Object.entries(entries).flatMap(([folder, stems]) => Object.keys(stems).map((stem) => `${folder}/${stem}.md`));
+      expect(files.sort()).toEqual(['specs/queue/idea-auth.md', 'tasks/queue/task-a.md', 'tasks/queue/task-new.md']);
     });
   });
 });
