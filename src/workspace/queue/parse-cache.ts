@@ -24,8 +24,8 @@ export interface ParseStore {
   take(location: QueueLocation, statKey: string, parse: (location: QueueLocation) => ParsedQueueFile | undefined): CachedParse | undefined;
   /** A parse the memo served. */
   keep(location: QueueLocation, entry: CachedParse): void;
-  /** A fresh parse; racy ones must not be stored. */
-  record(location: QueueLocation, entry: CachedParse, racy: boolean): void;
+  /** A fresh parse (racy ones must not be stored); returns the item to list in its place. */
+  record(location: QueueLocation, entry: CachedParse, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile;
 }
 
 const RACY_WINDOW_NS = 100_000_000n;
@@ -77,17 +77,28 @@ export function cachedParse(
 }
 
 /**
- * Remember a fresh parse (read at or after `checkedAtNs`) in the memo and the store. A parse of a racy file may not
- * match its stat for long, since a same-tick rewrite would keep the stat: it is never reused.
+ * Remember a fresh parse (read at or after `checkedAtNs`) and return what the scan should list. A parse of a racy
+ * file may not match its stat for long, since a same-tick rewrite would keep the stat: it is never reused.
+ *
+ * With a store (one-shot read commands) only the store remembers it, and the scan lists the store's light item:
+ * the documents of thousands of files are then garbage at once instead of surviving to the end of the scan.
  */
-export function rememberParse(location: QueueLocation, parsed: ParsedQueueFile, stat: BigIntStats, checkedAtNs: bigint, persisted?: ParseStore): void {
+export function rememberParse(
+  location: QueueLocation,
+  parsed: ParsedQueueFile,
+  stat: BigIntStats,
+  checkedAtNs: bigint,
+  persisted: ParseStore | undefined,
+  parse: (location: QueueLocation) => ParsedQueueFile | undefined,
+): ParsedQueueFile {
   const entry = { statKey: statKeyOf(stat), parsed };
   const racy = isRacy(stat, checkedAtNs);
+  if (persisted) return persisted.record(location, entry, racy, parse);
   if (racy) {
     memo.delete(location.path);
   } else {
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(location.path, entry);
   }
-  persisted?.record(location, entry, racy);
+  return parsed;
 }

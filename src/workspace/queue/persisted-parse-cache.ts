@@ -69,23 +69,37 @@ function factsOf(parsed: ParsedQueueFile): ParseFacts {
 
 /**
  * A valid item rebuilt from its stored facts. Its `document` is the file parsed when first asked for; when the file
- * changed into an invalid document since the facts were taken, that read says so.
+ * changed into an invalid document since the facts were taken, that read says so. A class, because scans make
+ * thousands: the getter lives once on the prototype, and the reader stays private (equality sees only the item).
  */
-function cachedItem(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
-  const atMs = stored[1] as number | null;
-  const claim: ClaimFacts = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[2] as number }, dependsOn: stored[3] as string[], rootSpecId: stored[4] as string | null };
-  let document: WorkDocument | undefined;
-  const { kind, state, id, path } = location;
-  return {
-    kind,
-    state,
-    id,
-    path,
-    claim,
-    get document(): WorkDocument {
-      return (document ??= documentNow(location, parse));
-    },
-  };
+class CachedQueueItem {
+  readonly kind: WorkDocumentKind;
+  readonly state: QueueState;
+  readonly id: string;
+  readonly path: string;
+  readonly claim: ClaimFacts;
+  readonly #parse: (location: QueueLocation) => ParsedQueueFile | undefined;
+  #document: WorkDocument | undefined;
+
+  constructor(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined) {
+    this.kind = location.kind;
+    this.state = location.state;
+    this.id = location.id;
+    this.path = location.path;
+    const atMs = stored[1] as number | null;
+    this.claim = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[2] as number }, dependsOn: stored[3] as string[], rootSpecId: stored[4] as string | null };
+    this.#parse = parse;
+  }
+
+  get document(): WorkDocument {
+    return (this.#document ??= documentNow(this, this.#parse));
+  }
+}
+
+/** What a scan lists for a stored entry: the problems of an invalid file, or a valid item with facts only. */
+function itemOf(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
+  if (stored.length === 2) return { kind: location.kind, state: location.state, id: location.id, path: location.path, problems: stored[1] };
+  return new CachedQueueItem(location, stored, parse);
 }
 
 function documentNow(location: QueueLocation, parse: (location: QueueLocation) => ParsedQueueFile | undefined): WorkDocument {
@@ -100,8 +114,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /** The on-disk cache of one workspace, loaded for one scan and saved after it when anything changed. */
 export class PersistedParseCache implements ParseStore {
-  /** What the next save writes, by folder: entries still in use and new parses. */
-  private readonly next = new Map<string, Folder>();
+  /** What the next save writes, by folder and stem: entries still in use and new parses. */
+  private readonly next = new Map<string, Map<string, StoredEntry>>();
   private changed: boolean;
 
   private constructor(
@@ -138,35 +152,37 @@ export class PersistedParseCache implements ParseStore {
     const stored = this.stored(location);
     if (stored === undefined || stored[0] !== statKey) return undefined;
     this.keepStored(location, stored);
-    const { kind, state, id, path } = location;
-    if (stored.length === 2) return { statKey, parsed: { kind, state, id, path, problems: stored[1] } };
-    return { statKey, parsed: cachedItem(location, stored, parse) };
+    return { statKey, parsed: itemOf(location, stored, parse) };
   }
 
   keep(location: QueueLocation, entry: CachedParse): void {
     const stored = this.stored(location);
-    if (stored !== undefined && stored[0] === entry.statKey) this.keepStored(location, stored);
-    else this.record(location, entry, false);
+    if (stored !== undefined && stored[0] === entry.statKey) {
+      this.keepStored(location, stored);
+    } else {
+      this.changed = true;
+      this.keepStored(location, [entry.statKey, ...factsOf(entry.parsed)]);
+    }
   }
 
-  record(location: QueueLocation, entry: CachedParse, racy: boolean): void {
+  record(location: QueueLocation, entry: CachedParse, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
     this.changed = true;
-    if (!racy) this.keepStored(location, [entry.statKey, ...factsOf(entry.parsed)]);
+    const stored: StoredEntry = [entry.statKey, ...factsOf(entry.parsed)];
+    if (!racy) this.keepStored(location, stored);
+    return itemOf(location, stored, parse);
   }
-
 
   /** Write the entries this scan used (and the folders outside it) when any is new or any went unused. Best effort. */
   async save(scope: ScanScope): Promise<void> {
     let loadedInScope = 0;
-    let kept = 0;
-    for (const [folder, entries] of Object.entries(this.folders)) {
-      if (!isRecord(entries)) continue;
-      if (inScope(folder, scope)) loadedInScope += Object.keys(entries).length;
-      else if (!this.next.has(folder)) this.next.set(folder, entries as Folder);
-    }
-    for (const [folder, entries] of this.next) if (inScope(folder, scope)) kept += Object.keys(entries).length;
-    if (!this.changed && kept === loadedInScope) return;
-    const body = JSON.stringify(Object.fromEntries(this.next));
+    for (const [folder, entries] of Object.entries(this.folders)) if (isRecord(entries) && inScope(folder, scope)) loadedInScope += Object.keys(entries).length;
+    let keptInScope = 0;
+    for (const [folder, entries] of this.next) if (inScope(folder, scope)) keptInScope += entries.size;
+    if (!this.changed && keptInScope === loadedInScope) return;
+    const folders: Record<string, Folder> = {};
+    for (const [folder, entries] of Object.entries(this.folders)) if (isRecord(entries) && !inScope(folder, scope)) folders[folder] = entries as Folder;
+    for (const [folder, entries] of this.next) folders[folder] = Object.fromEntries(entries);
+    const body = JSON.stringify(folders);
     try {
       const header = JSON.stringify({ format: FORMAT, fingerprint: parserFingerprint(), sha256: sha256(body) });
       await writeTextAtomic(this.file, `${header}\n${body}`);
@@ -185,8 +201,8 @@ export class PersistedParseCache implements ParseStore {
   private keepStored(location: QueueLocation, stored: StoredEntry): void {
     const folder = folderOf(location.kind, location.state);
     let entries = this.next.get(folder);
-    if (entries === undefined) this.next.set(folder, (entries = {}));
-    entries[location.id] = stored;
+    if (entries === undefined) this.next.set(folder, (entries = new Map()));
+    entries.set(location.id, stored);
   }
 }
 

@@ -67,6 +67,7 @@ export type ListOptions = {
 /**
  * Every document in the scoped folders: valid items, invalid files (reported, never deleted) and duplicate ids.
  * Unchanged files reuse their earlier parse (parse-cache.ts), so returned documents are shared: never mutate them.
+ * With `persistParsed` the items carry claim facts only, and an item's `document` is read from its file when asked.
  */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
   const locations = await listQueueLocations(paths, scope);
@@ -77,8 +78,7 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
   const readNow = (index: number) => {
     const location = locations[index]!;
     const fresh = readQueueFileWithStat(paths, location);
-    if (fresh !== undefined) rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted);
-    read[index] = fresh?.parsed;
+    read[index] = fresh && rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted, readLater);
   };
 
   for (let index = 0; index < locations.length; index += 1) {

@@ -112,6 +112,22 @@ describe('queue parse cache', () => {
     });
   });
 
+  it('lists facts only from a one-shot scan, even a first one: documents are read when asked', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await sleep(PAST_RACY_WINDOW_MS);
+      const first = await scanLikeAFreshProcess(paths);
+      expect(first.items.map((i) => [i.id, i.claim.dependsOn])).toEqual([['task-a', []]]);
+      // The scan kept no document: the item reads the file as it is now.
+      await writeTask(paths, 'task-a', 'Alpha, renamed after the scan');
+      expect(first.items[0]!.document.fields.title).toBe('Alpha, renamed after the scan');
+      // Without the persisted cache (the daemon's scans), a scan lists the documents it parsed.
+      const inProcess = await listQueue(paths);
+      await writeTask(paths, 'task-a', 'Alpha, renamed again');
+      expect(inProcess.items[0]!.document.fields.title).toBe('Alpha, renamed after the scan');
+    });
+  });
+
   it('ignores a cache whose digest or parser fingerprint does not match, and rewrites it', async () => {
     await withQueueWorkspace(async (paths) => {
       await writeTask(paths, 'task-a', 'Alpha');
