@@ -1,5 +1,6 @@
 import { selectDeferredRootSpecs } from '../contracts/lineage.js';
-import { QUEUED_SPECS, readClosureTargets, scanLineageDocuments } from '../workspace/arbiter/index.js';
+import { QUEUED_SPECS, scanLineageDocuments } from '../workspace/arbiter/lineage-documents.js';
+import { readClosureTargets } from '../workspace/arbiter/targets.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 
 /** The closure block of `millrace status` (control-and-inspection.md §6). */

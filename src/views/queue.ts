@@ -1,8 +1,11 @@
 import type { WorkDocumentFormat, WorkDocumentKind } from '../contracts/documents.js';
 import type { QueueState } from '../contracts/queue-move.js';
-import { formatProblem } from '../workspace/documents/index.js';
+import { formatProblem } from '../workspace/documents/problems.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { FULL_SCOPE, countByFolder, decideNextWorkItem, displayPath, listQueue, readWorkItem, type ClaimPlane, type QueueListing } from '../workspace/queue/index.js';
+import { displayPath } from '../workspace/queue/layout.js';
+import { readWorkItem } from '../workspace/queue/locate.js';
+import { FULL_SCOPE, countByFolder, listQueue, type QueueListing } from '../workspace/queue/scan.js';
+import { decideNextWorkItem, type ClaimPlane } from '../workspace/queue/select.js';
 
 export type NextItemView =
   | { status: 'claimable'; kind: WorkDocumentKind; id: string; path: string }

@@ -1,7 +1,7 @@
 import { lineageFieldsOf, type WorkDocument } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import type { WorkspacePaths } from '../paths.js';
-import { FULL_SCOPE, listQueue, type ScanScope } from '../queue/index.js';
+import { FULL_SCOPE, listQueue, type ScanScope } from '../queue/scan.js';
 import { toWorkspaceRelative } from './contracts.js';
 import type { LineageDocument, LineageState } from '../../contracts/lineage.js';
 

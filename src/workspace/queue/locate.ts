@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { safeIdProblem, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import { MillraceError } from '../../errors/index.js';
-import { documentInvalidError } from '../documents/index.js';
+import { documentInvalidError } from '../documents/problems.js';
 import type { WorkspacePaths } from '../paths.js';
 import { isErrno } from './exclusive-file.js';
 import { SEARCH_ORDER, documentPath } from './layout.js';

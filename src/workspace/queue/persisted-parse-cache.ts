@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { WorkDocument, WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import { MillraceError } from '../../errors/index.js';
-import { formatProblem, type DocumentProblem } from '../documents/index.js';
+import { formatProblem, type DocumentProblem } from '../documents/problems.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
 import type { CachedParse, ParseStore } from './parse-cache.js';

@@ -1,6 +1,6 @@
 import type { WorkDocument, WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
-import type { DocumentProblem } from '../documents/index.js';
+import type { DocumentProblem } from '../documents/problems.js';
 import type { ClaimFacts } from './select.js';
 
 /** Shapes of what a queue scan finds (scan.ts finds them, parse-cache.ts remembers them). */

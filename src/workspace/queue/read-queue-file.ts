@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync, type BigIntStats } from 'node:fs';
 import { ID_FIELD, workDocumentId } from '../../contracts/documents.js';
-import { validateWorkDocumentText } from '../documents/index.js';
+import { validateWorkDocumentText } from '../documents/parse.js';
 import type { WorkspacePaths } from '../paths.js';
 import { isErrno } from './exclusive-file.js';
 import { displayPath } from './layout.js';
