@@ -12,7 +12,7 @@ export default class Doctor extends BaseCommand {
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(Doctor);
     const { buildDoctorReport, renderDoctorLines } = await import('../views/doctor.js');
-    const { planCurrentness } = await import('../runtime/compile-workspace.js');
+    const { planCurrentness } = await import('../views/plan-currentness.js');
     const registry = await this.registry();
     const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }) });
     if (!this.jsonEnabled()) for (const line of renderDoctorLines(report)) this.log(line);

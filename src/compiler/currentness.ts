@@ -2,6 +2,8 @@ import type { CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerReg
 import { RUNTIME_DIR, runnerIdentity } from './compile-plan.js';
 import { assetsFingerprint, configFingerprint, contributionHash, pluginLocation, sameFingerprint } from './fingerprint.js';
 import { resolveRequestedModeId } from './mode-resolution.js';
+import { withLocalContributions } from './local-contributions.js';
+import type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
 
 export type CurrentnessInputs = {
   requestedModeId?: string | null;
@@ -51,4 +53,21 @@ export function expectedFingerprint(plan: CompiledPlan | null, inputs: Currentne
 export function decideCurrentness(plan: CompiledPlan | null, expected: CompileInputFingerprint): PlanCurrentness {
   if (!plan) return 'missing';
   return sameFingerprint(plan.compile_input_fingerprint, expected) ? 'current' : 'stale';
+}
+
+/** What judging a plan reads from its workspace (workspace/plan-inputs.ts): local modes and loops, referenced files. */
+export type WorkspacePlanInputs = {
+  local: { files: LocalContributionFile[]; problems: LocalContributionProblem[] };
+  assetHashes: ReadonlyMap<string, string>;
+};
+
+/** Pure: what a plan compiled now would be fingerprinted as, and whether `plan` (null: none persisted) equals it. */
+export function judgePlan(
+  plan: CompiledPlan | null,
+  read: WorkspacePlanInputs,
+  options: { requestedModeId?: string | null; config: CompilerConfig; registry: CompilerRegistry },
+): { expected: CompileInputFingerprint; currentness: PlanCurrentness } {
+  const { registry } = withLocalContributions(options.registry, read.local.files, read.local.problems);
+  const expected = expectedFingerprint(plan, { requestedModeId: options.requestedModeId, config: options.config, registry, assetHashes: read.assetHashes });
+  return { expected, currentness: decideCurrentness(plan, expected) };
 }

@@ -1,7 +1,8 @@
 import { compilePlan } from '../compiler/compile-plan.js';
-import { decideCurrentness, expectedFingerprint, referencedFiles } from '../compiler/currentness.js';
+import { judgePlan, referencedFiles } from '../compiler/currentness.js';
 import { sameFingerprint } from '../compiler/fingerprint.js';
 import type { CompileDiagnostics, CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import { withLocalContributions } from '../compiler/local-contributions.js';
 import { loadConfig } from '../config/load.js';
 import type { RunnerSchemaSource } from '../contracts/config.js';
 import { MillraceError } from '../errors/index.js';
@@ -11,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { workspacePaths, type WorkspacePaths } from '../workspace/paths.js';
 import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '../workspace/plan-store.js';
 import { readLocalContributionFiles } from '../workspace/local-contributions.js';
-import { hashRuntimeAssets, hashRuntimeFiles } from '../workspace/runtime-assets.js';
-import { withLocalContributions } from './workspace-contributions.js';
+import { readPlanInputs } from '../workspace/plan-inputs.js';
+import { hashRuntimeAssets } from '../workspace/runtime-assets.js';
 
 export type CompileWorkspaceOptions = {
   paths: WorkspacePaths;
@@ -38,15 +39,6 @@ export type CompileWorkspaceResult = {
   expectedFingerprint: CompileInputFingerprint;
 };
 
-export type CurrentnessReport = {
-  currentness: PlanCurrentness;
-  expected: CompileInputFingerprint;
-  persisted: CompileInputFingerprint | null;
-  plan: CompiledPlan | null;
-  /** Why the persisted plan could not be used, when it is missing. */
-  problem: string | null;
-};
-
 type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
 
 /** Plugin contributions plus the workspace's own `modes/` and `graphs/` files (lowest precedence). */
@@ -65,21 +57,8 @@ export async function modesRegistryAt(workspaceRoot: string, registry: CompilerR
 }
 
 async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOptions) {
-  const { registry } = await effectiveRegistry(options.paths, options.registry);
-  const assetHashes = plan ? await hashRuntimeFiles(options.paths.runtimeRoot, referencedFiles(plan)) : new Map<string, string>();
-  const expected = expectedFingerprint(plan, { requestedModeId: options.modeId, config: options.config, registry, assetHashes });
-  return { expected, currentness: decideCurrentness(plan, expected) };
-}
-
-/** Read-only: is the persisted plan what the current mode, config, contributions and asset files would compile to? */
-export async function inspectPlanCurrentness(options: CurrentnessOptions): Promise<CurrentnessReport> {
-  const stored = await readCompiledPlan(options.paths);
-  const { expected, currentness } = await currentnessOf(stored.value, options);
-  return { currentness, expected, persisted: stored.value?.compile_input_fingerprint ?? null, plan: stored.value, problem: stored.problem };
-}
-
-export async function planCurrentness(options: CurrentnessOptions): Promise<PlanCurrentness> {
-  return (await inspectPlanCurrentness(options)).currentness;
+  const read = await readPlanInputs(options.paths, plan ? referencedFiles(plan) : []);
+  return judgePlan(plan, read, { requestedModeId: options.modeId, config: options.config, registry: options.registry });
 }
 
 /**

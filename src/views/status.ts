@@ -3,7 +3,7 @@ import { FOREGROUND_ORDER, type ActiveRunState, type LockState } from '../contra
 import type { RunnerSchemaSource } from '../contracts/config.js';
 import type { CompilerRegistry } from '../contracts/compiled-plan.js';
 import { loadConfig } from '../config/load.js';
-import { inspectPlanCurrentness } from '../runtime/compile-workspace.js';
+import { inspectPlanCurrentness } from './plan-currentness.js';
 import { formatProblem } from '../workspace/documents/problems.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import { displayPath } from '../workspace/queue/layout.js';

@@ -1,10 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
 import type { WorkspacePaths } from './paths.js';
 
-/** One operator-edited JSON file under `millrace-agents/modes/` or `millrace-agents/graphs/`. */
-export type LocalContributionFile = { kind: 'mode' | 'loop'; file: string; data: unknown };
-export type LocalContributionProblem = { file: string; message: string };
+export type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
 
 async function jsonFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);

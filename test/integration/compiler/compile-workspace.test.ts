@@ -1,5 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { compileWorkspace, inspectPlanCurrentness, planCurrentness, requireRunnablePlan } from '../../../src/runtime/compile-workspace.js';
+import { compileWorkspace, requireRunnablePlan } from '../../../src/runtime/compile-workspace.js';
+import { inspectPlanCurrentness, planCurrentness } from '../../../src/views/plan-currentness.js';
 import { CompiledPlanSchema, CompileDiagnosticsSchema } from '../../../src/contracts/compiled-plan.js';
 import { isMillraceError } from '../../../src/errors/index.js';
 import type { WorkspacePaths } from '../../../src/workspace/paths.js';

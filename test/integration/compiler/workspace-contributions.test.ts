@@ -1,4 +1,5 @@
-import { compileWorkspace, modesRegistryAt, planCurrentness } from '../../../src/runtime/compile-workspace.js';
+import { compileWorkspace, modesRegistryAt } from '../../../src/runtime/compile-workspace.js';
+import { planCurrentness } from '../../../src/views/plan-currentness.js';
 import { buildModesListView } from '../../../src/views/modes.js';
 import type { WorkspacePaths } from '../../../src/workspace/paths.js';
 import { aConfig, aMode, aRegistry, shippedLoop } from '../../support/compile-inputs.js';

@@ -1,7 +1,7 @@
 import { GraphLoopSchema, ModeSchema, type GraphLoop, type Mode } from '@millrace/plugin-api';
-import { canonicalJson } from '../compiler/canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
 import type { CompilerRegistry, TaggedContribution } from '../contracts/compiled-plan.js';
-import type { LocalContributionFile, LocalContributionProblem } from '../workspace/local-contributions.js';
+import type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
 
 export const WORKSPACE_ORIGIN_TYPE = 'workspace';
 
