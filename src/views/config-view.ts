@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { ConfigSource, MillraceConfig, RunnerSchemaSource } from '../contracts/config.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { readSnapshot } from '../workspace/state/snapshot-store.js';
 
 /** `millrace config show --json` result. */
 export type ConfigShowView = {
@@ -11,6 +12,8 @@ export type ConfigShowView = {
   /** Every effective leaf key -> the file it came from, or `defaults`. */
   provenance: Record<string, string>;
   usage_governance_active: false;
+  /** What the runtime last applied (from its snapshot, not recomputed): whether the files differ from what it uses. */
+  runtime: { config_version: string; last_reload_outcome: 'applied' | 'failed_retained_previous_plan' | null; last_reload_error: string | null };
   warnings: string[];
 };
 
@@ -18,12 +21,39 @@ export type ConfigShowView = {
 export async function readConfigView(workspaceRoot: string, registry: RunnerSchemaSource): Promise<ConfigShowView> {
   const paths = requireInitializedWorkspace(workspaceRoot);
   const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
-  return { workspace: paths.workspaceRoot, config: loaded.config, sources: loaded.sources, provenance: loaded.provenance, usage_governance_active: false, warnings: loaded.warnings };
+  const snapshot = await readSnapshot(paths);
+  return {
+    workspace: paths.workspaceRoot,
+    config: loaded.config,
+    sources: loaded.sources,
+    provenance: loaded.provenance,
+    usage_governance_active: false,
+    runtime: { config_version: snapshot.config_version, last_reload_outcome: snapshot.last_reload_outcome, last_reload_error: snapshot.last_reload_error },
+    warnings: loaded.warnings,
+  };
 }
 
-/** Pure: `key = value  (source)` lines for text output, in config order. */
+/** Python's float formatting for whole numbers (`1.0`), which the reference's `config show` prints. */
+const floatText = (value: number) => (Number.isInteger(value) ? value.toFixed(1) : String(value));
+
+/**
+ * Pure: the reference's summary block (config.md §4), then every effective key as `key = value  (source)` in config
+ * order.
+ */
 export function renderConfigLines(view: ConfigShowView): string[] {
-  const lines = [`workspace: ${view.workspace}`];
+  const { config, runtime } = view;
+  const lines = [
+    `default_mode: ${config.runtime.default_mode}`,
+    `run_style: ${config.runtime.run_style}`,
+    `idle_sleep_seconds: ${floatText(config.runtime.idle_sleep_seconds)}`,
+    `watchers.enabled: ${config.watchers.enabled}`,
+    `usage_governance.enabled: ${config.usage_governance.enabled}`,
+    `config_version: ${runtime.config_version}`,
+    `last_reload_outcome: ${runtime.last_reload_outcome ?? 'none'}`,
+    `last_reload_error: ${runtime.last_reload_error ?? 'none'}`,
+    '',
+    `workspace: ${view.workspace}`,
+  ];
   lines.push(view.sources.length ? `sources (lowest precedence first): ${view.sources.map((s) => s.path).join(', ')}` : 'sources: none (defaults only)');
   for (const [key, source] of Object.entries(view.provenance)) lines.push(`${key} = ${JSON.stringify(valueAt(view.config, key))}  (${source})`);
   return lines;

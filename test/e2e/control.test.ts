@@ -148,6 +148,10 @@ describe('control commands with a live daemon go through the mailbox', () => {
     expect(reload.disposition === 'processed' || reload.disposition === 'failed').toBe(true);
     await until('reload outcome', () => readEvents(ws.runtime).find((e) => e.event_type === 'runtime_config_reload_failed'), 120_000);
     expect(snapshot(ws)).toMatchObject({ compiled_plan_id: planBefore, last_reload_outcome: 'failed_retained_previous_plan' });
+    // `config show` says what the file now holds, and that the runtime kept its previous config.
+    const shown = (await millrace(['config', 'show', '-w', ws.root])).stdout.split('\n');
+    expect(shown[0]).toBe('default_mode: no_such_mode');
+    expect(shown.slice(5, 8)).toEqual([`config_version: ${snapshot(ws).config_version}`, 'last_reload_outcome: failed_retained_previous_plan', expect.stringMatching(/^last_reload_error: .*no_such_mode/)]);
     await control(ws, ['stop']);
     await daemon!;
   });

@@ -69,7 +69,18 @@ describe('config show / validate (real CLI)', () => {
       'recovery.max_fix_cycles': 'defaults',
       'stages.checker.model': '.millracerc.json',
     });
+    expect(result.runtime).toEqual({ config_version: 'bootstrap', last_reload_outcome: null, last_reload_error: null });
     const text = await runCli(['config', 'show', '--workspace', ws]);
+    expect(text.stdout.split('\n').slice(0, 8)).toEqual([
+      'default_mode: default_codex',
+      'run_style: daemon',
+      'idle_sleep_seconds: 0.5',
+      'watchers.enabled: true',
+      'usage_governance.enabled: false',
+      'config_version: bootstrap',
+      'last_reload_outcome: none',
+      'last_reload_error: none',
+    ]);
     expect(text.stdout).toContain('runtime.idle_sleep_seconds = 0.5  (.millracerc.json)');
   }, E2E_TIMEOUT_MS);
 
