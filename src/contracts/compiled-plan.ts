@@ -267,3 +267,22 @@ export type CompileInputs = {
 };
 
 export type CompileResult = { ok: true; plan: CompiledPlan; diagnostics: CompileDiagnostics } | { ok: false; diagnostics: CompileDiagnostics };
+
+/** What one compile of a workspace produced (runtime/compile-workspace.ts). */
+export type CompileWorkspaceResult = {
+  /** `current`: the persisted plan already equals a fresh compile (left untouched); `compiled`: a new plan; `failed`: see diagnostics. */
+  status: 'current' | 'compiled' | 'failed';
+  /** The active plan: the new or unchanged one, or the last known good one after a failure (null when there is none). */
+  plan: CompiledPlan | null;
+  diagnostics: CompileDiagnostics;
+  keptLastKnownGood: boolean;
+  /** Currentness of `plan` against the current inputs. */
+  currentness: PlanCurrentness;
+  /** What a plan compiled now would be fingerprinted as (for a failed compile: over the last known good plan's assets). */
+  expectedFingerprint: CompileInputFingerprint;
+};
+
+export type BaselineInfo = { manifest_id: string; seed_package_version: string };
+
+/** A compile of a workspace as the compile commands report it (`compile validate|show`). */
+export type CompileReport = CompileWorkspaceResult & { paths: { compiledPlan: string; compileDiagnostics: string }; baseline: BaselineInfo | null; configWarnings: string[] };

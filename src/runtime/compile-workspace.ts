@@ -1,7 +1,7 @@
 import { compilePlan } from '../compiler/compile-plan.js';
 import { judgePlan, referencedFiles } from '../compiler/currentness.js';
 import { sameFingerprint } from '../compiler/fingerprint.js';
-import type { CompileDiagnostics, CompileInputFingerprint, CompiledPlan, CompilerConfig, CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import type { CompileReport, CompileWorkspaceResult, CompiledPlan, CompilerConfig, CompilerRegistry } from '../contracts/compiled-plan.js';
 import { withLocalContributions } from '../compiler/local-contributions.js';
 import { loadConfig } from '../config/load.js';
 import type { RunnerSchemaSource } from '../contracts/config.js';
@@ -26,18 +26,7 @@ export type CompileWorkspaceOptions = {
   now?: Date;
 };
 
-export type CompileWorkspaceResult = {
-  /** `current`: the persisted plan already equals a fresh compile (left untouched); `compiled`: a new plan; `failed`: see diagnostics. */
-  status: 'current' | 'compiled' | 'failed';
-  /** The active plan: the new or unchanged one, or the last known good one after a failure (null when there is none). */
-  plan: CompiledPlan | null;
-  diagnostics: CompileDiagnostics;
-  keptLastKnownGood: boolean;
-  /** Currentness of `plan` against the current inputs. */
-  currentness: PlanCurrentness;
-  /** What a plan compiled now would be fingerprinted as (for a failed compile: over the last known good plan's assets). */
-  expectedFingerprint: CompileInputFingerprint;
-};
+export type { CompileWorkspaceResult } from '../contracts/compiled-plan.js';
 
 type CurrentnessOptions = Pick<CompileWorkspaceOptions, 'paths' | 'config' | 'registry' | 'modeId'>;
 
@@ -111,9 +100,9 @@ export async function requireRunnablePlan(options: Omit<CompileWorkspaceOptions,
   throw new MillraceError('COMPILE_FAILED', `no compiled plan: ${errors}`, { file: options.paths.compileDiagnostics, hint });
 }
 
-export type BaselineInfo = { manifest_id: string; seed_package_version: string };
+export type { BaselineInfo } from '../contracts/compiled-plan.js';
 
-export type CompileAtResult = CompileWorkspaceResult & { paths: WorkspacePaths; baseline: BaselineInfo | null; configWarnings: string[] };
+export type CompileAtResult = CompileReport & { paths: WorkspacePaths };
 
 /**
  * `compile validate|show`: require an initialized workspace, load its config (runner sections validated by their

@@ -1,6 +1,6 @@
 import type { Plane } from '@millrace/plugin-api';
 import { renderGraph, type GraphFormat } from '../compiler/render-graph.js';
-import type { CompileDiagnostics, CompileInputFingerprint, CompiledCompletionEntry, CompiledNode, CompiledPlan, PlanCurrentness, PluginRef } from '../contracts/compiled-plan.js';
+import type { CompileInputFingerprint, CompileReport, CompiledCompletionEntry, CompiledNode, PlanCurrentness, PluginRef } from '../contracts/compiled-plan.js';
 
 /** `millrace compile validate --json` result (compiler.md §7.2). */
 export type CompileValidateView = {
@@ -39,19 +39,8 @@ export type CompiledPlanSummary = {
 /** `millrace compile show --json` result. */
 export type CompileShowView = CompileValidateView & { plan: CompiledPlanSummary | null; graph: { format: GraphFormat; text: string } | null };
 
-export type CompileOutcomeInput = {
-  status: 'current' | 'compiled' | 'failed';
-  plan: CompiledPlan | null;
-  diagnostics: CompileDiagnostics;
-  keptLastKnownGood: boolean;
-  currentness: PlanCurrentness;
-  expectedFingerprint: CompileInputFingerprint;
-  paths: { compiledPlan: string; compileDiagnostics: string };
-  baseline: { manifest_id: string; seed_package_version: string } | null;
-  configWarnings: string[];
-};
 
-export function buildCompileValidateView(outcome: CompileOutcomeInput): CompileValidateView {
+export function buildCompileValidateView(outcome: CompileReport): CompileValidateView {
   const ok = outcome.status !== 'failed';
   return {
     ok,
@@ -66,7 +55,7 @@ export function buildCompileValidateView(outcome: CompileOutcomeInput): CompileV
   };
 }
 
-export function buildCompileShowView(outcome: CompileOutcomeInput, graphFormat?: GraphFormat): CompileShowView {
+export function buildCompileShowView(outcome: CompileReport, graphFormat?: GraphFormat): CompileShowView {
   const plan = outcome.plan;
   const graphs = plan ? Object.values(plan.graphs_by_plane).filter((g) => g !== undefined) : [];
   return {

@@ -1,8 +1,9 @@
 import { compilePlan } from '../../../src/compiler/compile-plan.js';
-import { buildCompileShowView, renderCompileShowLines, renderCompileValidateLines, type CompileOutcomeInput } from '../../../src/views/compile.js';
+import { buildCompileShowView, renderCompileShowLines, renderCompileValidateLines } from '../../../src/views/compile.js';
+import type { CompileReport } from '../../../src/contracts/compiled-plan.js';
 import { compileInputs } from '../../support/compile-inputs.js';
 
-function outcome(overrides: Partial<CompileOutcomeInput> = {}): CompileOutcomeInput {
+function outcome(overrides: Partial<CompileReport> = {}): CompileReport {
   const result = compilePlan(compileInputs());
   if (!result.ok) throw new Error('expected a plan');
   return {
