@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const CONFIG_MODULE_NAME = 'millrace';
@@ -39,11 +39,32 @@ export function configSearchDirs(workspaceRoot: string): string[] {
 
 export type FoundConfigFile = { filepath: string; config: unknown };
 
+/**
+ * Whether any of `dirs` could hold a config: a search place other than package.json exists, or a package.json
+ * mentions the module name (cosmiconfig reads its `"millrace"` key). Conservative: a hit is still decided by
+ * cosmiconfig; a miss skips loading and running it, which costs a command about 30 ms.
+ */
+function mayHoldConfig(dirs: readonly string[]): boolean {
+  return dirs.some((dir) =>
+    CONFIG_SEARCH_PLACES.some((place) => {
+      const file = join(dir, place);
+      if (place !== 'package.json') return existsSync(file);
+      try {
+        return readFileSync(file, 'utf8').includes(`"${CONFIG_MODULE_NAME}"`);
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
 /** The first cosmiconfig file found from the workspace upward, loaded with cosmiconfig's loaders (JSON, YAML, JS, TS). */
 export async function findCosmiconfigFile(workspaceRoot: string): Promise<FoundConfigFile | undefined> {
+  const dirs = configSearchDirs(workspaceRoot);
+  if (!mayHoldConfig(dirs)) return undefined;
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig(CONFIG_MODULE_NAME, { searchPlaces: [...CONFIG_SEARCH_PLACES], searchStrategy: 'none', cache: false });
-  for (const dir of configSearchDirs(workspaceRoot)) {
+  for (const dir of dirs) {
     const result = await explorer.search(dir);
     if (result) return { filepath: result.filepath, config: result.isEmpty ? {} : result.config };
   }

@@ -79,6 +79,18 @@ describe('loadConfig: discovery', () => {
     });
   });
 
+  it('a package.json naming millrace only as a dependency holds no config, and a file in a parent still counts', async () => {
+    await withTempTree(async (root, write) => {
+      await mkdir(join(root, '.git'));
+      await write('app/package.json', JSON.stringify({ name: 'app', dependencies: { millrace: '0.1.0' } }));
+      expect((await loadConfig({ workspaceRoot: join(root, 'app') })).sources).toEqual([]);
+      await write('.millracerc', JSON.stringify({ runtime: { run_style: 'once' } }));
+      const { config, sources } = await loadConfig({ workspaceRoot: join(root, 'app') });
+      expect(config.runtime.run_style).toBe('once');
+      expect(sources.map((s) => s.absolutePath)).toEqual([join(root, '.millracerc')]);
+    });
+  });
+
   it('does not search above the repo root', async () => {
     await withTempTree(async (root, write) => {
       await write('.millracerc.json', JSON.stringify({ runtime: { run_style: 'once' } }));
