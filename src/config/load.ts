@@ -6,6 +6,7 @@ import { attributeIssues, configInvalidError, type ConfigProblem } from './confi
 import { findCosmiconfigFile } from './discover.js';
 import { effectiveProvenance, isTable, leafKeys, mergeConfigLayers, type ConfigLayer } from './merge-layers.js';
 import { validateRunnerSections } from './runner-sections.js';
+import { unknownStageIssues } from './stage-names.js';
 
 /** `millrace-agents/millrace.toml`, the Python Millrace config file, relative to the workspace root. */
 export const TOML_CONFIG_PATH = join('millrace-agents', 'millrace.toml');
@@ -53,7 +54,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   if (problems.length > 0) throw configInvalidError(problems);
   const { merged, provenance } = mergeConfigLayers(layers);
   const parsed = MillraceConfigSchema.safeParse(merged);
-  if (!parsed.success) throw configInvalidError(attributeIssues(parsed.error.issues, provenance));
+  const stageIssues = unknownStageIssues(merged.stages, options.registry?.stageKinds?.keys());
+  if (!parsed.success || stageIssues.length > 0) throw configInvalidError(attributeIssues([...stageIssues, ...(parsed.error?.issues ?? [])], provenance));
 
   const config = parsed.data;
   const warnings: string[] = [];

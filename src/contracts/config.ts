@@ -101,7 +101,8 @@ export const MillraceConfigSchema = z.strictObject({
   recovery: RecoveryConfigSchema.prefault({}),
   watchers: WatchersConfigSchema.prefault({}),
   usage_governance: UsageGovernanceConfigSchema.prefault({}),
-  stages: z.partialRecord(z.enum(CONFIG_STAGE_NAMES), StageConfigSchema).default({}),
+  /** Keys are checked against the stage kinds installed, contributed ones included (config/stage-names.ts). */
+  stages: z.record(z.string(), StageConfigSchema).default({}),
 });
 export type MillraceConfig = z.infer<typeof MillraceConfigSchema>;
 export type MillraceConfigInput = z.input<typeof MillraceConfigSchema>;
@@ -142,4 +143,6 @@ export type LoadedConfig = {
  */
 export type RunnerSchemaSource = {
   runners: ReadonlyMap<string, { item: { id: string; configSection?: string; configSchema?: ConfigSchemaLike }; plugin: { name: string } }>;
+  /** Stage kinds plugins contribute: their ids are `[stages.<id>]` keys too. */
+  stageKinds?: ReadonlyMap<string, unknown>;
 };

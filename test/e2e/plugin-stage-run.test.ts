@@ -41,6 +41,13 @@ describe('a plugin-contributed stage kind through `run daemon`', () => {
         writeFileSync(join(ws.runtime, rel), text);
       }
       expect((await cli('plugins', 'link', REVIEW_PLUGIN, '--no-install')).exitCode).toBe(0);
+      // A contributed stage is a `[stages.*]` key like a shipped one; a misspelt name is still refused.
+      const configFile = join(ws.root, '.millracerc.json');
+      writeFileSync(configFile, JSON.stringify({ stages: { reviewr: { model: 'review-model' } } }));
+      const typo = await cli('config', 'validate', '-w', ws.root, '--mode', 'review_command');
+      expect(typo.exitCode).toBe(1);
+      expect(typo.stderr).toContain('.millracerc.json: stages.reviewr: unknown stage name');
+      writeFileSync(configFile, JSON.stringify({ stages: { reviewer: { model: 'review-model', timeout_seconds: 77 } } }));
       writeTask(ws.runtime, 'task-001');
 
       // Builder and checker; the router then makes the reviewer the active stage.
@@ -87,6 +94,8 @@ describe('a plugin-contributed stage kind through `run daemon`', () => {
         node_id: 'reviewer',
         plane: 'execution',
         mode_id: 'review_command',
+        model_name: 'review-model',
+        timeout_seconds: 77,
         running_status_marker: 'REVIEWER_RUNNING',
         legal_terminal_markers: ['### REVIEW_PASS', '### REVIEW_CHANGES', '### BLOCKED'],
         entrypoint_path: join(ws.runtime, 'entrypoints', 'execution', 'reviewer.md'),

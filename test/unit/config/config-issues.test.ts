@@ -1,19 +1,28 @@
 import { MillraceConfigSchema } from '../../../src/contracts/config.js';
 import { attributeIssues, configInvalidError } from '../../../src/config/config-issues.js';
 import { validateRunnerSections } from '../../../src/config/runner-sections.js';
+import { unknownStageIssues } from '../../../src/config/stage-names.js';
 import { z } from 'zod';
 
 describe('attributeIssues', () => {
   it('names the file that set the key, the dotted path, and expected vs received', () => {
-    const parsed = MillraceConfigSchema.safeParse({ runtime: { idle_sleep_seconds: 'fast' }, stages: { buidler: { model: 'm' } }, compile: {} });
+    const input = { runtime: { idle_sleep_seconds: 'fast' }, stages: { buidler: { model: 'm' } }, compile: {} };
+    const parsed = MillraceConfigSchema.safeParse(input);
     expect(parsed.success).toBe(false);
-    const problems = attributeIssues(parsed.error!.issues, { 'runtime.idle_sleep_seconds': 'millrace-agents/millrace.toml', 'stages.buidler.model': '.millracerc', compile: '.millracerc' });
+    const issues = [...unknownStageIssues(input.stages), ...parsed.error!.issues];
+    const problems = attributeIssues(issues, { 'runtime.idle_sleep_seconds': 'millrace-agents/millrace.toml', 'stages.buidler.model': '.millracerc', compile: '.millracerc' });
     const lines = problems.map((p) => `${p.file}: ${p.key}: ${p.message}`).sort();
     expect(lines).toEqual([
       '.millracerc: compile: unknown section',
       '.millracerc: stages.buidler: unknown stage name',
       'millrace-agents/millrace.toml: runtime.idle_sleep_seconds: Invalid input: expected number, received string',
     ]);
+  });
+
+  it('accepts shipped, learning and contributed stage names as [stages.*] keys, and nothing else', () => {
+    expect(unknownStageIssues({ builder: {}, analyst: {}, reviewer: {} }, ['reviewer'])).toEqual([]);
+    expect(unknownStageIssues({ builder: {}, reviewer: {}, buidler: {} })).toEqual([{ code: 'unrecognized_keys', path: ['stages'], keys: ['reviewer', 'buidler'], message: 'unknown stage name' }]);
+    expect(unknownStageIssues(undefined)).toEqual([]);
   });
 
   it('builds one CONFIG_INVALID error with one line per problem and exit code 1', () => {
