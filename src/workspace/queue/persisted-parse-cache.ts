@@ -10,6 +10,7 @@ import { formatProblem, type DocumentProblem } from '../documents/problems.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
 import type { CachedParse, ParseStore } from './parse-cache.js';
+import { displayPath } from './layout.js';
 import type { ParsedQueueFile, QueueLocation, ScanScope } from './queue-files.js';
 import type { ClaimFacts } from './select.js';
 
@@ -37,7 +38,6 @@ type Folder = Record<string, StoredEntry>;
 
 const KIND_DIR: Record<WorkDocumentKind, string> = { task: 'tasks', spec: 'specs', incident: 'incidents' };
 const folderOf = (kind: WorkDocumentKind, state: QueueState) => `${KIND_DIR[kind]}/${state}`;
-const displayKey = (location: QueueLocation) => `${folderOf(location.kind, location.state)}/${location.id}.md`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -79,9 +79,10 @@ class CachedQueueItem {
   readonly path: string;
   readonly claim: ClaimFacts;
   readonly #parse: (location: QueueLocation) => ParsedQueueFile | undefined;
+  readonly #paths: WorkspacePaths;
   #document: WorkDocument | undefined;
 
-  constructor(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined) {
+  constructor(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined, paths: WorkspacePaths) {
     this.kind = location.kind;
     this.state = location.state;
     this.id = location.id;
@@ -89,22 +90,23 @@ class CachedQueueItem {
     const atMs = stored[1] as number | null;
     this.claim = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[2] as number }, dependsOn: stored[3] as string[], rootSpecId: stored[4] as string | null };
     this.#parse = parse;
+    this.#paths = paths;
   }
 
   get document(): WorkDocument {
-    return (this.#document ??= documentNow(this, this.#parse));
+    return (this.#document ??= documentNow(this, this.#parse, this.#paths));
   }
 }
 
 /** What a scan lists for a stored entry: the problems of an invalid file, or a valid item with facts only. */
-function itemOf(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
+function itemOf(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined, paths: WorkspacePaths): ParsedQueueFile {
   if (stored.length === 2) return { kind: location.kind, state: location.state, id: location.id, path: location.path, problems: stored[1] };
-  return new CachedQueueItem(location, stored, parse);
+  return new CachedQueueItem(location, stored, parse, paths);
 }
 
-function documentNow(location: QueueLocation, parse: (location: QueueLocation) => ParsedQueueFile | undefined): WorkDocument {
+function documentNow(location: QueueLocation, parse: (location: QueueLocation) => ParsedQueueFile | undefined, paths: WorkspacePaths): WorkDocument {
   const parsed = parse(location);
-  const file = displayKey(location);
+  const file = displayPath(paths, location.path);
   if (parsed === undefined) throw new MillraceError('NOT_FOUND', `${file}: moved or removed while being read`, { file });
   if ('problems' in parsed) throw new MillraceError('DOCUMENT_INVALID', parsed.problems.map(formatProblem).join('\n'), { file });
   return parsed.document;
@@ -119,6 +121,7 @@ export class PersistedParseCache implements ParseStore {
   private changed: boolean;
 
   private constructor(
+    private readonly paths: WorkspacePaths,
     private readonly file: string,
     private readonly folders: Record<string, unknown>,
     loaded: boolean,
@@ -136,12 +139,12 @@ export class PersistedParseCache implements ParseStore {
       const header = HeaderSchema.safeParse(JSON.parse(text.slice(0, headerEnd)));
       if (header.success && header.data.fingerprint === parserFingerprint() && header.data.sha256 === sha256(body)) {
         const folders: unknown = JSON.parse(body);
-        if (isRecord(folders)) return new PersistedParseCache(file, folders, true);
+        if (isRecord(folders)) return new PersistedParseCache(paths, file, folders, true);
       }
     } catch {
       // missing or not JSON: start empty
     }
-    return new PersistedParseCache(file, {}, false);
+    return new PersistedParseCache(paths, file, {}, false);
   }
 
   knows(location: QueueLocation): boolean {
@@ -152,7 +155,7 @@ export class PersistedParseCache implements ParseStore {
     const stored = this.stored(location);
     if (stored === undefined || stored[0] !== statKey) return undefined;
     this.keepStored(location, stored);
-    return { statKey, parsed: itemOf(location, stored, parse) };
+    return { statKey, parsed: itemOf(location, stored, parse, this.paths) };
   }
 
   keep(location: QueueLocation, entry: CachedParse): void {
@@ -169,7 +172,7 @@ export class PersistedParseCache implements ParseStore {
     this.changed = true;
     const stored: StoredEntry = [entry.statKey, ...factsOf(entry.parsed)];
     if (!racy) this.keepStored(location, stored);
-    return itemOf(location, stored, parse);
+    return itemOf(location, stored, parse, this.paths);
   }
 
   /** Write the entries this scan used (and the folders outside it) when any is new or any went unused. Best effort. */

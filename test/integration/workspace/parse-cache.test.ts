@@ -128,6 +128,20 @@ describe('queue parse cache', () => {
     });
   });
 
+  it("names the file when a listed item's document is gone or no longer valid by the time it is asked for", async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeTask(paths, 'task-b', 'Beta');
+      await sleep(PAST_RACY_WINDOW_MS);
+      const listing = await scanLikeAFreshProcess(paths);
+      await rm(taskPath(paths, 'task-a'));
+      await writeText(taskPath(paths, 'task-b'), 'not a document\n');
+      const [a, b] = listing.items;
+      expect(() => a!.document).toThrow(expect.objectContaining({ code: 'NOT_FOUND', file: 'tasks/queue/task-a.md' }));
+      expect(() => b!.document).toThrow(expect.objectContaining({ code: 'DOCUMENT_INVALID', file: 'tasks/queue/task-b.md' }));
+    });
+  });
+
   it('ignores a cache whose digest or parser fingerprint does not match, and rewrites it', async () => {
     await withQueueWorkspace(async (paths) => {
       await writeTask(paths, 'task-a', 'Alpha');
