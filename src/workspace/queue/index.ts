@@ -9,3 +9,5 @@ export * from './claim.js';
 export * from './intake.js';
 export * from './requeue.js';
 export * from './submit.js';
+export * from './lane-claim.js';
+export * from './path-overlap.js';

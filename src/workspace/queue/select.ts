@@ -1,5 +1,6 @@
 import { compareInstants, type Instant, lineageFieldsOf, parseTimestamp, type WorkDocument } from '../../contracts/documents.js';
 import { effectiveRootSpecId } from '../../contracts/lineage.js';
+import { targetPathsOverlap } from './path-overlap.js';
 
 /** Pure claim-order decisions (documents.md §8). No I/O: the callers pass what is on disk. */
 
@@ -102,4 +103,25 @@ export function decideNextWorkItem<T extends Candidate>(
     );
   }
   return next ? { status: 'claimable', item: next } : { status: 'idle', waiting: queued.length };
+}
+
+/** A queued task as lane selection sees it: claim facts plus its `target_paths`. */
+export type LaneCandidate = Claimable & { targetPaths: readonly string[] };
+
+export type LaneSelectOptions = SelectOptions & {
+  /** `none`: tasks share the working tree, so a task overlapping a running one waits (path-overlap.ts). */
+  isolation: 'none' | 'worktree';
+  /** The `target_paths` of every task running in a lane. */
+  running: ReadonlyArray<readonly string[]>;
+};
+
+/**
+ * The next task a free lane claims: the claim order of selectNextTask (in scope, dependencies done, oldest, smallest
+ * id), skipping with `isolation = "none"` every task whose target paths overlap a running task's. A skipped task
+ * waits; a later, non-overlapping task may go first.
+ */
+export function selectNextLaneTask<T extends LaneCandidate>(candidates: readonly T[], doneIds: ReadonlySet<string>, options: LaneSelectOptions): T | undefined {
+  const ready = candidates.filter((c) => inScope(c, options) && c.claim.dependsOn.every((id) => doneIds.has(id))).sort(compareClaimOrder);
+  if (options.isolation === 'worktree') return ready[0];
+  return ready.find((c) => !options.running.some((paths) => targetPathsOverlap(c.targetPaths, paths)));
 }

@@ -1,4 +1,4 @@
-import { claimFactsOf, decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask } from '../../../../src/workspace/queue/select.js';
+import { claimFactsOf, decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask, selectNextLaneTask } from '../../../../src/workspace/queue/select.js';
 import type { WorkDocument } from '../../../../src/contracts/documents.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
 
@@ -63,5 +63,28 @@ describe('plane occupancy', () => {
     expect(decideNextWorkItem('execution', [queued, done], [queued])).toMatchObject({ status: 'claimable', item: { id: 't2' } });
     expect(decideNextWorkItem('execution', [queued], [queued])).toEqual({ status: 'idle', waiting: 1 });
     expect(decideNextWorkItem('execution', [queued, { kind: 'task', state: 'active', id: 'broken' }], [queued])).toEqual({ status: 'busy', activeId: 'broken' });
+  });
+});
+
+describe('selectNextLaneTask', () => {
+  const lane = (task_id: string, created_at: string, target_paths: string[], extra: Parameters<typeof aTask>[0] = {}) => {
+    const t = task(task_id, created_at, { target_paths, ...extra });
+    return { ...t, targetPaths: target_paths };
+  };
+
+  it('with isolation none, skips a task overlapping a running one and lets a later, disjoint task go first', () => {
+    const first = lane('a', '2026-04-15T10:00:00Z', ['src/api']);
+    const second = lane('b', '2026-04-15T11:00:00Z', ['docs']);
+    expect(selectNextLaneTask([second, first], new Set(), { isolation: 'none', running: [] })?.id).toBe('a');
+    expect(selectNextLaneTask([second, first], new Set(), { isolation: 'none', running: [['src']] })?.id).toBe('b');
+    expect(selectNextLaneTask([second, first], new Set(), { isolation: 'none', running: [['src'], ['docs/x.md']] })).toBeUndefined();
+  });
+
+  it('with worktree isolation, ignores overlap but keeps dependency order and scope', () => {
+    const dependent = lane('a', '2026-04-15T10:00:00Z', ['src'], { depends_on: ['c'] });
+    const other = lane('b', '2026-04-15T11:00:00Z', ['src'], { root_spec_id: 'spec-x' });
+    expect(selectNextLaneTask([dependent, other], new Set(), { isolation: 'worktree', running: [['src']] })?.id).toBe('b');
+    expect(selectNextLaneTask([dependent, other], new Set(['c']), { isolation: 'worktree', running: [['src']] })?.id).toBe('a');
+    expect(selectNextLaneTask([dependent, other], new Set(['c']), { isolation: 'worktree', running: [], rootSpecId: 'spec-y' })).toBeUndefined();
   });
 });
