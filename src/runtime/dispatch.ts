@@ -1,9 +1,37 @@
-import { RunnerRawResultSchema, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
+import { normalizeTokenUsage, RunnerRawResultSchema, type RunnerActivity, type RunnerActivityInput, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
 import type { Registry } from '../registry/registry.js';
 import { writeTextAtomic } from '../workspace/state/atomic-write.js';
 import { join } from 'node:path';
 
-export type RunnerDispatch = (request: StageRunRequest, signal: AbortSignal) => Promise<RunnerRawResult>;
+/** What the host listens to while a runner runs. */
+export type DispatchHooks = { onActivity?: (activity: RunnerActivity) => void };
+
+export type RunnerDispatch = (request: StageRunRequest, signal: AbortSignal, hooks?: DispatchHooks) => Promise<RunnerRawResult>;
+
+const MAX_ACTIVITY_TEXT = 240;
+
+/**
+ * A runner's activity as the host keeps it: one trimmed line (the last non-empty one of a multi-line text), at most
+ * 240 characters, stamped with the host clock when the runner gave no time. Malformed input never throws into a runner.
+ */
+export function normalizeActivity(input: RunnerActivityInput, now: Date): RunnerActivity | null {
+  if (!input || typeof input !== 'object') return null;
+  const kind = input.kind === 'tool' || input.kind === 'event' ? input.kind : 'output';
+  const lines = String(input.text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const line = lines.at(-1) ?? '';
+  const text = line.length > MAX_ACTIVITY_TEXT ? `${line.slice(0, MAX_ACTIVITY_TEXT - 1)}…` : line;
+  const at = typeof input.at === 'string' && !Number.isNaN(Date.parse(input.at)) ? new Date(input.at).toISOString() : now.toISOString();
+  let usage: RunnerActivity['usage'];
+  if (input.usage) {
+    try {
+      usage = normalizeTokenUsage(input.usage);
+    } catch {
+      usage = undefined;
+    }
+  }
+  if (!text && !usage) return null;
+  return usage ? { kind, text, at, usage } : { kind, text, at };
+}
 
 export type RunnerConfigSource = { runners: Record<string, unknown> };
 
@@ -55,10 +83,21 @@ export function createRegistryDispatch(registry: Registry, config: RunnerConfigS
     }
     return entry;
   };
-  return async (request, signal) => {
+  return async (request, signal, hooks) => {
+    const onActivity = (input: RunnerActivityInput) => {
+      const activity = normalizeActivity(input, context.now());
+      if (activity) hooks?.onActivity?.(activity);
+    };
     try {
       const { adapter, config: runnerConfig } = await load(request.runner_name ?? 'codex_cli');
-      const raw = await adapter.run(request, { workspaceRoot: context.workspaceRoot, runtimeRoot: context.runtimeRoot, config: runnerConfig, signal });
+      const raw = await adapter.run(request, {
+        workspaceRoot: context.workspaceRoot,
+        runtimeRoot: context.runtimeRoot,
+        config: runnerConfig,
+        signal,
+        onActivity,
+        onProgress: (line) => onActivity({ kind: 'output', text: line }),
+      });
       const parsed = RunnerRawResultSchema.safeParse(raw);
       if (!parsed.success) throw new Error(`runner ${request.runner_name} returned an invalid raw result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
       return parsed.data;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { Plane, StageRunRequest } from '@millrace/plugin-api';
+import type { Plane, RunnerActivity, StageRunRequest } from '@millrace/plugin-api';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
@@ -13,6 +13,7 @@ import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/sta
 import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
 import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
+import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
 import { decideRoute, type RouterDecision } from './decide/route.js';
@@ -43,6 +44,9 @@ export type EngineOptions = {
   monitor?: MonitorSink;
   now?: () => Date;
 };
+
+/** Live runner activity reaches the monitor at most four times a second. */
+const ACTIVITY_INTERVAL_MS = 250;
 
 export type IdleReason = 'no_work' | 'paused' | 'stop_requested' | 'missing_active_work_item_identity' | 'closure_backpressure' | 'interrupted';
 
@@ -408,7 +412,8 @@ export class RuntimeEngine {
     await this.event('stage_started', startedData);
     this.monitor('stage_started', { ...startedData, status_marker: runningMarker });
 
-    const raw = await this.options.dispatch(request, this.abort.signal);
+    const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: run.plane, stage: run.stage, run_id: run.run_id, work_item_id: startedData.work_item_id, ...a }), ACTIVITY_INTERVAL_MS);
+    const raw = await this.options.dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a) }).finally(() => activity.close());
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
       await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GraphLoopSchema, ModeSchema, StageKindSchema } from './definitions.js';
-import type { RunnerRawResult, StageRunRequest } from './stage-request.js';
+import type { RunnerActivityInput, RunnerRawResult, StageRunRequest } from './stage-request.js';
 
 /** Bumped only on breaking changes of this contract; the host refuses bundles of another version. */
 export const PLUGIN_API_VERSION = 1 as const;
@@ -23,7 +23,13 @@ export type RunnerContext = {
   config: unknown;
   /** Aborted when the operator stops the daemon; adapters end the harness and report `interrupted`. */
   signal?: AbortSignal;
-  /** Optional progress sink (a line of harness output, a phase change). */
+  /**
+   * Live activity sink: call it for each meaningful output line, tool call or harness event (and with `usage` when the
+   * harness reports running totals). Cheap to call often: the host rate-limits what it displays. For a runner whose
+   * contribution sets `reportsActivity`, every call is a sign of life for stall detection.
+   */
+  onActivity?: (activity: RunnerActivityInput) => void;
+  /** @deprecated Use `onActivity`; the host forwards each line as an `output` activity. */
   onProgress?: (line: string) => void;
 };
 
@@ -44,6 +50,11 @@ export type RunnerContribution = {
   /** Config key under `runners.` that configures this runner, e.g. `codex`. */
   configSection?: string;
   configSchema?: ConfigSchemaLike;
+  /**
+   * Set when the adapter calls `context.onActivity` at least for every line of harness output: only then does the host
+   * apply `stall_timeout_seconds` (a runner that reports nothing would otherwise look stalled).
+   */
+  reportsActivity?: boolean;
   /** Loaded lazily: listing runners must not import harness code. */
   load: () => Promise<RunnerAdapter>;
 };
@@ -79,5 +90,6 @@ export const RunnerContributionShapeSchema = z.looseObject({
   description: z.string(),
   configSection: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
   configSchema: z.custom<ConfigSchemaLike>((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'must be a zod schema').optional(),
+  reportsActivity: z.boolean().optional(),
   load: z.custom<() => Promise<RunnerAdapter>>((v) => typeof v === 'function', 'must be a function returning the adapter'),
 });

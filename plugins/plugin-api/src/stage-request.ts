@@ -82,6 +82,12 @@ export const StageRunRequestSchema = z
 export type StageRunRequest = z.infer<typeof StageRunRequestSchema>;
 export type StageRunRequestInput = z.input<typeof StageRunRequestSchema>;
 
+/**
+ * The one normalized token-usage shape every runner reports (whole stage run, all turns summed).
+ * `cached_input_tokens` and `cache_write_input_tokens` are the parts of `input_tokens` served from / written to a
+ * prompt cache where the harness says so; `thinking_tokens` are reasoning tokens; `total_tokens` is what the harness
+ * calls total (use `normalizeTokenUsage` to fill it as input + output when the harness gives none).
+ */
 export const TokenUsageSchema = z.strictObject({
   input_tokens: z.number().int().min(0).default(0),
   cached_input_tokens: z.number().int().min(0).default(0),
@@ -91,6 +97,42 @@ export const TokenUsageSchema = z.strictObject({
   total_tokens: z.number().int().min(0).default(0),
 });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+export type TokenUsageInput = z.input<typeof TokenUsageSchema>;
+
+/** Fill defaults and, when the harness reports no total, take input + output as the total. */
+export function normalizeTokenUsage(input: TokenUsageInput): TokenUsage {
+  const usage = TokenUsageSchema.parse(input);
+  return usage.total_tokens > 0 ? usage : { ...usage, total_tokens: usage.input_tokens + usage.output_tokens };
+}
+
+/** Field-by-field sum (several turns, several stage runs). */
+export function addTokenUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+    cache_write_input_tokens: a.cache_write_input_tokens + b.cache_write_input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    thinking_tokens: a.thinking_tokens + b.thinking_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+/**
+ * What a runner tells the host while a stage runs (`RunnerContext.onActivity`): a meaningful line of harness output,
+ * a tool call, or another harness event (turn started, retrying, ...). `usage`, when present, is the run's cumulative
+ * usage so far. The host stamps `at` when the runner leaves it out, rate-limits what it shows, and treats every
+ * activity as a sign of life for stall detection.
+ */
+export const RunnerActivityKindSchema = z.enum(['output', 'tool', 'event']);
+export type RunnerActivityKind = z.infer<typeof RunnerActivityKindSchema>;
+export const RunnerActivitySchema = z.strictObject({
+  kind: RunnerActivityKindSchema,
+  text: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  usage: TokenUsageSchema.optional(),
+});
+export type RunnerActivity = z.infer<typeof RunnerActivitySchema>;
+export type RunnerActivityInput = Omit<RunnerActivity, 'at' | 'usage'> & { at?: string; usage?: TokenUsageInput };
 
 /** What a runner adapter returns; runner failures are data, never exceptions (runners.md §4). */
 export const RunnerRawResultSchema = z
@@ -110,6 +152,8 @@ export const RunnerRawResultSchema = z
     terminal_result_path: nullableString,
     event_log_path: nullableString,
     token_usage: TokenUsageSchema.nullable().default(null),
+    /** Cost of the run in USD when the harness reports one (e.g. Claude Code); absent/null lets the host price it from config. */
+    cost_usd: z.number().min(0).nullable().optional(),
     started_at: z.iso.datetime({ offset: true }),
     ended_at: z.iso.datetime({ offset: true }),
     /** Adapter-level failure class (runners.md §6.3), kept for inspection. */
