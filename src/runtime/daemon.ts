@@ -3,7 +3,8 @@ import type { RuntimeEngine, TickOutcome } from './engine.js';
 export type DaemonOptions = {
   /** At most this many ticks, each running at most one stage (runtime.md §14 #1: the recommended meaning). */
   maxTicks?: number;
-  idleSleepMs: number;
+  /** Read before each idle sleep, so a reloaded `idle_sleep_seconds` applies. */
+  idleSleepMs: () => number;
   onTick?: (outcome: TickOutcome, tick: number) => void;
 };
 
@@ -29,7 +30,7 @@ export async function runDaemonLoop(engine: RuntimeEngine, options: DaemonOption
         stopped = 'not_running';
         break;
       }
-      if (outcome.kind === 'idle' && options.maxTicks === undefined && !engine.stopPending) await wake.wait(options.idleSleepMs);
+      if (outcome.kind === 'idle' && options.maxTicks === undefined && !engine.stopPending) await wake.wait(options.idleSleepMs());
     }
   } finally {
     await engine.close();

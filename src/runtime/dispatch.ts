@@ -59,29 +59,36 @@ export async function runnerErrorResult(request: StageRunRequest, error: unknown
 
 /**
  * Resolve `request.runner_name` through the registry, load the adapter lazily, hand it its validated config section.
- * Adapters are cached per process.
+ * Adapters are cached per process; the config section is read from the config in force at each stage.
  */
-export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource, context: { workspaceRoot: string; runtimeRoot: string; now: () => Date }): RunnerDispatch {
-  const loaded = new Map<string, Promise<{ adapter: Awaited<ReturnType<NonNullable<ReturnType<Registry['runners']['get']>>['item']['load']>>; config: unknown }>>();
-  const load = (name: string) => {
-    let entry = loaded.get(name);
-    if (!entry) {
-      entry = (async () => {
-        const contribution = registry.runners.get(name);
-        if (!contribution) throw new Error(`Unknown stage runner: ${name}. Available: ${[...registry.runners.keys()].sort().join(', ') || 'none'}`);
-        const section = contribution.item.configSection;
-        const raw = section ? (config.runners[section] ?? {}) : {};
-        let runnerConfig: unknown = raw;
-        if (contribution.item.configSchema) {
-          const parsed = contribution.item.configSchema.safeParse(raw);
-          if (!parsed.success) throw new Error(`runners.${section}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-          runnerConfig = parsed.data;
-        }
-        return { adapter: await contribution.item.load(), config: runnerConfig };
-      })();
-      loaded.set(name, entry);
+export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource | (() => RunnerConfigSource), context: { workspaceRoot: string; runtimeRoot: string; now: () => Date }): RunnerDispatch {
+  const currentConfig = typeof config === 'function' ? config : () => config;
+  type Adapter = Awaited<ReturnType<NonNullable<ReturnType<Registry['runners']['get']>>['item']['load']>>;
+  const adapters = new Map<string, Promise<Adapter>>();
+  /** The parsed section per runner, re-parsed only when the config in force hands over a different section object. */
+  const parsedSections = new Map<string, { raw: unknown; parsed: unknown }>();
+  const load = async (name: string) => {
+    const contribution = registry.runners.get(name);
+    if (!contribution) throw new Error(`Unknown stage runner: ${name}. Available: ${[...registry.runners.keys()].sort().join(', ') || 'none'}`);
+    let adapter = adapters.get(name);
+    if (!adapter) {
+      adapter = contribution.item.load();
+      adapters.set(name, adapter);
     }
-    return entry;
+    const section = contribution.item.configSection;
+    const raw = section ? (currentConfig().runners[section] ?? {}) : {};
+    const cached = parsedSections.get(name);
+    let runnerConfig: unknown = raw;
+    if (cached && cached.raw === raw) runnerConfig = cached.parsed;
+    else {
+      if (contribution.item.configSchema) {
+        const parsed = contribution.item.configSchema.safeParse(raw);
+        if (!parsed.success) throw new Error(`runners.${section}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+        runnerConfig = parsed.data;
+      }
+      parsedSections.set(name, { raw, parsed: runnerConfig });
+    }
+    return { adapter: await adapter, config: runnerConfig };
   };
   return async (request, signal, hooks) => {
     const onActivity = (input: RunnerActivityInput) => {

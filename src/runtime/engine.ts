@@ -32,6 +32,9 @@ export type RuntimeConfigView = {
   watchers?: { enabled?: boolean };
 };
 
+/** The snapshot's `watcher_mode` for a config. */
+export const watcherModeOf = (config: RuntimeConfigView): 'off' | 'poll' => (config.watchers?.enabled === false ? 'off' : 'poll');
+
 export type EngineOptions = {
   paths: WorkspacePaths;
   config: RuntimeConfigView;
@@ -63,6 +66,8 @@ export class RuntimeEngine {
   private readonly options: EngineOptions;
   private readonly now: () => Date;
   private plan: RuntimePlan | null = null;
+  /** The config in force: the one loaded at open, replaced by an applied reload. */
+  private config: RuntimeConfigView;
   private state: RuntimeState | null = null;
   private lock: LockAcquisition | null = null;
   private lastIdleReason: IdleReason | null = null;
@@ -78,6 +83,17 @@ export class RuntimeEngine {
     this.options = options;
     this.paths = options.paths;
     this.now = options.now ?? (() => new Date());
+    this.config = options.config;
+  }
+
+  /** The runtime config in force (a daemon's reload replaces it). */
+  get currentConfig(): RuntimeConfigView {
+    return this.config;
+  }
+
+  /** The daemon's idle sleep from the config in force. */
+  get idleSleepMs(): number {
+    return Math.round(this.config.runtime.idle_sleep_seconds * 1000);
   }
 
   get snapshot(): RuntimeSnapshot {
@@ -165,7 +181,7 @@ export class RuntimeEngine {
     return {
       paths: this.paths,
       plan: this.requirePlan(),
-      config: this.options.config,
+      config: this.config,
       state: this.requireState(),
       now: this.now,
       newId: (prefix) => `${prefix}-${randomBytes(16).toString('hex')}`,
@@ -179,6 +195,9 @@ export class RuntimeEngine {
       refreshQueueDepths: () => this.refreshQueueDepths(),
       replacePlan: (plan) => {
         this.plan = plan;
+      },
+      replaceConfig: (config) => {
+        this.config = config as RuntimeConfigView;
       },
     };
   }
@@ -210,11 +229,11 @@ export class RuntimeEngine {
       await this.refreshQueueDepths();
       this.state.snapshot = {
         ...withPlanIdentity(this.state.snapshot, plan),
-        runtime_mode: this.options.config.runtime.run_style,
+        runtime_mode: this.config.runtime.run_style,
         process_running: true,
         compiled_plan_path: 'millrace-agents/state/compiled_plan.json',
         config_version: this.options.configVersion,
-        watcher_mode: this.options.config.watchers?.enabled === false ? 'off' : 'poll',
+        watcher_mode: watcherModeOf(this.config),
         last_reload_outcome: null,
         last_reload_error: null,
       };
@@ -384,7 +403,7 @@ export class RuntimeEngine {
       workItemPath: run.work_item_kind && run.work_item_id && run.work_item_kind !== 'learning_request' ? this.options.queue.activePath(run.work_item_kind, run.work_item_id) : null,
       closure: closure ?? null,
       runtimeError: await runtimeErrorFieldsFor(ctx, run),
-      defaultRunner: typeof this.options.config.runners.default_runner === 'string' ? this.options.config.runners.default_runner : null,
+      defaultRunner: typeof this.config.runners.default_runner === 'string' ? this.config.runners.default_runner : null,
     });
     const state = this.requireState();
     // Saved together with the running marker, right after this.

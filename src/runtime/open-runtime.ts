@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import { MillraceError } from '../errors/index.js';
 import { requireRunnablePlan } from './compile-workspace.js';
-import { createRegistryDispatch } from './dispatch.js';
+import { createRegistryDispatch, type RunnerConfigSource } from './dispatch.js';
 import { RuntimeEngine } from './engine.js';
 import type { MonitorSink } from './monitor.js';
 import { createQueueAdapter } from './queue-adapter.js';
@@ -18,7 +18,7 @@ export type OpenRuntimeOptions = {
   steps?: TickSteps;
 };
 
-export type OpenedRuntime = { engine: RuntimeEngine; idleSleepMs: number; warnings: string[] };
+export type OpenedRuntime = { engine: RuntimeEngine; warnings: string[] };
 
 /** Wire an engine for a workspace: config, runner dispatch through the registry, queue, plan loading after the lock. */
 export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRuntime> {
@@ -35,7 +35,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
   let configVersion = 'unknown';
   const queue = createQueueAdapter(paths);
   const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null }).steps;
-  const engine = new RuntimeEngine({
+  const engine: RuntimeEngine = new RuntimeEngine({
     paths,
     config: config as unknown as ConstructorParameters<typeof RuntimeEngine>[0]['config'],
     get configVersion() {
@@ -46,10 +46,11 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
       configVersion = runnable.plan.compile_input_fingerprint.config_fingerprint;
       return runnable.plan;
     },
-    dispatch: createRegistryDispatch(registry, { runners: config.runners as Record<string, unknown> }, { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date() }),
+    // Read per stage, so runner sections changed by a daemon's reload apply to the next stage.
+    dispatch: createRegistryDispatch(registry, (): RunnerConfigSource => ({ runners: engine.currentConfig.runners }), { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date() }),
     queue,
     steps,
     monitor: options.monitor,
   });
-  return { engine, idleSleepMs: Math.round(config.runtime.idle_sleep_seconds * 1000), warnings: loaded.warnings };
+  return { engine, warnings: loaded.warnings };
 }

@@ -73,7 +73,7 @@ export type DaemonControls = {
 
 /** `run daemon`: startup, the tick loop, close (runtime.md §7.5, §13). */
 export async function runDaemon(options: RunCommonOptions & { maxTicks?: number } & DaemonControls): Promise<RunDaemonResult> {
-  const { engine, idleSleepMs, warnings } = await openRuntime(options);
+  const { engine, warnings } = await openRuntime(options);
   const wake = createWake();
   let interrupted = false;
   let stages = 0;
@@ -95,7 +95,7 @@ export async function runDaemon(options: RunCommonOptions & { maxTicks?: number 
     engine,
     {
       maxTicks: options.maxTicks,
-      idleSleepMs,
+      idleSleepMs: () => engine.idleSleepMs,
       onTick: (outcome, tick) => {
         if (outcome.kind === 'stage') stages++;
         options.onTick?.(outcome, tick);

@@ -48,6 +48,8 @@ export type TickStepContext = {
   refreshQueueDepths(): Promise<void>;
   /** Run later ticks on a freshly compiled plan (mailbox reload_config, control-and-inspection.md §2.6). */
   replacePlan?(plan: RuntimePlan): void;
+  /** Use a freshly loaded config from now on (idle sleep, runner sections, watchers; mailbox reload_config). */
+  replaceConfig?(config: unknown): void;
 };
 
 /** Tick step 1: apply every command in `state/mailbox/incoming/` (control-and-inspection.md §3). */

@@ -5,6 +5,7 @@ import type { CompilerRegistry } from '../contracts/compiled-plan.js';
 import { loadConfig } from '../config/load.js';
 import { inspectPlanCurrentness } from './plan-currentness.js';
 import { formatProblem } from '../workspace/documents/problems.js';
+import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import { displayPath } from '../workspace/queue/layout.js';
 import { FULL_SCOPE, countByFolder, countDocumentFiles, listQueue } from '../workspace/queue/scan.js';
@@ -41,6 +42,9 @@ export type StatusView = {
   planning_status_marker: string;
   learning_status_marker: string;
   active_runs: ActiveRunState[];
+  /** From `state/baseline_manifest.json`; null when it is unreadable or invalid. */
+  baseline_manifest_id: string | null;
+  baseline_seed_package_version: string | null;
   compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
   persisted_compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
   current_failure_class: string | null;
@@ -76,6 +80,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   } catch (error) {
     currentnessError = error instanceof Error ? error.message : String(error);
   }
+  const baseline = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json').catch(() => null);
   const listing = await scan;
   const counts = countByFolder(listing);
   const paused = snapshot.paused || snapshot.pause_sources.length > 0;
@@ -108,6 +113,8 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     planning_status_marker: snapshot.planning_status_marker,
     learning_status_marker: snapshot.learning_status_marker,
     active_runs: runs,
+    baseline_manifest_id: baseline?.manifest_id ?? null,
+    baseline_seed_package_version: baseline?.seed_package_version ?? null,
     compile_input: compileInput,
     persisted_compile_input: persisted,
     current_failure_class: snapshot.current_failure_class,
@@ -164,6 +171,8 @@ export function renderStatusLines(v: StatusView): string[] {
     ...v.active_runs.map(
       (r) => `active_run: plane=${r.plane} stage=${r.stage} node=${r.node_id} stage_kind=${r.stage_kind_id} request_kind=${r.request_kind} work_item_kind=${n(r.work_item_kind)} work_item_id=${n(r.work_item_id)} run=${runHandle(r.run_id)}`,
     ),
+    `baseline_manifest_id: ${n(v.baseline_manifest_id)}`,
+    `baseline_seed_package_version: ${n(v.baseline_seed_package_version)}`,
   ];
   if (v.compile_input) {
     lines.push(`compile_input.mode_id: ${v.compile_input.mode_id}`, `compile_input.config_fingerprint: ${v.compile_input.config_fingerprint}`, `compile_input.assets_fingerprint: ${v.compile_input.assets_fingerprint}`);

@@ -26,8 +26,11 @@ export function createReloadHandler(registry: Registry, modeOverride: string | n
     const plan = outcome.result.plan;
     if (!ctx.replacePlan) throw new Error('this runtime cannot swap its plan');
     ctx.replacePlan(plan);
+    ctx.replaceConfig?.(outcome.config);
     ctx.state.snapshot = {
       ...withPlanIdentity(ctx.state.snapshot, plan),
+      runtime_mode: outcome.config.runtime.run_style,
+      watcher_mode: outcome.config.watchers.enabled ? 'poll' : 'off',
       config_version: plan.compile_input_fingerprint.config_fingerprint,
       last_reload_outcome: 'applied',
       last_reload_error: null,
