@@ -57,4 +57,38 @@ describe('reference parity through the CLI', () => {
       await daemon;
     }
   }, 180_000);
+
+  it('JSON documents and mailbox add_task/add_spec payloads accept null for optional fields', async () => {
+    const ws = await createRuntimeWorkspace();
+    const task = {
+      task_id: 'task-null', title: 'Task with nulls', summary: null, spec_id: null, parent_task_id: null, root_spec_id: null, status_hint: null, updated_at: null,
+      depends_on: null, blocks: null, tags: null, target_paths: ['src/a.ts'], acceptance: ['works'], required_checks: ['npm test'], references: ['none'], risk: ['low'],
+      created_at: '2026-04-15T12:00:00+00:00', created_by: 'tests',
+    };
+    const file = join(ws.root, 'task-null.json');
+    writeFileSync(file, JSON.stringify(task));
+    const added = await millrace(['queue', 'add-task', file, '-w', ws.root]);
+    expect({ exit: added.exitCode, stderr: added.stderr }).toEqual({ exit: 0, stderr: '' });
+    const stored = readFileSync(join(ws.runtime, 'tasks', 'queue', 'task-null.md'), 'utf8');
+    expect(stored).not.toMatch(/: null$|spec_id|depends_on/m);
+    writeFileSync(file, JSON.stringify({ ...task, task_id: 'task-null-2', title: null }));
+    const refused = await millrace(['queue', 'add-task', file, '-w', ws.root]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('title');
+
+    const spec = { spec_id: 'spec-null', title: 'Spec with nulls', summary: 'x', source_type: 'manual', source_id: null, root_idea_id: null, root_spec_id: null, parent_spec_id: null,
+      goals: ['ship'], non_goals: null, constraints: ['mvp'], assumptions: null, risks: null, decomposition_hints: null, acceptance: ['works'], references: ['x.md'],
+      created_at: '2026-04-15T12:00:00Z', created_by: 'tests', updated_at: null };
+    const envelope = (command: string, id: string, document: unknown) => ({ schema_version: '1.0', kind: 'mailbox_command', command_id: id, command, issued_at: '2026-04-15T12:00:00Z', issuer: 'reference', payload: { document } });
+    const incoming = join(ws.runtime, 'state', 'mailbox', 'incoming');
+    writeFileSync(join(incoming, 'add-task-1.json'), JSON.stringify(envelope('add_task', 'add-task-1', { ...task, task_id: 'task-mailbox' })));
+    writeFileSync(join(incoming, 'add-spec-1.json'), JSON.stringify(envelope('add_spec', 'add-spec-1', spec)));
+    await millrace(['run', 'once', '-w', ws.root]);
+    expect(existsSync(join(ws.runtime, 'state', 'mailbox', 'processed', 'add-task-1.json'))).toBe(true);
+    expect(existsSync(join(ws.runtime, 'state', 'mailbox', 'processed', 'add-spec-1.json'))).toBe(true);
+    const queued = (await millrace(['queue', 'show', 'task-mailbox', '-w', ws.root, '--json'])).stdout;
+    expect(JSON.parse(queued)).toMatchObject({ status: 0 });
+    const specShown = (await millrace(['queue', 'show', 'spec-null', '-w', ws.root, '--json'])).stdout;
+    expect(JSON.parse(specShown)).toMatchObject({ status: 0 });
+  }, 120_000);
 });

@@ -39,7 +39,8 @@ export function parseWorkDocument<K extends WorkDocumentKind>(kind: K, text: str
 
 /**
  * JSON import (documents.md §6.5): an object with the contract's snake_case fields. `schema_version` and
- * `kind` may be present but must equal "1.0" and the kind. No placeholder filtering.
+ * `kind` may be present but must equal "1.0" and the kind. No placeholder filtering. A `null` value counts as
+ * absent (the reference's JSON form writes every optional field, unset ones as null).
  */
 export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
   let data: unknown;
@@ -49,7 +50,8 @@ export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, te
     return { ok: false, problems: [{ file, field: '(document)', message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` }] };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, problems: [{ file, field: '(document)', message: 'must be a JSON object' }] };
-  return validateFields(kind, { ...(data as Record<string, unknown>) }, '', 'front_matter', file, options);
+  const present = Object.entries(data as Record<string, unknown>).filter(([, value]) => value !== null);
+  return validateFields(kind, Object.fromEntries(present), '', 'front_matter', file, options);
 }
 
 export function parseWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): WorkDocumentOf<K> {
