@@ -1,4 +1,4 @@
-import { normalizeTokenUsage, RunnerRawResultSchema, type RunnerActivity, type RunnerActivityInput, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
+import { normalizeTokenUsage, RunnerRawResultSchema, type AgentGroupRegistry, type RunnerActivity, type RunnerActivityInput, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
 import type { Registry } from '../registry/registry.js';
 import { writeTextAtomic } from '../workspace/state/atomic-write.js';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ export async function runnerErrorResult(request: StageRunRequest, error: unknown
  * Resolve `request.runner_name` through the registry, load the adapter lazily, hand it its validated config section.
  * Adapters are cached per process; the config section is read from the config in force at each stage.
  */
-export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource | (() => RunnerConfigSource), context: { workspaceRoot: string; runtimeRoot: string; now: () => Date }): RunnerDispatch {
+export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource | (() => RunnerConfigSource), context: { workspaceRoot: string; runtimeRoot: string; now: () => Date; agentGroups?: AgentGroupRegistry }): RunnerDispatch {
   const currentConfig = typeof config === 'function' ? config : () => config;
   type Adapter = Awaited<ReturnType<NonNullable<ReturnType<Registry['runners']['get']>>['item']['load']>>;
   const adapters = new Map<string, Promise<Adapter>>();
@@ -102,6 +102,7 @@ export function createRegistryDispatch(registry: Registry, config: RunnerConfigS
         runtimeRoot: context.runtimeRoot,
         config: runnerConfig,
         signal,
+        agentGroups: context.agentGroups,
         onActivity,
         onProgress: (line) => onActivity({ kind: 'output', text: line }),
       });

@@ -8,6 +8,7 @@ import { stageForKind } from '../contracts/stage-metadata.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
+import { reapOrphanAgentGroups, type AgentGroupStore } from '../workspace/state/agent-groups.js';
 import { appendRuntimeEvent } from '../workspace/state/events-log.js';
 import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/state/lock.js';
 import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
@@ -46,6 +47,8 @@ export type EngineOptions = {
   steps?: TickSteps;
   monitor?: MonitorSink;
   now?: () => Date;
+  /** The record of running stage agents' process groups that `dispatch` registers into. */
+  agentGroups?: AgentGroupStore;
 };
 
 /** Live runner activity reaches the monitor at most four times a second. */
@@ -216,6 +219,10 @@ export class RuntimeEngine {
       if (taken?.record) {
         await this.event('runtime_daemon_lock_stale_taken_over', { previous_pid: taken.record.owner_pid, previous_host: taken.record.owner_hostname, previous_session_id: taken.record.owner_session_id, detail: taken.detail });
       }
+      // Before any recovery: an agent its dead daemon left running must not work on an item a new stage gets.
+      const reaped = await reapOrphanAgentGroups(this.paths);
+      if (reaped.problem) await this.event('runtime_agent_groups_unreadable', { problem: reaped.problem });
+      for (const group of reaped.ended) await this.event('runtime_orphan_agent_group_ended', { ...group });
       this.plan = await this.options.loadPlan();
       const snapshot = await readSnapshot(this.paths);
       const counters = await readRecoveryCounters(this.paths);
@@ -432,7 +439,12 @@ export class RuntimeEngine {
     this.monitor('stage_started', { ...startedData, status_marker: runningMarker });
 
     const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: run.plane, stage: run.stage, run_id: run.run_id, work_item_id: startedData.work_item_id, ...a }), ACTIVITY_INTERVAL_MS);
-    const raw = await this.options.dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a) }).finally(() => activity.close());
+    const raw = await this.options
+      .dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a) })
+      .finally(async () => {
+        activity.close();
+        await this.options.agentGroups?.finishRun(request.run_id);
+      });
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
       await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });

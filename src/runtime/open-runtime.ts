@@ -1,6 +1,7 @@
 import type { Registry } from '../registry/registry.js';
 import { loadConfig } from '../config/load.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { createAgentGroupStore } from '../workspace/state/agent-groups.js';
 import { MillraceError } from '../errors/index.js';
 import { requireRunnablePlan } from './compile-workspace.js';
 import { createRegistryDispatch, type RunnerConfigSource } from './dispatch.js';
@@ -34,6 +35,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
   }
   let configVersion = 'unknown';
   const queue = createQueueAdapter(paths);
+  const agentGroups = createAgentGroupStore(paths, () => new Date());
   const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null }).steps;
   const engine: RuntimeEngine = new RuntimeEngine({
     paths,
@@ -47,7 +49,8 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
       return runnable.plan;
     },
     // Read per stage, so runner sections changed by a daemon's reload apply to the next stage.
-    dispatch: createRegistryDispatch(registry, (): RunnerConfigSource => ({ runners: engine.currentConfig.runners }), { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date() }),
+    dispatch: createRegistryDispatch(registry, (): RunnerConfigSource => ({ runners: engine.currentConfig.runners }), { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date(), agentGroups }),
+    agentGroups,
     queue,
     steps,
     monitor: options.monitor,

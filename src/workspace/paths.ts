@@ -47,6 +47,7 @@ export function workspacePaths(workspace: string) {
     compileDiagnostics: join(state, 'compile_diagnostics.json'),
     lock: join(state, 'runtime_daemon.lock.json'),
     runtimeErrorContext: join(state, 'runtime_error_context.json'),
+    agentProcessGroups: join(state, 'agent_process_groups.json'),
   };
 }
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;

@@ -31,6 +31,21 @@ export type RunnerContext = {
   onActivity?: (activity: RunnerActivityInput) => void;
   /** @deprecated Use `onActivity`; the host forwards each line as an `output` activity. */
   onProgress?: (line: string) => void;
+  /**
+   * Durable record of the stage's process group, kept by the host. `spawnAgent` (`@millrace/plugin-api/agent-process`)
+   * calls `register` and only lets the agent start once it resolved, so a host that dies mid-stage can find the group.
+   */
+  agentGroups?: AgentGroupRegistry;
+};
+
+/** One stage agent's process group: its leader (the agent supervisor) and the run it works for. */
+export type AgentGroup = {
+  pid: number;
+  run_id: string;
+};
+
+export type AgentGroupRegistry = {
+  register(group: AgentGroup): Promise<void>;
 };
 
 export type RunnerAdapter = {

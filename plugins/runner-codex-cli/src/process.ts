@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { ProcessOutcome } from './outcome.js';
 
 export type SpawnCodexInput = {
@@ -13,6 +13,7 @@ export type SpawnCodexInput = {
   stdoutPath: string;
   stderrPath: string;
   signal?: AbortSignal;
+  supervision: AgentSupervision;
 };
 
 export type SpawnCodexResult = ProcessOutcome & { startedAt: Date; endedAt: Date };
@@ -28,13 +29,13 @@ function killGroup(pid: number | undefined): void {
 
 /**
  * The one place codex is launched: never through a shell, stdin ignored (codex blocks on an open stdin pipe),
- * in its own process group. A timeout or an abort sends SIGINT first (codex then stops its running tool; SIGTERM
+ * in its own process group under the agent supervisor (`spawnAgent`). A timeout or an abort sends SIGINT first (codex then stops its running tool; SIGTERM
  * would orphan it) and kills the whole group if codex has not exited after the grace period.
  */
 export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResult> {
   const [command = '', ...args] = input.argv;
   const startedAt = new Date();
-  const subprocess = execa(command, args, {
+  const subprocess = spawnAgent(command, args, {
     cwd: input.cwd,
     env: input.env,
     extendEnv: true,
@@ -42,11 +43,10 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
     stdin: 'ignore',
     stdout: { file: input.stdoutPath },
     stderr: { file: input.stderrPath },
-    detached: true,
     cleanup: false,
     reject: false,
     stripFinalNewline: false,
-  });
+  }, input.supervision);
   let timedOut = false;
   let interrupted = false;
   let forcedKill = false;
@@ -59,10 +59,16 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
       killGroup(subprocess.pid);
     }, input.graceMs);
   };
-  const timeoutTimer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, input.timeoutMs);
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let settled = false;
+  // The timeout counts from codex's start, not from the supervisor's.
+  void subprocess.agentStarted.then(() => {
+    if (settled) return;
+    timeoutTimer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, input.timeoutMs);
+  });
   const onAbort = () => {
     interrupted = true;
     stop();
@@ -71,6 +77,7 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
   else input.signal?.addEventListener('abort', onAbort, { once: true });
 
   const result = await subprocess;
+  settled = true;
   clearTimeout(timeoutTimer);
   if (graceTimer) clearTimeout(graceTimer);
   input.signal?.removeEventListener('abort', onAbort);

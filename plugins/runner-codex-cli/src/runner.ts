@@ -59,6 +59,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
       stdoutPath: paths.events,
       stderrPath: paths.stderr,
       signal: context.signal,
+      supervision: { runId: request.run_id, registry: context.agentGroups },
     });
   } else {
     const at = now();

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 
 export type ProcessOutcome = {
   exitCode: number | null;
@@ -20,6 +20,7 @@ export type ProcessSpec = {
   stderrPath: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  supervision: AgentSupervision;
 };
 
 function killTree(pid: number | undefined): void {
@@ -35,26 +36,31 @@ function killTree(pid: number | undefined): void {
   }
 }
 
-/** The one child-process call of this plugin: prompt on stdin, output to files, timeout/abort kill the whole tree. */
+/** The one child-process call of this plugin: prompt on stdin, output to files, timeout/abort kill the whole tree (its own process group, under the agent supervisor). */
 export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
   const startedAt = new Date();
-  const child = execa(spec.command, spec.args, {
+  const child = spawnAgent(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: true,
     input: spec.input,
     stdout: { file: spec.stdoutPath },
     stderr: { file: spec.stderrPath },
-    detached: true,
     reject: false,
     stripFinalNewline: false,
-  });
+  }, spec.supervision);
   let timedOut = false;
   let aborted = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killTree(child.pid);
-  }, spec.timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  let settled = false;
+  // The timeout counts from the agent's start, not from the supervisor's.
+  void child.agentStarted.then(() => {
+    if (settled) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      killTree(child.pid);
+    }, spec.timeoutMs);
+  });
   const onAbort = () => {
     aborted = true;
     killTree(child.pid);
@@ -74,6 +80,7 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       endedAt: new Date(),
     };
   } finally {
+    settled = true;
     clearTimeout(timer);
     spec.signal?.removeEventListener('abort', onAbort);
   }

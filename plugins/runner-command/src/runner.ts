@@ -40,6 +40,7 @@ export const commandRunner: RunnerAdapter = {
       stderrPath: files.stderr,
       timeoutMs: timeoutSeconds * 1000,
       signal: context.signal,
+      supervision: { runId: request.run_id, registry: context.agentGroups },
     });
     let exitKind: RunnerRawResult['exit_kind'] = 'completed';
     let exitCode = outcome.exitCode;

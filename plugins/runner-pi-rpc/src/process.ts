@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { PiCommandLine } from './argv.js';
 
 /** The running pi process as the session sees it: no streams leak out, only what the protocol needs. */
@@ -22,21 +22,20 @@ export type SpawnPiResult = { kind: 'spawned'; process: PiProcess } | { kind: 'n
 
 const MAX_STDERR_CHARS = 4 * 1024 * 1024;
 
-/** The one place this plugin starts a child process: never through a shell, in its own process group. */
-export async function spawnPiProcess(commandLine: PiCommandLine, options: { cwd: string; env: Record<string, string> }): Promise<SpawnPiResult> {
-  const child = execa(commandLine.command, commandLine.args, {
+/** The one place this plugin starts a child process: never through a shell, in its own process group under the agent supervisor. */
+export async function spawnPiProcess(commandLine: PiCommandLine, options: { cwd: string; env: Record<string, string>; supervision: AgentSupervision }): Promise<SpawnPiResult> {
+  const child = spawnAgent(commandLine.command, commandLine.args, {
     cwd: options.cwd,
     env: options.env,
     extendEnv: true,
     shell: false,
-    detached: true,
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: false,
     reject: false,
     encoding: 'buffer',
-  });
+  }, options.supervision);
   let exited = false;
   let stderr = '';
   const exitedPromise = new Promise<void>((resolve) =>
@@ -51,7 +50,8 @@ export async function spawnPiProcess(commandLine: PiCommandLine, options: { cwd:
   });
 
   const started = await Promise.race([
-    new Promise<'spawned'>((resolve) => child.once('spawn', () => resolve('spawned'))),
+    // Spawned means pi itself was let start (the session's timeouts count from there).
+    child.agentStarted.then(() => 'spawned' as const),
     child.then((result) => result),
   ]);
   if (started !== 'spawned' || child.pid === undefined) {

@@ -87,7 +87,7 @@ async function execute(
   config: PiRunnerConfig,
   options: PiRpcRunnerOptions,
 ): Promise<RawParts> {
-  const spawned = await spawnPiProcess(commandLine, { cwd: context.workspaceRoot, env: config.env });
+  const spawned = await spawnPiProcess(commandLine, { cwd: context.workspaceRoot, env: config.env, supervision: { runId: request.run_id, registry: context.agentGroups } });
   if (spawned.kind === 'not_found') {
     return { exit_kind: 'runner_error', exit_code: 127, failure_class: 'runner_binary_not_found', notes: ['runner executable missing'], token_usage: null, stdoutText: null, stderrText: `runner binary not found: ${commandLine.command}\n`, eventLines: [] };
   }

@@ -25,7 +25,7 @@ it('parses every record of a real pi session, including message_update snapshots
   const env = await writePiAgentDir(join(root, 'agent'), server.baseUrl);
   const work = join(root, 'work');
   await mkdir(work, { recursive: true });
-  const spawned = await spawnPiProcess({ command: REAL_PI, args: [...HERMETIC_PI_ARGS, '--mode', 'rpc', '--no-session', '--provider', 'fake', '--model', 'fake-model'] }, { cwd: work, env });
+  const spawned = await spawnPiProcess({ command: REAL_PI, args: [...HERMETIC_PI_ARGS, '--mode', 'rpc', '--no-session', '--provider', 'fake', '--model', 'fake-model'] }, { cwd: work, env, supervision: { runId: 'run-rpc-client' } });
   if (spawned.kind !== 'spawned') throw new Error(`pi did not start: ${spawned.message}`);
   const pi: PiProcess = spawned.process;
   const events: RpcEvent[] = [];

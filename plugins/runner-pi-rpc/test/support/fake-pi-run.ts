@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,11 +64,13 @@ export async function runWithFakePi(
 
 export const commandsOf = (log: LoggedEntry[]) => log.flatMap((e) => (e.command ? [e.command.type] : []));
 
+/** Running: it exists and is not a zombie (pi runs under the agent supervisor, so once the group is killed a container without a reaping init keeps it as one). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : null;
+  return stat === null || !/^\d+ \(.*\) [ZX]/.test(stat);
 }

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+
+/** What `/proc/<pid>/stat` says about a process: its state letter, process group and start time (clock ticks since boot). */
+export type ProcStat = { pid: number; state: string; pgid: number; startTime: string };
+
+/** Parse a `/proc/<pid>/stat` line; the command name (field 2) may hold spaces and parentheses, so fields are counted after its last `)`. */
+export function parseProcStat(pid: number, text: string): ProcStat | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const fields = text.slice(close + 2).trim().split(/\s+/);
+  // fields[0] is field 3 (state): field 5 (pgrp) is fields[2], field 22 (starttime) is fields[19].
+  const pgid = Number(fields[2]);
+  const startTime = fields[19];
+  if (!Number.isInteger(pgid) || startTime === undefined || !/^\d+$/.test(startTime)) return null;
+  return { pid, state: fields[0] ?? '?', pgid, startTime };
+}
+
+/**
+ * The process's stat, or null when it does not run: it does not exist (or /proc is absent), or it is a zombie
+ * (dead, waiting for a parent to reap it; containers whose init never reaps keep those around).
+ */
+export async function readProcStat(pid: number): Promise<ProcStat | null> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  const stat = text === null ? null : parseProcStat(pid, text);
+  return stat && stat.state !== 'Z' && stat.state !== 'X' ? stat : null;
+}
+
+/** Every live process whose process group is `pgid`. */
+export async function processGroupMembers(pgid: number): Promise<ProcStat[]> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const members: ProcStat[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readProcStat(Number(entry));
+    if (stat?.pgid === pgid) members.push(stat);
+  }
+  return members;
+}
+
+/** Whether the process's environment holds `name=value` (false when it cannot be read). */
+export async function processEnvironmentHas(pid: number, name: string, value: string): Promise<boolean> {
+  const environ = await readFile(`/proc/${pid}/environ`).catch(() => null);
+  return environ !== null && environ.toString('utf8').split('\0').includes(`${name}=${value}`);
+}
+
+/** Whether `pid` runs and is the process that started at `startTime` (a reused pid is another process). */
+export async function isSameProcess(pid: number, startTime: string | null): Promise<boolean> {
+  if (existsSync(`/proc/${pid}`) || startTime !== null) {
+    const stat = await readProcStat(pid);
+    return stat !== null && (startTime === null || stat.startTime === startTime);
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
