@@ -55,3 +55,4 @@ export * from './fake-model-script.js';
 export { DEFAULT_FAKE_USAGE, selectShellTool, type FakeUsage } from './fake-model-stream.js';
 export * from './fake-model-server.js';
 export * from './codex-home.js';
+export * from './fake-anthropic-server.js';

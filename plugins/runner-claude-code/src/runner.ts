@@ -1,0 +1,156 @@
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildCompletionArtifact,
+  buildInvocationArtifact,
+  buildStagePrompt,
+  runArtifactPaths,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type RunnerAdapter,
+  type RunnerContext,
+  type RunnerRawResult,
+  type StageRunRequest,
+} from '@millrace/plugin-api';
+import { buildClaudeCommand, buildClaudeEnv, launchRefusal, selectClaudeModel, selectPermissionLevel } from './argv.js';
+import { parseClaudeRunnerConfig, type ClaudeRunnerConfig } from './config.js';
+import { CLAUDE_RUNNER_ID } from './mode.js';
+import { decideClaudeOutcome, type ClaudeOutcome, type ProcessOutcome } from './outcome.js';
+import { spawnClaude } from './process.js';
+import { ClaudeStreamParser, describeActivity, type ClaudeStreamSummary } from './stream.js';
+
+const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+export type ClaudeRunnerOptions = {
+  /** Time claude gets after SIGINT before its process tree is killed (default 10 s). */
+  graceMs?: number;
+  now?: () => Date;
+  /** Whether Millrace runs as root (default: the real uid); decides the bypassPermissions refusal. */
+  isRoot?: boolean;
+};
+
+const readText = (path: string) => readFile(path, 'utf8').catch(() => null);
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+function lastLine(text: string | null): string | null {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.at(-1) ?? null;
+}
+
+/** The stage's timeout, capped by `runners.claude.timeout_seconds` when set. */
+export function effectiveTimeoutSeconds(requestSeconds: number, configSeconds: number | null): number {
+  const fromRequest = requestSeconds > 0 ? requestSeconds : DEFAULT_TIMEOUT_SECONDS;
+  return configSeconds === null ? fromRequest : Math.min(fromRequest, configSeconds);
+}
+
+/** HOME for one stage: null keeps the inherited one; `isolated` is a fresh directory the caller removes. */
+async function prepareHome(config: ClaudeRunnerConfig): Promise<{ home: string | null; throwaway: boolean }> {
+  if (config.home === 'inherit') return { home: null, throwaway: false };
+  if (config.home === 'isolated') return { home: await mkdtemp(join(tmpdir(), 'millrace-claude-home-')), throwaway: true };
+  await mkdir(config.home, { recursive: true });
+  return { home: config.home, throwaway: false };
+}
+
+const notLaunched = (at: Date, spawnError: string | null): ProcessOutcome & { startedAt: Date; endedAt: Date } => ({
+  exitCode: null, signal: null, timedOut: false, stalled: false, interrupted: false, binaryNotFound: false, spawnError, forcedKill: false, startedAt: at, endedAt: at,
+});
+
+async function runStage(request: StageRunRequest, context: RunnerContext, options: ClaudeRunnerOptions): Promise<RunnerRawResult> {
+  const now = options.now ?? (() => new Date());
+  const config = parseClaudeRunnerConfig(context.config);
+  const paths = runArtifactPaths(request);
+  await mkdir(request.run_dir, { recursive: true });
+  await Promise.all([paths.stdout, paths.events].map((p) => rm(p, { force: true })));
+
+  const prompt = buildStagePrompt(request);
+  await writeFileAtomic(paths.prompt, prompt);
+  const model = selectClaudeModel(request.model_name, config);
+  const command = buildClaudeCommand(config, request.stage, model);
+  await writeJsonAtomic(paths.invocation, buildInvocationArtifact(request, CLAUDE_RUNNER_ID, command, paths.prompt, now()));
+
+  const timeoutSeconds = effectiveTimeoutSeconds(request.timeout_seconds, config.timeout_seconds);
+  const level = selectPermissionLevel(config, request.stage);
+  const refusal = launchRefusal(level, options.isRoot ?? process.getuid?.() === 0, { ...process.env, ...config.env });
+  const parser = new ClaudeStreamParser();
+  const report = (line: string) => context.onProgress?.(line);
+  let outcome: ClaudeOutcome;
+  let proc: ProcessOutcome & { startedAt: Date; endedAt: Date };
+  let stream: ClaudeStreamSummary;
+  let stderrText: string | null;
+
+  if (refusal !== null) {
+    proc = notLaunched(now(), null);
+    stream = parser.summary();
+    outcome = { exit_kind: 'runner_error', exit_code: 1, observed_exit_kind: null, observed_exit_code: null, failure_class: 'runner_permission_refused', notes: [refusal] };
+    stderrText = `${refusal}\n`;
+  } else {
+    const { home, throwaway } = await prepareHome(config);
+    try {
+      proc = (await exists(context.workspaceRoot))
+        ? await spawnClaude({
+            argv: command,
+            cwd: context.workspaceRoot,
+            env: buildClaudeEnv(config, home),
+            prompt,
+            timeoutMs: timeoutSeconds * 1000,
+            stallTimeoutMs: config.stall_timeout_seconds === null ? null : config.stall_timeout_seconds * 1000,
+            graceMs: options.graceMs ?? 10_000,
+            eventLogPath: paths.events,
+            stderrPath: paths.stderr,
+            onStdout: (chunk) => parser.push(chunk).forEach((a) => report(describeActivity(a))),
+            signal: context.signal,
+          })
+        : notLaunched(now(), `workspace root does not exist: ${context.workspaceRoot}`);
+    } finally {
+      if (throwaway && home !== null) await rm(home, { recursive: true, force: true });
+    }
+    parser.end().forEach((a) => report(describeActivity(a)));
+    stream = parser.summary();
+    stderrText = await readText(paths.stderr);
+    outcome = decideClaudeOutcome({
+      command: config.command,
+      process: proc,
+      stream,
+      legalMarkers: request.legal_terminal_markers,
+      timeoutSeconds,
+      stallTimeoutSeconds: config.stall_timeout_seconds,
+      stderrTail: lastLine(stderrText),
+    });
+    if (proc.binaryNotFound) stderrText = `runner binary not found: ${config.command}\n`;
+    else if (proc.spawnError !== null) stderrText = `runner process error: ${proc.spawnError}\n`;
+    else if (proc.timedOut || proc.stalled) stderrText = `${stderrText ?? ''}${outcome.notes.find((n) => n.startsWith('runner process exceeded') || n.includes('stall timeout')) ?? 'runner timed out'}\n`;
+  }
+
+  if (stderrText !== null) await writeFileAtomic(paths.stderr, stderrText);
+  const launched = refusal === null && !proc.binaryNotFound && proc.spawnError === null;
+  // The event log is kept per policy: always on failure, on success only with `full`.
+  const keepEvents = launched && stream.eventCount + stream.malformedLines.length > 0 && (config.event_log_policy === 'full' || outcome.exit_kind !== 'completed');
+  if (!keepEvents) await rm(paths.events, { force: true });
+  const resultText = stream.result?.text ?? null;
+  if (resultText !== null) await writeFileAtomic(paths.stdout, resultText);
+
+  const raw: RunnerRawResult = {
+    request_id: request.request_id,
+    run_id: request.run_id,
+    stage: request.stage,
+    runner_name: CLAUDE_RUNNER_ID,
+    model_name: model,
+    model_reasoning_effort: request.model_reasoning_effort,
+    ...outcome,
+    stdout_path: resultText !== null ? paths.stdout : null,
+    stderr_path: (await exists(paths.stderr)) ? paths.stderr : null,
+    terminal_result_path: null,
+    event_log_path: keepEvents ? paths.events : null,
+    token_usage: stream.result?.usage ?? null,
+    started_at: proc.startedAt.toISOString(),
+    ended_at: proc.endedAt.toISOString(),
+  };
+  await writeJsonAtomic(paths.completion, buildCompletionArtifact(request, raw, command, now()));
+  return raw;
+}
+
+/** The `claude_code` adapter: one `claude -p --output-format stream-json` process per stage request. */
+export function createClaudeCodeRunner(options: ClaudeRunnerOptions = {}): RunnerAdapter {
+  return { name: CLAUDE_RUNNER_ID, run: (request, context) => runStage(request, context, options) };
+}

@@ -1,0 +1,188 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { TokenUsage } from '@millrace/plugin-api';
+
+/** The final `result` event of `claude -p --output-format stream-json`. */
+export type ClaudeResult = {
+  subtype: string;
+  isError: boolean;
+  /** The final assistant text (the terminal marker is read from it); null when the event carried none. */
+  text: string | null;
+  numTurns: number | null;
+  costUsd: number | null;
+  usage: TokenUsage | null;
+  /** HTTP status of the API error that ended the session, if any. */
+  apiErrorStatus: number | null;
+  terminalReason: string | null;
+  errors: string[];
+};
+
+/** Something worth showing while a stage runs. */
+export type ClaudeActivity = { kind: 'tool_call'; tool: string; detail: string } | { kind: 'assistant_text'; text: string } | { kind: 'api_retry'; attempt: number; error: string };
+
+export type ClaudeStreamSummary = {
+  /** JSON object lines seen (of any type). */
+  eventCount: number;
+  /** 1-based numbers of non-empty lines that are not JSON objects. */
+  malformedLines: number[];
+  /** Lines whose `type` this parser does not know (ignored). */
+  unknownEventCount: number;
+  toolCallCount: number;
+  lastAssistantText: string | null;
+  /** The last `result` event (claude prints exactly one per prompt). */
+  result: ClaudeResult | null;
+};
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.trunc(v) : 0);
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(['system', 'assistant', 'user', 'result', 'stream_event']);
+
+/**
+ * Pure: Anthropic usage to Millrace's shape. Anthropic's `input_tokens` excludes cache reads and cache writes, so
+ * they are kept apart; total = input + cache read + cache write + output.
+ */
+export function normalizeClaudeUsage(usage: unknown): TokenUsage | null {
+  if (!isObject(usage)) return null;
+  const input = count(usage.input_tokens);
+  const cacheRead = count(usage.cache_read_input_tokens);
+  const cacheWrite = count(usage.cache_creation_input_tokens);
+  const output = count(usage.output_tokens);
+  const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  return {
+    input_tokens: input,
+    cached_input_tokens: cacheRead,
+    cache_write_input_tokens: cacheWrite,
+    output_tokens: output,
+    thinking_tokens: count(details.thinking_tokens),
+    total_tokens: input + cacheRead + cacheWrite + output,
+  };
+}
+
+function parseResult(event: Json): ClaudeResult {
+  const cost = event.total_cost_usd;
+  const status = event.api_error_status;
+  return {
+    subtype: text(event.subtype) ?? 'unknown',
+    isError: event.is_error === true,
+    text: text(event.result),
+    numTurns: typeof event.num_turns === 'number' ? event.num_turns : null,
+    costUsd: typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : null,
+    usage: normalizeClaudeUsage(event.usage),
+    apiErrorStatus: typeof status === 'number' ? status : null,
+    terminalReason: text(event.terminal_reason),
+    errors: Array.isArray(event.errors) ? event.errors.filter((e): e is string => typeof e === 'string') : [],
+  };
+}
+
+const oneLine = (value: string, max = 160) => {
+  const flat = value.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function toolDetail(input: unknown): string {
+  if (!isObject(input)) return '';
+  const first = [input.command, input.file_path, input.path, input.pattern, input.url, input.description].find((v) => typeof v === 'string');
+  return typeof first === 'string' ? oneLine(first) : '';
+}
+
+/**
+ * Incremental parser of the stream-json output: feed it stdout chunks as they arrive (a line may be split across
+ * chunks, a multi-byte character too). Lines are split on `\n` only. Unknown event types are counted and ignored;
+ * lines that are not JSON objects are counted with their line number.
+ */
+export class ClaudeStreamParser {
+  private readonly decoder = new StringDecoder('utf8');
+  private buffer = '';
+  private lineNumber = 0;
+  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], unknownEventCount: 0, toolCallCount: 0, lastAssistantText: null, result: null };
+
+  /** Consume a chunk; returns the activity it completed. */
+  push(chunk: Uint8Array | string): ClaudeActivity[] {
+    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk));
+    const activity: ClaudeActivity[] = [];
+    let newline = this.buffer.indexOf('\n');
+    while (newline >= 0) {
+      activity.push(...this.line(this.buffer.slice(0, newline)));
+      this.buffer = this.buffer.slice(newline + 1);
+      newline = this.buffer.indexOf('\n');
+    }
+    return activity;
+  }
+
+  /** End of stream: an unterminated last line still counts. */
+  end(): ClaudeActivity[] {
+    const rest = this.buffer + this.decoder.end();
+    this.buffer = '';
+    return rest === '' ? [] : this.line(rest);
+  }
+
+  summary(): ClaudeStreamSummary {
+    return { ...this.state, malformedLines: [...this.state.malformedLines] };
+  }
+
+  private line(raw: string): ClaudeActivity[] {
+    this.lineNumber += 1;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return [];
+    let event: unknown;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      event = undefined;
+    }
+    if (!isObject(event)) {
+      this.state.malformedLines.push(this.lineNumber);
+      return [];
+    }
+    this.state.eventCount += 1;
+    const type = text(event.type) ?? '';
+    if (!KNOWN_TYPES.has(type)) {
+      this.state.unknownEventCount += 1;
+      return [];
+    }
+    if (type === 'result') {
+      this.state.result = parseResult(event);
+      return [];
+    }
+    if (type === 'system' && event.subtype === 'api_retry') return [{ kind: 'api_retry', attempt: count(event.attempt), error: text(event.error) ?? 'unknown' }];
+    if (type === 'assistant' && isObject(event.message) && Array.isArray(event.message.content)) return this.assistant(event.message.content);
+    return [];
+  }
+
+  private assistant(content: unknown[]): ClaudeActivity[] {
+    const activity: ClaudeActivity[] = [];
+    for (const block of content) {
+      if (!isObject(block)) continue;
+      if (block.type === 'tool_use' && typeof block.name === 'string') {
+        this.state.toolCallCount += 1;
+        activity.push({ kind: 'tool_call', tool: block.name, detail: toolDetail(block.input) });
+      } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() !== '') {
+        this.state.lastAssistantText = block.text;
+        activity.push({ kind: 'assistant_text', text: oneLine(block.text) });
+      }
+    }
+    return activity;
+  }
+}
+
+/** Pure convenience: parse a whole stream at once. */
+export function parseClaudeStream(output: string): ClaudeStreamSummary {
+  const parser = new ClaudeStreamParser();
+  parser.push(output);
+  parser.end();
+  return parser.summary();
+}
+
+/** One progress line for an activity (the host's progress sink takes text). */
+export function describeActivity(activity: ClaudeActivity): string {
+  switch (activity.kind) {
+    case 'tool_call':
+      return activity.detail ? `tool ${activity.tool}: ${activity.detail}` : `tool ${activity.tool}`;
+    case 'assistant_text':
+      return `assistant: ${activity.text}`;
+    case 'api_retry':
+      return `API retry ${activity.attempt} (${activity.error})`;
+  }
+}
