@@ -89,6 +89,8 @@ export const CompletionArtifactSchema = z.strictObject({
   terminal_result_path: z.string().nullable(),
   event_log_path: z.string().nullable(),
   token_usage: TokenUsageSchema.nullable(),
+  /** Present only when the harness priced the run itself (the raw result's `cost_usd`). */
+  cost_usd: z.number().min(0).optional(),
   started_at: z.string(),
   ended_at: z.string(),
   failure_class: z.string().nullable(),
@@ -138,6 +140,7 @@ export function buildCompletionArtifact(request: StageRunRequest, raw: RunnerRaw
     terminal_result_path: raw.terminal_result_path,
     event_log_path: raw.event_log_path,
     token_usage: raw.token_usage,
+    ...(typeof raw.cost_usd === 'number' ? { cost_usd: raw.cost_usd } : {}),
     started_at: raw.started_at,
     ended_at: raw.ended_at,
     failure_class: raw.failure_class,

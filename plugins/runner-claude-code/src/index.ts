@@ -3,5 +3,5 @@ export { ClaudeRunnerConfigSchema, PermissionLevelSchema, RESERVED_CLAUDE_FLAGS,
 export { CLAUDE_RUNNER_ID, DEFAULT_CLAUDE_MODE } from './mode.js';
 export { decideClaudeOutcome, finalLegalMarker, type ClaudeOutcome, type ClaudeOutcomeInput, type ProcessOutcome } from './outcome.js';
 export { descendantGroups, parseProcStat, type ProcessRow } from './process-tree.js';
-export { ClaudeStreamParser, describeActivity, normalizeClaudeUsage, parseClaudeStream, type ClaudeActivity, type ClaudeResult, type ClaudeStreamSummary } from './stream.js';
+export { ClaudeStreamParser, describeActivity, normalizeClaudeUsage, parseClaudeStream, toRunnerActivity, type ClaudeActivity, type ClaudeResult, type ClaudeStreamSummary } from './stream.js';
 export { createClaudeCodeRunner, effectiveTimeoutSeconds, type ClaudeRunnerOptions } from './runner.js';

@@ -18,7 +18,7 @@ import { parseClaudeRunnerConfig, type ClaudeRunnerConfig } from './config.js';
 import { CLAUDE_RUNNER_ID } from './mode.js';
 import { decideClaudeOutcome, type ClaudeOutcome, type ProcessOutcome } from './outcome.js';
 import { spawnClaude } from './process.js';
-import { ClaudeStreamParser, describeActivity, type ClaudeStreamSummary } from './stream.js';
+import { ClaudeStreamParser, describeActivity, toRunnerActivity, type ClaudeActivity, type ClaudeStreamSummary } from './stream.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 
@@ -73,7 +73,10 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
   const level = selectPermissionLevel(config, request.stage);
   const refusal = launchRefusal(level, options.isRoot ?? process.getuid?.() === 0, { ...process.env, ...config.env });
   const parser = new ClaudeStreamParser();
-  const report = (line: string) => context.onProgress?.(line);
+  const report = (activity: ClaudeActivity) => {
+    if (context.onActivity) context.onActivity(toRunnerActivity(activity));
+    else context.onProgress?.(describeActivity(activity));
+  };
   let outcome: ClaudeOutcome;
   let proc: ProcessOutcome & { startedAt: Date; endedAt: Date };
   let stream: ClaudeStreamSummary;
@@ -98,14 +101,14 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
             graceMs: options.graceMs ?? 10_000,
             eventLogPath: paths.events,
             stderrPath: paths.stderr,
-            onStdout: (chunk) => parser.push(chunk).forEach((a) => report(describeActivity(a))),
+            onStdout: (chunk) => parser.push(chunk).forEach(report),
             signal: context.signal,
           })
         : notLaunched(now(), `workspace root does not exist: ${context.workspaceRoot}`);
     } finally {
       if (throwaway && home !== null) await rm(home, { recursive: true, force: true });
     }
-    parser.end().forEach((a) => report(describeActivity(a)));
+    parser.end().forEach(report);
     stream = parser.summary();
     stderrText = await readText(paths.stderr);
     outcome = decideClaudeOutcome({
@@ -135,7 +138,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
     run_id: request.run_id,
     stage: request.stage,
     runner_name: CLAUDE_RUNNER_ID,
-    model_name: model,
+    model_name: stream.model ?? model,
     model_reasoning_effort: request.model_reasoning_effort,
     ...outcome,
     stdout_path: resultText !== null ? paths.stdout : null,
@@ -143,6 +146,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
     terminal_result_path: null,
     event_log_path: keepEvents ? paths.events : null,
     token_usage: stream.result?.usage ?? null,
+    cost_usd: stream.result?.costUsd ?? null,
     started_at: proc.startedAt.toISOString(),
     ended_at: proc.endedAt.toISOString(),
   };

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { TokenUsage } from '@millrace/plugin-api';
+import type { RunnerActivityInput, TokenUsage } from '@millrace/plugin-api';
 
 /** The final `result` event of `claude -p --output-format stream-json`. */
 export type ClaudeResult = {
@@ -27,6 +27,8 @@ export type ClaudeStreamSummary = {
   /** Lines whose `type` this parser does not know (ignored). */
   unknownEventCount: number;
   toolCallCount: number;
+  /** The model claude announced in its `system/init` event. */
+  model: string | null;
   lastAssistantText: string | null;
   /** The last `result` event (claude prints exactly one per prompt). */
   result: ClaudeResult | null;
@@ -40,14 +42,15 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const KNOWN_TYPES: ReadonlySet<string> = new Set(['system', 'assistant', 'user', 'result', 'stream_event']);
 
 /**
- * Pure: Anthropic usage to Millrace's shape. Anthropic's `input_tokens` excludes cache reads and cache writes, so
- * they are kept apart; total = input + cache read + cache write + output.
+ * Pure: Anthropic usage to Millrace's normalized shape. Anthropic's `input_tokens` leaves out the prompt tokens read
+ * from and written to the cache; Millrace's `input_tokens` counts all prompt tokens, the cached ones being parts of it.
+ * Claude reports no total: total = input + output.
  */
 export function normalizeClaudeUsage(usage: unknown): TokenUsage | null {
   if (!isObject(usage)) return null;
-  const input = count(usage.input_tokens);
   const cacheRead = count(usage.cache_read_input_tokens);
   const cacheWrite = count(usage.cache_creation_input_tokens);
+  const input = count(usage.input_tokens) + cacheRead + cacheWrite;
   const output = count(usage.output_tokens);
   const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   return {
@@ -56,7 +59,7 @@ export function normalizeClaudeUsage(usage: unknown): TokenUsage | null {
     cache_write_input_tokens: cacheWrite,
     output_tokens: output,
     thinking_tokens: count(details.thinking_tokens),
-    total_tokens: input + cacheRead + cacheWrite + output,
+    total_tokens: input + output,
   };
 }
 
@@ -96,7 +99,7 @@ export class ClaudeStreamParser {
   private readonly decoder = new StringDecoder('utf8');
   private buffer = '';
   private lineNumber = 0;
-  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], unknownEventCount: 0, toolCallCount: 0, lastAssistantText: null, result: null };
+  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
 
   /** Consume a chunk; returns the activity it completed. */
   push(chunk: Uint8Array | string): ClaudeActivity[] {
@@ -146,6 +149,7 @@ export class ClaudeStreamParser {
       this.state.result = parseResult(event);
       return [];
     }
+    if (type === 'system' && event.subtype === 'init') this.state.model = text(event.model) ?? this.state.model;
     if (type === 'system' && event.subtype === 'api_retry') return [{ kind: 'api_retry', attempt: count(event.attempt), error: text(event.error) ?? 'unknown' }];
     if (type === 'assistant' && isObject(event.message) && Array.isArray(event.message.content)) return this.assistant(event.message.content);
     return [];
@@ -175,7 +179,12 @@ export function parseClaudeStream(output: string): ClaudeStreamSummary {
   return parser.summary();
 }
 
-/** One progress line for an activity (the host's progress sink takes text). */
+/** The host's activity for one of ours (`RunnerContext.onActivity`). */
+export function toRunnerActivity(activity: ClaudeActivity): RunnerActivityInput {
+  return { kind: activity.kind === 'tool_call' ? 'tool' : activity.kind === 'assistant_text' ? 'output' : 'event', text: describeActivity(activity) };
+}
+
+/** One line of text for an activity. */
 export function describeActivity(activity: ClaudeActivity): string {
   switch (activity.kind) {
     case 'tool_call':

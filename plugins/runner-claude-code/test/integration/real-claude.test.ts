@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runArtifactPaths, CompletionArtifactSchema, InvocationArtifactSchema } from '@millrace/plugin-api';
+import { runArtifactPaths, CompletionArtifactSchema, InvocationArtifactSchema, type RunnerActivityInput } from '@millrace/plugin-api';
 import { checkRawResultConformance, stageInPrompt } from '@millrace/plugin-api/testing';
 import { createClaudeCodeRunner } from '../../src/runner.js';
 import { createClaudeStageFixture, type ClaudeStageFixture } from '../support/claude-stage.js';
@@ -15,18 +15,19 @@ describe('claude_code with the real claude binary', () => {
   it('runs one stage: prompt on stdin, a real Bash tool call in the workspace, the marker, usage and cost', async () => {
     fx = await createClaudeStageFixture({ script: () => ({ steps: [{ shell: 'echo built-by-claude > built.txt' }, { text: 'Built it.\n### BUILDER_COMPLETE' }] }) });
     const request = fx.request();
-    const progress: string[] = [];
-    const raw = await createClaudeCodeRunner().run(request, fx.context({}, { onProgress: (line) => progress.push(line) }));
+    const activity: RunnerActivityInput[] = [];
+    const raw = await createClaudeCodeRunner().run(request, fx.context({}, { onActivity: (a) => activity.push(a) }));
 
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ runner_name: 'claude_code', model_name: 'fake-model', exit_kind: 'completed', exit_code: 0, failure_class: null, notes: [] });
     expect(await readFile(join(fx.workspaceRoot, 'built.txt'), 'utf8')).toBe('built-by-claude\n');
     const paths = runArtifactPaths(request);
     expect(await readFile(paths.stdout, 'utf8')).toBe('Built it.\n### BUILDER_COMPLETE');
-    // two model requests, each 100 input / 10 cache read / 5 cache write / 20 output
-    expect(raw.token_usage).toEqual({ input_tokens: 200, cached_input_tokens: 20, cache_write_input_tokens: 10, output_tokens: 40, thinking_tokens: 0, total_tokens: 270 });
-    expect(progress).toContain('tool Bash: echo built-by-claude > built.txt');
-    expect(progress).toContain('assistant: Built it. ### BUILDER_COMPLETE');
+    // two model requests, each 100 uncached input / 10 cache read / 5 cache write / 20 output; claude prices them itself
+    expect(raw.token_usage).toEqual({ input_tokens: 230, cached_input_tokens: 20, cache_write_input_tokens: 10, output_tokens: 40, thinking_tokens: 0, total_tokens: 270 });
+    expect(raw.cost_usd).toBeGreaterThan(0);
+    expect(activity).toContainEqual({ kind: 'tool', text: 'tool Bash: echo built-by-claude > built.txt' });
+    expect(activity).toContainEqual({ kind: 'output', text: 'assistant: Built it. ### BUILDER_COMPLETE' });
 
     // the prompt went over stdin: the command line does not hold it, the model saw it
     const invocation = InvocationArtifactSchema.parse(JSON.parse(await readFile(paths.invocation, 'utf8')));
@@ -34,7 +35,7 @@ describe('claude_code with the real claude binary', () => {
     expect(invocation.command).toEqual(expect.arrayContaining(['-p', '--input-format', 'text', '--output-format', 'stream-json', '--permission-mode', 'acceptEdits']));
     expect(fx.server.requests.filter((r) => r.kind === 'messages').map((r) => [stageInPrompt(r.userText), r.step])).toEqual([['builder', 0], ['builder', 1]]);
     const completion = CompletionArtifactSchema.parse(JSON.parse(await readFile(paths.completion, 'utf8')));
-    expect(completion).toMatchObject({ exit_kind: 'completed', token_usage: raw.token_usage });
+    expect(completion).toMatchObject({ exit_kind: 'completed', token_usage: raw.token_usage, cost_usd: raw.cost_usd });
     // success with the failure_full policy keeps no event log
     expect(raw.event_log_path).toBeNull();
     expect(existsSync(paths.events)).toBe(false);

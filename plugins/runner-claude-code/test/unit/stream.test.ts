@@ -1,17 +1,17 @@
-import { ClaudeStreamParser, describeActivity, normalizeClaudeUsage, parseClaudeStream } from '../../src/stream.js';
+import { ClaudeStreamParser, describeActivity, normalizeClaudeUsage, parseClaudeStream, toRunnerActivity } from '../../src/stream.js';
 import { INIT_LINE, SUCCESS_STREAM, TEXT_LINE, TOOL_USE_LINE, resultLine } from '../support/recorded-stream.js';
 
 describe('claude stream-json parser', () => {
   it('reads the result text, usage, cost and the activity of a whole run', () => {
     const summary = parseClaudeStream(SUCCESS_STREAM);
-    expect(summary).toMatchObject({ eventCount: 5, malformedLines: [], unknownEventCount: 0, toolCallCount: 1, lastAssistantText: 'Done.\n### BUILDER_COMPLETE' });
+    expect(summary).toMatchObject({ eventCount: 5, malformedLines: [], unknownEventCount: 0, toolCallCount: 1, model: 'fake-model', lastAssistantText: 'Done.\n### BUILDER_COMPLETE' });
     expect(summary.result).toEqual({
       subtype: 'success',
       isError: false,
       text: 'Done.\n### BUILDER_COMPLETE',
       numTurns: 2,
       costUsd: 0.0016,
-      usage: { input_tokens: 200, cached_input_tokens: 20, cache_write_input_tokens: 10, output_tokens: 40, thinking_tokens: 3, total_tokens: 270 },
+      usage: { input_tokens: 230, cached_input_tokens: 20, cache_write_input_tokens: 10, output_tokens: 40, thinking_tokens: 3, total_tokens: 270 },
       apiErrorStatus: null,
       terminalReason: 'completed',
       errors: [],
@@ -36,6 +36,7 @@ describe('claude stream-json parser', () => {
     expect(parser.push(`${TOOL_USE_LINE.slice(0, 40)}`)).toEqual([]);
     const activity = parser.push(`${TOOL_USE_LINE.slice(40)}\n${TEXT_LINE}\n`);
     expect(activity.map(describeActivity)).toEqual(['tool Bash: touch proof.txt', 'assistant: Done. ### BUILDER_COMPLETE']);
+    expect(activity.map(toRunnerActivity)).toEqual([{ kind: 'tool', text: 'tool Bash: touch proof.txt' }, { kind: 'output', text: 'assistant: Done. ### BUILDER_COMPLETE' }]);
   });
 
   it('ignores unknown event types and counts malformed lines with their numbers', () => {
@@ -51,6 +52,7 @@ describe('claude stream-json parser', () => {
 
   it('normalizes usage defensively', () => {
     expect(normalizeClaudeUsage({ input_tokens: 5.9, output_tokens: -1, cache_read_input_tokens: 'x' })).toEqual({ input_tokens: 5, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 0, thinking_tokens: 0, total_tokens: 5 });
+    expect(normalizeClaudeUsage({ input_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 7, output_tokens: 2 })).toEqual({ input_tokens: 110, cached_input_tokens: 100, cache_write_input_tokens: 7, output_tokens: 2, thinking_tokens: 0, total_tokens: 112 });
     expect(normalizeClaudeUsage(null)).toBeNull();
   });
 });
