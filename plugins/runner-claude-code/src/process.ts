@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { ProcessOutcome } from './outcome.js';
 import { descendantGroups, parseProcStat, type ProcessRow } from './process-tree.js';
 
@@ -22,6 +22,7 @@ export type SpawnClaudeInput = {
   /** Every stdout chunk, in order, as it arrives. */
   onStdout: (chunk: Uint8Array) => void;
   signal?: AbortSignal;
+  supervision: AgentSupervision;
 };
 
 export type SpawnClaudeResult = ProcessOutcome & { startedAt: Date; endedAt: Date };
@@ -44,8 +45,8 @@ function killGroup(pgid: number): void {
 }
 
 /**
- * The one place claude is launched: never through a shell, prompt on stdin, in its own process group, stdout read
- * incrementally. A timeout, a stall or an abort sends SIGINT (claude then ends its tool calls itself); after the
+ * The one place claude is launched: never through a shell, prompt on stdin, in its own process group under the agent
+ * supervisor (`spawnAgent`), stdout read incrementally. A timeout, a stall or an abort sends SIGINT (claude then ends its tool calls itself); after the
  * grace period every process group of claude's tree is killed. Tool calls run in sessions of their own, so the tree
  * is recorded before the SIGINT, while the tools are still claude's children.
  */
@@ -53,7 +54,7 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
   const [command = '', ...args] = input.argv;
   const startedAt = new Date();
   const eventLog = createWriteStream(input.eventLogPath);
-  const subprocess = execa(command, args, {
+  const subprocess = spawnAgent(command, args, {
     cwd: input.cwd,
     env: input.env,
     extendEnv: true,
@@ -63,10 +64,9 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
     stderr: { file: input.stderrPath },
     buffer: false,
     encoding: 'buffer',
-    detached: true,
     cleanup: false,
     reject: false,
-  });
+  }, input.supervision);
   let timedOut = false;
   let stalled = false;
   let interrupted = false;
@@ -108,11 +108,17 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
     input.onStdout(chunk);
     armStall();
   });
-  armStall();
-  const timeoutTimer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, input.timeoutMs);
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let settled = false;
+  // Timeout and stall count from claude's start, not from the supervisor's.
+  void subprocess.agentStarted.then(() => {
+    if (settled) return;
+    armStall();
+    timeoutTimer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, input.timeoutMs);
+  });
   const onAbort = () => {
     interrupted = true;
     stop();
@@ -121,6 +127,7 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
   else input.signal?.addEventListener('abort', onAbort, { once: true });
 
   const result = await subprocess;
+  settled = true;
   clearTimeout(timeoutTimer);
   clearTimeout(stallTimer);
   if (graceTimer) clearTimeout(graceTimer);

@@ -103,6 +103,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
             stderrPath: paths.stderr,
             onStdout: (chunk) => parser.push(chunk).forEach(report),
             signal: context.signal,
+            supervision: { runId: request.run_id, registry: context.agentGroups },
           })
         : notLaunched(now(), `workspace root does not exist: ${context.workspaceRoot}`);
     } finally {
