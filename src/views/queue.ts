@@ -2,9 +2,9 @@ import type { WorkDocumentFormat, WorkDocumentKind } from '../contracts/document
 import type { QueueState } from '../contracts/queue-move.js';
 import { formatProblem } from '../workspace/documents/problems.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { displayPath } from '../workspace/queue/layout.js';
+import { SEARCH_ORDER, displayPath } from '../workspace/queue/layout.js';
 import { readWorkItem } from '../workspace/queue/locate.js';
-import { FULL_SCOPE, countByFolder, listQueue, type QueueListing } from '../workspace/queue/scan.js';
+import { FULL_SCOPE, countByFolder, listQueue, type QueueItem, type QueueListing } from '../workspace/queue/scan.js';
 import { decideNextWorkItem, type ClaimPlane } from '../workspace/queue/select.js';
 
 export type NextItemView =
@@ -78,5 +78,28 @@ export async function buildQueueItemView(paths: WorkspacePaths, id: string): Pro
     format: item.document.format,
     fields: item.document.fields,
     body: item.document.body,
+  };
+}
+
+/** One queue folder: how many documents it holds and the first `limit` of them by id. */
+export type QueueFolderView = { kind: WorkDocumentKind; state: QueueState; count: number; items: Array<{ kind: WorkDocumentKind; state: QueueState; id: string; title: string }> };
+
+/** Read model of the queue as a board (the web dashboard's queue columns): every folder from one scan. */
+export type QueueBoardView = { folders: QueueFolderView[] };
+
+export async function buildQueueBoard(paths: WorkspacePaths, limitPerFolder: number): Promise<QueueBoardView> {
+  const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
+  const byFolder = new Map<string, QueueItem[]>();
+  for (const item of listing.items) {
+    const key = `${item.kind}/${item.state}`;
+    const list = byFolder.get(key);
+    if (list) list.push(item);
+    else byFolder.set(key, [item]);
+  }
+  return {
+    folders: SEARCH_ORDER.map(({ kind, state }) => {
+      const items = (byFolder.get(`${kind}/${state}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { kind, state, count: items.length, items: items.slice(0, limitPerFolder).map((i) => ({ kind, state, id: i.id, title: i.document.fields.title })) };
+    }),
   };
 }

@@ -1,9 +1,10 @@
-import { importsOf, productionSources, resolveRelative, typeOnlyImportsOf } from './source-files.js';
+import { importsOf, productionSources, readText, resolveRelative, typeOnlyImportsOf } from './source-files.js';
 
 /**
  * The folder table of docs/architecture (style guide §1): a folder imports only the folders in its row.
  * Deviations, on purpose: `cli` may reach `registry`, because BaseCommand builds the registry lazily for every command;
  * and `cli` may import *types* (`import type`) from `views` and `runtime` (renderers of their plain-data results).
+ * `api` is the host's export for plugins (`millrace/views`): the view functions and the control entry, bound together.
  */
 const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
@@ -16,6 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   views: ['errors', 'contracts', 'workspace', 'config', 'compiler'],
   cli: ['errors', 'contracts', 'views', 'registry'],
   commands: ['errors', 'contracts', 'workspace', 'config', 'compiler', 'registry', 'runtime', 'views', 'cli'],
+  api: ['errors', 'contracts', 'workspace', 'config', 'compiler', 'registry', 'runtime', 'views'],
   hooks: ['errors', 'contracts', 'registry'],
 };
 
@@ -101,6 +103,11 @@ describe('import direction (plugins)', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it("only the web plugin's host seam names the host's views export (loaded at run time from the host root)", () => {
+    const naming = files.filter((f) => readText(f).includes("'millrace/views'"));
+    expect(naming).toEqual(['plugins/web/src/host-seam.ts']);
   });
 
   // The one exception: the shared agent spawn (`@millrace/plugin-api/agent-process`, a process.ts) runs on execa like

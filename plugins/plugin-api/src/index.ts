@@ -4,3 +4,4 @@ export * from './definitions.js';
 export * from './contributions.js';
 export * from './prompt.js';
 export * from './artifacts.js';
+export * from './host-views.js';

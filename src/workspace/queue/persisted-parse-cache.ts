@@ -27,6 +27,9 @@ import type { ClaimFacts } from './select.js';
  */
 
 const FORMAT = 'millrace.queue_parse_cache/4';
+
+/** Rewritten by read commands themselves, so file watchers ignore it. */
+export const queueParseCachePath = (paths: Pick<WorkspacePaths, 'state'>) => join(paths.state, 'queue_parse_cache.json');
 const HeaderSchema = z.strictObject({ format: z.literal(FORMAT), fingerprint: z.string(), sha256: z.string() });
 
 /** What a parse found, without the document: claim facts of a valid file, or the problems of an invalid one. */
@@ -131,7 +134,7 @@ export class PersistedParseCache implements ParseStore {
 
   /** A missing, unreadable, corrupt or outdated cache file starts an empty cache. */
   static load(paths: WorkspacePaths): PersistedParseCache {
-    const file = join(paths.state, 'queue_parse_cache.json');
+    const file = queueParseCachePath(paths);
     try {
       const text = readFileSync(file, 'utf8');
       const headerEnd = text.indexOf('\n');

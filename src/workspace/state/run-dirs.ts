@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
@@ -42,4 +42,26 @@ export async function readStageResultFiles(paths: WorkspacePaths, runId: string)
   const files: Array<{ name: string; text: string }> = [];
   for (const name of names) files.push({ name, text: await readFile(join(dir, 'stage_results', name), 'utf8').catch(() => '') });
   return files;
+}
+
+/** Files of one run directory, relative to it with `/` separators and sorted; null when the run does not exist. */
+export async function listRunFiles(paths: WorkspacePaths, runId: string): Promise<string[] | null> {
+  const dir = runDirPath(paths, runId);
+  const top = await readdir(dir).catch(() => null);
+  if (top === null) return null;
+  return [...(await listFilesRecursive(dir))].map((f) => relative(dir, f).split(sep).join('/')).sort();
+}
+
+/** The last `maxBytes` of a file of a run directory that `listRunFiles` lists (the caller checks membership). */
+export async function readRunFileTail(paths: WorkspacePaths, runId: string, name: string, maxBytes: number): Promise<{ text: string; size: number; truncated: boolean }> {
+  const handle = await open(join(runDirPath(paths, runId), ...name.split('/')), 'r');
+  try {
+    const { size } = await handle.stat();
+    const start = Math.max(0, size - maxBytes);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    return { text: buffer.toString('utf8'), size, truncated: start > 0 };
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,0 +1,110 @@
+import { elapsed, fmtInt, getJson, h, kv, link, section, table } from '../dom.js';
+
+export const topics = ['state', 'queue', 'runs', 'events'];
+
+/** running / idle / paused / stopped, and why, from the status view. */
+export function runtimeState(status) {
+  if (status.paused) return { label: 'paused', why: `pause source: ${status.pause_sources}` };
+  if (status.stop_requested && status.process_running) return { label: 'stopping', why: 'stop requested; the current stage finishes first' };
+  if (status.process_running && status.active_runs.length) return { label: 'running', why: `${status.active_runs.length} active stage${status.active_runs.length > 1 ? 's' : ''}` };
+  if (status.process_running) return { label: 'idle', why: status.execution_queue_depth + status.planning_queue_depth ? 'waiting for its next tick' : 'no queued work' };
+  return { label: 'stopped', why: `no daemon holds the workspace (lock: ${status.runtime_ownership_lock})` };
+}
+
+function activeRuns(ws, status) {
+  if (!status.active_runs.length) return h('p', { class: 'muted' }, 'No stage is running.');
+  return h(
+    'ul',
+    { class: 'active-runs' },
+    status.active_runs.map((r) =>
+      h(
+        'li',
+        { class: 'active-run', 'data-stage': r.stage },
+        h('span', { class: 'stage-name' }, r.stage),
+        ' on ',
+        r.work_item_id ? link(`#/w/${ws.index}/item/${encodeURIComponent(r.work_item_id)}`, r.work_item_id) : h('span', {}, r.request_kind),
+        ' · ',
+        elapsed(r.active_since, { class: 'run-elapsed', 'aria-label': 'elapsed time' }),
+        ' · ',
+        link(`#/w/${ws.index}/run/${encodeURIComponent(r.run_id)}`, `run ${r.run_id.slice(4, 12)}`),
+        r.activity ? h('div', { class: 'activity', title: 'latest output line' }, r.activity) : null,
+      ),
+    ),
+  );
+}
+
+function queueBoard(ws, queues) {
+  const tasks = queues.folders.filter((f) => f.kind === 'task');
+  const others = queues.folders.filter((f) => f.kind !== 'task');
+  const column = (f) =>
+    h(
+      'div',
+      { class: 'column', 'data-folder': `${f.kind}/${f.state}` },
+      h('h3', {}, `${f.state} `, h('span', { class: 'count' }, fmtInt(f.count))),
+      h('ul', {}, f.items.map((i) => h('li', { 'data-item': i.id }, link(`#/w/${ws.index}/item/${encodeURIComponent(i.id)}`, i.id), h('span', { class: 'title' }, i.title)))),
+      f.count > f.items.length ? h('p', { class: 'muted' }, `and ${fmtInt(f.count - f.items.length)} more`) : null,
+    );
+  return [h('div', { class: 'board', 'aria-label': 'task queues' }, tasks.map(column)), h('p', { class: 'muted small' }, others.map((f) => `${f.kind} ${f.state}: ${f.count}`).join(' · '))];
+}
+
+/** The last control answer per workspace: it outlives the re-renders that live updates cause. */
+const controlAnswers = new Map();
+
+function controls(ws, meta) {
+  if (!meta.control) return null;
+  const out = h('p', { class: 'muted', role: 'status' }, controlAnswers.get(ws.index) ?? '');
+  const send = async (action) => {
+    const token = sessionStorage.getItem('millrace-token') ?? '';
+    const response = await fetch(`/api/w/${ws.index}/control/${action}`, { method: 'POST', headers: { 'X-Millrace-Token': token } });
+    const body = await response.json().catch(() => ({}));
+    controlAnswers.set(ws.index, response.ok ? `${body.action}: ${body.detail}` : `refused: ${body.error?.message ?? response.status}`);
+    for (const el of document.querySelectorAll(`[data-control-answer="${ws.index}"]`)) el.textContent = controlAnswers.get(ws.index);
+  };
+  out.setAttribute('data-control-answer', ws.index);
+  return section(
+    'Control',
+    h('label', {}, 'Control token ', h('input', { type: 'password', autocomplete: 'off', value: sessionStorage.getItem('millrace-token') ?? '', oninput: (e) => sessionStorage.setItem('millrace-token', e.target.value) })),
+    h('div', { class: 'buttons' }, ['pause', 'resume', 'stop', 'retry-active'].map((a) => h('button', { type: 'button', onclick: () => send(a) }, a))),
+    out,
+  );
+}
+
+async function workspaceBlock(ws, meta) {
+  const [{ status, queues }, usage] = await Promise.all([getJson(`/api/w/${ws.index}/summary`), getJson(`/api/w/${ws.index}/usage`)]);
+  const state = runtimeState(status);
+  const closure = status.closure;
+  return h(
+    'article',
+    { class: 'workspace', 'aria-label': `workspace ${ws.name}` },
+    h('h1', {}, ws.name, ' ', h('span', { class: `state state-${state.label}`, 'data-runtime-state': state.label }, state.label)),
+    h('p', { class: 'muted' }, ws.root, ' · ', state.why),
+    h(
+      'div',
+      { class: 'grid' },
+      section('Active', activeRuns(ws, status)),
+      section('Plan', kv([
+        ['mode', status.active_mode_id],
+        ['compiled plan', status.compiled_plan_id],
+        ['currentness', h('span', { class: `currentness-${status.compiled_plan_currentness}` }, status.compiled_plan_currentness)],
+        ['closure target', closure.closure_target_root_spec_id ?? 'none'],
+        ['closure open', String(closure.closure_target_open ?? 'none')],
+      ]), h('p', {}, link(`#/w/${ws.index}/flow`, 'Show the flow →'))),
+      section('Usage', kv([
+        ['stage runs with usage', fmtInt(usage.totals.stages)],
+        ['total tokens', fmtInt(usage.totals.total_tokens)],
+        ['input / output', `${fmtInt(usage.totals.input_tokens)} / ${fmtInt(usage.totals.output_tokens)}`],
+      ]), h('p', {}, link(`#/w/${ws.index}/usage`, 'Usage over time →'))),
+      controls(ws, meta),
+    ),
+    section('Queues', queueBoard(ws, queues)),
+    status.invalid_documents.length
+      ? section('Invalid documents', h('p', { class: 'muted' }, 'Skipped by selection until fixed; never deleted.'), table(['file', 'problem'], status.invalid_documents.map((d) => [d.path, d.problems.join('; ')])))
+      : null,
+  );
+}
+
+export async function load({ ws, meta }) {
+  const shown = ws === undefined ? meta.workspaces : meta.workspaces.filter((w) => w.index === ws);
+  const blocks = await Promise.all(shown.map((w) => workspaceBlock(w, meta)));
+  return h('div', { class: 'overview' }, blocks);
+}

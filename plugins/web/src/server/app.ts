@@ -1,0 +1,214 @@
+import type { HostControlAction, HostRuntimeEvent, HostViews } from '@millrace/plugin-api';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { LiveChanges } from './live.js';
+import { securityHeaders, isAllowedHost, isSameOrigin, tokenMatches } from './security.js';
+import type { StaticAssets } from './static-assets.js';
+import { buildUsageView } from './usage.js';
+import { isArtifactName, isItemId, isRunId, isWorkspaceIndex } from './validate.js';
+
+export type DashboardWorkspace = { index: number; root: string; name: string };
+
+export type AppOptions = {
+  views: HostViews;
+  workspaces: DashboardWorkspace[];
+  live: LiveChanges;
+  assets: StaticAssets;
+  /** Set with --allow-control: the per-start token the write routes require. Without it no write route exists. */
+  controlToken: string | null;
+  /** Host names (with port) the server answers to; others are refused (DNS rebinding). Null accepts any (non-loopback bind). */
+  allowedHosts: Set<string> | null;
+  /** Keep-alive comment interval of the SSE stream. */
+  sseKeepAliveMs: number;
+};
+
+const QUEUE_LIMIT = 50;
+const EVENT_LIMIT = 200;
+const ARTIFACT_MAX_BYTES = 256 * 1024;
+const CONTROL_ACTIONS: Record<string, HostControlAction> = { pause: 'pause', resume: 'resume', stop: 'stop', 'retry-active': 'retry_active' };
+
+type HostError = Error & { code?: string };
+const notFound = (c: Context) => c.json({ error: { code: 'NOT_FOUND', message: 'not found' } }, 404);
+
+/** For each (plane, node, outcome) the router recently took, how often: the Flow page's edge labels. */
+function recentOutcomes(events: HostRuntimeEvent[]) {
+  const counts = new Map<string, { plane: string; node_id: string; outcome: string; count: number; last_at: string }>();
+  for (const e of events) {
+    if (e.event_type !== 'router_decision') continue;
+    const { plane, node_id: node, terminal_result: outcome } = e.data as { plane?: unknown; node_id?: unknown; terminal_result?: unknown };
+    if (typeof plane !== 'string' || typeof node !== 'string' || typeof outcome !== 'string') continue;
+    const key = `${plane}\u0000${node}\u0000${outcome}`;
+    const entry = counts.get(key) ?? { plane, node_id: node, outcome, count: 0, last_at: e.occurred_at };
+    entry.count += 1;
+    entry.last_at = e.occurred_at;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+/** The artifact of a run that is being written now: a stdout file whose request has no completion record yet. */
+function liveStdout(files: string[]): string | null {
+  const completed = new Set(files.filter((f) => f.startsWith('runner_completion.')).map((f) => f.slice('runner_completion.'.length).replace(/\.json$/, '')));
+  const open = files.filter((f) => /^runner_stdout\..+\.txt$/.test(f) && !completed.has(f.slice('runner_stdout.'.length, -'.txt'.length)));
+  return open[open.length - 1] ?? null;
+}
+
+const lastLine = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? null;
+
+export function createApp(options: AppOptions): Hono {
+  const { views, workspaces } = options;
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    if (options.allowedHosts && !isAllowedHost(c.req.header('host'), options.allowedHosts)) return c.text('unknown host', 421);
+    await next();
+    securityHeaders(c);
+  });
+
+  app.onError((error: HostError, c) => {
+    const code = error.code ?? 'INTERNAL';
+    const status = code === 'NOT_FOUND' ? 404 : code === 'WORKSPACE_NOT_INITIALIZED' ? 409 : 500;
+    return c.json({ error: { code, message: error.message } }, status);
+  });
+  app.notFound(notFound);
+
+  const workspaceOf = (c: Context) => {
+    const ws = c.req.param('ws') ?? '';
+    return isWorkspaceIndex(ws, workspaces.length) ? workspaces[Number(ws)]! : null;
+  };
+
+  app.get('/api/workspaces', (c) => c.json({ workspaces, control: options.controlToken !== null }));
+
+  app.get('/api/w/:ws/summary', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    const [status, queues] = await Promise.all([views.status(ws.root), views.queueBoard(ws.root, QUEUE_LIMIT)]);
+    const active = await Promise.all(
+      status.active_runs.map(async (run) => {
+        const files = (await views.runArtifacts(ws.root, run.run_id)) ?? [];
+        const stdout = liveStdout(files);
+        const tail = stdout ? await views.readRunArtifact(ws.root, run.run_id, stdout, 4096) : null;
+        return { ...run, live_stdout: stdout, activity: tail ? lastLine(tail.text) : null };
+      }),
+    );
+    return c.json({ workspace: ws, status: { ...status, active_runs: active }, queues });
+  });
+
+  app.get('/api/w/:ws/queues', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? QUEUE_LIMIT) || QUEUE_LIMIT, 1), 1000);
+    return c.json(await views.queueBoard(ws.root, limit));
+  });
+
+  app.get('/api/w/:ws/items/:id', async (c) => {
+    const ws = workspaceOf(c);
+    const id = c.req.param('id');
+    if (!ws || !isItemId(id)) return notFound(c);
+    const item = await views.queueItem(ws.root, id);
+    if (!item) return notFound(c);
+    const { runs } = await views.runs(ws.root);
+    const history = runs
+      .filter((r) => r.work_item_id === id || r.stage_results.some((s) => s.work_item_id === id))
+      .flatMap((r) => r.stage_results.filter((s) => s.work_item_id === id).map((s) => ({ run_id: r.run_id, ...s })))
+      .sort((a, b) => a.started_at.localeCompare(b.started_at));
+    return c.json({ item, history });
+  });
+
+  app.get('/api/w/:ws/runs', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    const { runs } = await views.runs(ws.root);
+    runs.sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? ''));
+    return c.json({ runs });
+  });
+
+  app.get('/api/w/:ws/runs/:run', async (c) => {
+    const ws = workspaceOf(c);
+    const runId = c.req.param('run');
+    if (!ws || !isRunId(runId)) return notFound(c);
+    const [run, artifacts] = await Promise.all([views.run(ws.root, runId), views.runArtifacts(ws.root, runId)]);
+    if (!run || !artifacts) return notFound(c);
+    return c.json({ run, artifacts, live_stdout: liveStdout(artifacts) });
+  });
+
+  app.get('/api/w/:ws/runs/:run/artifacts/*', async (c) => {
+    const ws = workspaceOf(c);
+    const runId = c.req.param('run');
+    const prefix = `/api/w/${c.req.param('ws')}/runs/${runId}/artifacts/`;
+    const name = c.req.path.startsWith(prefix) ? c.req.path.slice(prefix.length) : '';
+    if (!ws || !isRunId(runId) || !isArtifactName(name)) return notFound(c);
+    const artifact = await views.readRunArtifact(ws.root, runId, name, ARTIFACT_MAX_BYTES);
+    if (!artifact) return notFound(c);
+    c.header('X-Artifact-Size', String(artifact.size));
+    c.header('X-Artifact-Truncated', String(artifact.truncated));
+    c.header('Content-Disposition', 'inline');
+    return c.body(artifact.text, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+
+  app.get('/api/w/:ws/events', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? EVENT_LIMIT) || EVENT_LIMIT, 1), 5000);
+    return c.json({ events: await views.events(ws.root, limit) });
+  });
+
+  app.get('/api/w/:ws/usage', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    return c.json(buildUsageView((await views.runs(ws.root)).runs));
+  });
+
+  app.get('/api/w/:ws/plan', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    const [plan, status, events] = await Promise.all([views.plan(ws.root), views.status(ws.root), views.events(ws.root, 2000)]);
+    return c.json({
+      plan,
+      currentness: status.compiled_plan_currentness,
+      active: status.active_runs.map((r) => ({ plane: r.plane, node_id: r.node_id, stage: r.stage, work_item_id: r.work_item_id })),
+      recent_outcomes: recentOutcomes(events),
+    });
+  });
+
+  app.get('/api/w/:ws/doctor', async (c) => {
+    const ws = workspaceOf(c);
+    if (!ws) return notFound(c);
+    return c.json(await views.doctor(ws.root));
+  });
+
+  app.get('/api/live', (c) =>
+    streamSSE(c, async (stream) => {
+      const unsubscribe = options.live.subscribe((notice) => void stream.writeSSE({ event: 'change', data: JSON.stringify(notice) }));
+      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ mode: options.live.mode }) });
+      await new Promise<void>((resolve) => {
+        const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), options.sseKeepAliveMs);
+        stream.onAbort(() => {
+          clearInterval(keepAlive);
+          unsubscribe();
+          resolve();
+        });
+      });
+    }),
+  );
+
+  if (options.controlToken !== null) {
+    const token = options.controlToken;
+    app.post('/api/w/:ws/control/:action', async (c) => {
+      const ws = workspaceOf(c);
+      const action = CONTROL_ACTIONS[c.req.param('action')];
+      if (!ws || !action) return notFound(c);
+      if (!isSameOrigin(c.req.header('origin'), c.req.header('host'))) return c.json({ error: { code: 'FORBIDDEN', message: 'cross-origin request refused' } }, 403);
+      if (!tokenMatches(c.req.header('x-millrace-token'), token)) return c.json({ error: { code: 'FORBIDDEN', message: 'missing or wrong control token' } }, 403);
+      return c.json(await views.control(ws.root, action));
+    });
+  }
+
+  for (const [path, asset] of options.assets.files) {
+    app.get(path, (c) => c.body(asset.body, 200, { 'Content-Type': asset.contentType, 'Cache-Control': 'no-cache' }));
+  }
+  // Client-side routes of the single page (overview, flow, item, run, usage) all load the same shell.
+  app.get('/', (c) => c.body(options.assets.shell, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }));
+
+  return app;
+}

@@ -1,0 +1,105 @@
+import { HOST_VIEWS_API_VERSION, type HostControlAction, type HostViews } from '@millrace/plugin-api';
+import type { Config } from '@oclif/core';
+import { DEFAULT_REASONS, type ControlRequest } from '../runtime/control/control-result.js';
+import { isMillraceError } from '../errors/index.js';
+import type { Registry } from '../registry/registry.js';
+import { requireInitializedWorkspace } from '../workspace/initialized.js';
+import { queueParseCachePath } from '../workspace/queue/persisted-parse-cache.js';
+import { readCompiledPlan } from '../workspace/plan-store.js';
+import { readRuntimeEvents } from '../workspace/state/events-log.js';
+import { listRunFiles, readRunFileTail } from '../workspace/state/run-dirs.js';
+
+export { HOST_VIEWS_API_VERSION };
+
+/** Run ids are directory names under runs/: one path segment, no dots first (so never `.` or `..`). */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const notFoundAsNull = async <T>(read: () => Promise<T>): Promise<T | null> => {
+  try {
+    return await read();
+  } catch (error) {
+    if (isMillraceError(error) && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+};
+
+function controlRequest(action: HostControlAction): ControlRequest {
+  return action === 'retry_active' ? { action, reason: DEFAULT_REASONS.retry_active } : { action };
+}
+
+/**
+ * The host's read models for plugins (package export `millrace/views`, see docs/plugins.md): the same view
+ * functions the `--json` commands use, bound to the plugin registry of the running command. Modules load on first use.
+ */
+export function createHostViews(oclifConfig: object): HostViews {
+  let registry: Promise<Registry> | undefined;
+  const contributions = () => (registry ??= import('../registry/collect.js').then((m) => m.collectContributions(oclifConfig as Config)));
+  return {
+    apiVersion: HOST_VIEWS_API_VERSION,
+    async status(workspace) {
+      const { buildStatusView } = await import('../views/status.js');
+      return buildStatusView(workspace, contributions());
+    },
+    async queueBoard(workspace, limitPerFolder) {
+      const { buildQueueBoard } = await import('../views/queue.js');
+      return buildQueueBoard(requireInitializedWorkspace(workspace), limitPerFolder);
+    },
+    async queueItem(workspace, id) {
+      const { buildQueueItemView } = await import('../views/queue.js');
+      const paths = requireInitializedWorkspace(workspace);
+      return notFoundAsNull(() => buildQueueItemView(paths, id));
+    },
+    async runs(workspace) {
+      const { listRuns } = await import('../views/runs.js');
+      return listRuns(workspace);
+    },
+    async run(workspace, runId) {
+      const { inspectRun } = await import('../views/runs.js');
+      const paths = requireInitializedWorkspace(workspace);
+      return RUN_ID.test(runId) ? inspectRun(paths, runId) : null;
+    },
+    async runArtifacts(workspace, runId) {
+      const paths = requireInitializedWorkspace(workspace);
+      return RUN_ID.test(runId) ? listRunFiles(paths, runId) : null;
+    },
+    async readRunArtifact(workspace, runId, name, maxBytes) {
+      const paths = requireInitializedWorkspace(workspace);
+      if (!RUN_ID.test(runId)) return null;
+      const files = await listRunFiles(paths, runId);
+      if (files === null || !files.includes(name)) return null;
+      return readRunFileTail(paths, runId, name, maxBytes).catch(() => null);
+    },
+    async events(workspace, limit) {
+      const events = await readRuntimeEvents(requireInitializedWorkspace(workspace));
+      return events.slice(-limit);
+    },
+    async plan(workspace) {
+      const { buildPlanGraphView } = await import('../views/plan-graph.js');
+      const stored = await readCompiledPlan(requireInitializedWorkspace(workspace));
+      return stored.value ? buildPlanGraphView(stored.value) : null;
+    },
+    async doctor(workspace) {
+      const { buildDoctorReport } = await import('../views/doctor.js');
+      const { planCurrentness } = await import('../views/plan-currentness.js');
+      const reg = await contributions();
+      return buildDoctorReport(workspace, { registry: reg, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry: reg }) });
+    },
+    async control(workspace, action) {
+      const { runControl } = await import('../runtime/control/run-control.js');
+      return runControl(workspace, controlRequest(action));
+    },
+    watchTargets(workspace) {
+      const paths = requireInitializedWorkspace(workspace);
+      return {
+        workspaceRoot: paths.workspaceRoot,
+        paths: {
+          state: [paths.state],
+          queue: [...Object.values(paths.tasks), ...Object.values(paths.specs), ...Object.values(paths.incidents)],
+          runs: [paths.runs],
+          events: [paths.logs, paths.eventsLog],
+        },
+        ignoredFiles: [queueParseCachePath(paths)],
+      };
+    },
+  };
+}
