@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { MAX_NESTING_DEPTH, textNestingTooDeep } from '../contracts/input-limits.js';
+import { fileRefusal, readBoundedTextSync } from '../workspace/bounded-read.js';
 
 export const CONFIG_MODULE_NAME = 'millrace';
 
@@ -37,36 +39,51 @@ export function configSearchDirs(workspaceRoot: string): string[] {
   }
 }
 
-export type FoundConfigFile = { filepath: string; config: unknown };
+export type FoundConfigFile = { filepath: string; config: unknown; /** the file's text; undefined for a JS/TS config */ text: string | undefined };
+
+const isCodeConfig = (place: string): boolean => /\.(?:js|mjs|cjs|ts)$/.test(place);
 
 /**
- * Whether any of `dirs` could hold a config: a search place other than package.json exists, or a package.json
- * mentions the module name (cosmiconfig reads its `"millrace"` key). Conservative: a hit is still decided by
- * cosmiconfig; a miss skips loading and running it, which costs a command about 30 ms.
+ * Read (bounded) the config candidates cosmiconfig would read, in its order, up to the first directory holding one:
+ * a file over the config size limit, not a regular file, or nesting too deeply is refused before cosmiconfig loads
+ * it. A package.json counts only when it mentions the module name. Returns the texts read, by path; `found` is false
+ * when no directory holds a config (then cosmiconfig need not run, which saves a command about 30 ms).
  */
-function mayHoldConfig(dirs: readonly string[]): boolean {
-  return dirs.some((dir) =>
-    CONFIG_SEARCH_PLACES.some((place) => {
+function preflightConfigFiles(dirs: readonly string[], display: (file: string) => string): { found: boolean; texts: Map<string, string> } {
+  const texts = new Map<string, string>();
+  for (const dir of dirs) {
+    let found = false;
+    for (const place of CONFIG_SEARCH_PLACES) {
       const file = join(dir, place);
-      if (place !== 'package.json') return existsSync(file);
-      try {
-        return readFileSync(file, 'utf8').includes(`"${CONFIG_MODULE_NAME}"`);
-      } catch {
-        return false;
+      if (isCodeConfig(place)) {
+        found ||= existsSync(file);
+        continue;
       }
-    }),
-  );
+      const text = readBoundedTextSync(file, 'config file', { display: display(file), code: 'CONFIG_INVALID' })?.text;
+      if (text === undefined) continue;
+      if (place === 'package.json' && !text.includes(`"${CONFIG_MODULE_NAME}"`)) continue;
+      if (textNestingTooDeep(text)) throw fileRefusal(display(file), `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels`, 'CONFIG_INVALID');
+      texts.set(file, text);
+      found = true;
+    }
+    if (found) return { found, texts };
+  }
+  return { found: false, texts };
 }
 
-/** The first cosmiconfig file found from the workspace upward, loaded with cosmiconfig's loaders (JSON, YAML, JS, TS). */
-export async function findCosmiconfigFile(workspaceRoot: string): Promise<FoundConfigFile | undefined> {
+/**
+ * The first cosmiconfig file found from the workspace upward, loaded with cosmiconfig's loaders (JSON, YAML, JS, TS)
+ * after a bounded preflight read of every candidate.
+ */
+export async function findCosmiconfigFile(workspaceRoot: string, display: (file: string) => string = (file) => file): Promise<FoundConfigFile | undefined> {
   const dirs = configSearchDirs(workspaceRoot);
-  if (!mayHoldConfig(dirs)) return undefined;
+  const preflight = preflightConfigFiles(dirs, display);
+  if (!preflight.found) return undefined;
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig(CONFIG_MODULE_NAME, { searchPlaces: [...CONFIG_SEARCH_PLACES], searchStrategy: 'none', cache: false });
   for (const dir of dirs) {
     const result = await explorer.search(dir);
-    if (result) return { filepath: result.filepath, config: result.isEmpty ? {} : result.config };
+    if (result) return { filepath: result.filepath, config: result.isEmpty ? {} : result.config, text: preflight.texts.get(result.filepath) };
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { MillraceError } from '../errors/index.js';
+import { isMillraceError, MillraceError } from '../errors/index.js';
+import { INPUT_SIZE_LIMITS, MAX_NESTING_DEPTH, treeProblem, weightBudgetFor } from '../contracts/input-limits.js';
+import { readBoundedTextSync } from '../workspace/bounded-read.js';
 import { MillraceConfigSchema, type ConfigSource, type LoadedConfig, type RunnerSchemaSource } from '../contracts/config.js';
 import { attributeIssues, configInvalidError, type ConfigProblem } from './config-issues.js';
 import { findCosmiconfigFile } from './discover.js';
@@ -39,17 +40,25 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   };
 
   const tomlFile = join(workspaceRoot, TOML_CONFIG_PATH);
-  const tomlText = await readFile(tomlFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new MillraceError('CONFIG_INVALID', `${display(tomlFile)}: cannot read: ${error.message}`, { file: display(tomlFile), cause: error });
-  });
-  if (tomlText !== undefined) addLayer(tomlFile, 'toml', await parseToml(tomlText, display(tomlFile)));
+  const tomlText = readBoundedTextSync(tomlFile, 'config file', { display: display(tomlFile), code: 'CONFIG_INVALID' })?.text;
+  if (tomlText !== undefined) {
+    const data = await parseToml(tomlText, display(tomlFile));
+    const problem = treeProblem(data, { maxWeight: weightBudgetFor(tomlText) });
+    if (problem) throw configInvalidError([{ file: display(tomlFile), key: problem.path, message: problem.message }]);
+    addLayer(tomlFile, 'toml', data);
+  }
 
-  const found = await findCosmiconfigFile(workspaceRoot).catch((error: unknown) => {
+  const found = await findCosmiconfigFile(workspaceRoot, display).catch((error: unknown) => {
+    if (isMillraceError(error)) throw error;
     const message = firstLine(error instanceof Error ? error.message : String(error));
+    if (error instanceof RangeError) throw new MillraceError('CONFIG_INVALID', `config: nests deeper than the limit of ${MAX_NESTING_DEPTH} levels (${message})`, { cause: error });
     throw new MillraceError('CONFIG_INVALID', `config: ${message}`, { cause: error });
   });
-  if (found) addLayer(found.filepath, 'cosmiconfig', found.config);
+  if (found) {
+    const problem = treeProblem(found.config, { maxWeight: weightBudgetFor(found.text ?? INPUT_SIZE_LIMITS['config file']) });
+    if (problem) throw configInvalidError([{ file: display(found.filepath), key: problem.path, message: problem.message }]);
+    addLayer(found.filepath, 'cosmiconfig', found.config);
+  }
 
   if (problems.length > 0) throw configInvalidError(problems);
   const { merged, provenance } = mergeConfigLayers(layers);
@@ -73,7 +82,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 async function parseToml(text: string, file: string): Promise<unknown> {
   const { parse } = await import('smol-toml');
   try {
-    return parse(text);
+    return parse(text, { maxDepth: MAX_NESTING_DEPTH });
   } catch (error) {
     const message = firstLine(error instanceof Error ? error.message : String(error));
     throw new MillraceError('CONFIG_INVALID', `${file}: TOML syntax error: ${message}`, { file, cause: error });

@@ -15,8 +15,9 @@ export function isTable(value: unknown): value is Record<string, unknown> {
  * `provenance` maps every dotted leaf key to the layer that set it.
  */
 export function mergeConfigLayers(layers: ReadonlyArray<ConfigLayer>): MergedConfig {
-  const merged: Record<string, unknown> = {};
-  const provenance: ConfigProvenance = {};
+  // Null-prototype tables: no key, whatever its name, can reach Object.prototype while merging.
+  const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const provenance: ConfigProvenance = Object.create(null) as ConfigProvenance;
   for (const layer of layers) mergeInto(merged, layer.data, layer.source, '', provenance);
   return { merged, provenance };
 }
@@ -25,11 +26,11 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
   for (const [key, value] of Object.entries(source)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (isTable(value)) {
-      const existing = target[key];
-      const table = isTable(existing) ? existing : {};
+      const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+      const table = isTable(existing) ? existing : (Object.create(null) as Record<string, unknown>);
       if (!isTable(existing)) forgetBelow(provenance, path);
       target[key] = table;
-      if (Object.keys(value).length === 0 && !(path in provenance)) provenance[path] = origin;
+      if (Object.keys(value).length === 0 && !Object.hasOwn(provenance, path)) provenance[path] = origin;
       mergeInto(table, value, origin, path, provenance);
     } else {
       target[key] = value;
@@ -57,8 +58,7 @@ export function leafKeys(table: Record<string, unknown>, prefix = ''): string[] 
 /** Pure: the source of `path`, i.e. of its nearest ancestor key set by a file, else the defaults. */
 export function sourceOf(provenance: ConfigProvenance, path: string): string {
   for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
-    const found = provenance[p];
-    if (found !== undefined) return found;
+    if (Object.hasOwn(provenance, p)) return provenance[p]!;
   }
   return DEFAULTS_SOURCE;
 }

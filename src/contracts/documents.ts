@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXECUTION_STAGES, PLANNING_STAGES } from '@millrace/plugin-api';
+import { MAX_ID_LENGTH } from './input-limits.js';
 import type { LineageDocument } from './lineage.js';
 
 /** Work-document contracts: task, spec, incident (docs/documents.md; spec documents.md §2, §5). */
@@ -14,6 +15,7 @@ export function safeIdProblem(value: string): string | undefined {
   if (value.length === 0) return 'is required';
   if (value.trim() !== value) return 'must not include surrounding whitespace';
   if (!SAFE_ID_PATTERN.test(value)) return `must match ${SAFE_ID_PATTERN.source}`;
+  if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlaneSchema } from '@millrace/plugin-api';
+import { MAX_ID_LENGTH } from './input-limits.js';
 
 /** Commands a running daemon accepts through `state/mailbox/incoming/` (control-and-inspection.md §3). */
 export const MAILBOX_COMMANDS = ['stop', 'pause', 'resume', 'reload_config', 'add_task', 'add_spec', 'add_idea', 'retry_active', 'clear_stale_state'] as const;
@@ -11,7 +12,7 @@ const EmptyPayload = z.strictObject({});
 const envelopeBase = {
   schema_version: z.literal('1.0'),
   kind: z.literal('mailbox_command'),
-  command_id: z.string().min(1),
+  command_id: z.string().min(1).max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`),
   issued_at: z.iso.datetime({ offset: true }),
   issuer: z.string().min(1),
 };

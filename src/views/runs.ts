@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { StageResultEnvelopeSchema, type RunInspection, type StageResultSummary } from '../contracts/runtime-state.js';
+import { MAX_ID_LENGTH } from '../contracts/input-limits.js';
 import { MillraceError } from '../errors/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
@@ -119,7 +120,7 @@ export async function listRuns(workspace: string): Promise<RunsLsResult> {
 
 export async function showRun(workspace: string, runId: string): Promise<RunInspection> {
   const paths = requireInitializedWorkspace(workspace);
-  const run = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId) ? await inspectRun(paths, runId) : null;
+  const run = runId.length <= MAX_ID_LENGTH && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId) ? await inspectRun(paths, runId) : null;
   if (!run) throw new MillraceError('NOT_FOUND', `run not found: ${runId}`, { hint: 'list runs with `millrace runs ls`' });
   return run;
 }

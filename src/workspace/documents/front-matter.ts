@@ -1,6 +1,7 @@
 import type matterModule from 'gray-matter';
 import { createRequire } from 'node:module';
 import { formatTimestamp } from '../../contracts/documents.js';
+import { MAX_NESTING_DEPTH, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../contracts/input-limits.js';
 import { booleanToken } from './labels.js';
 import { parseYamlSubset } from './yaml-subset.js';
 import type { RawFields } from './labelled-format.js';
@@ -21,6 +22,12 @@ const MATTER_OPTIONS = {
 };
 // js-yaml (inside gray-matter) accepts dump options; -1 keeps long values on one line.
 const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as unknown as matterModule.GrayMatterOption<string, never>;
+
+/** The text between the opening `---` line and the next `---` line (all of it when unclosed). */
+function frontMatterBlock(text: string): string {
+  const close = text.indexOf('\n---', 3);
+  return close === -1 ? text : text.slice(0, close);
+}
 
 export const hasFrontMatter = (text: string): boolean => /^---[ \t]*(\r?\n|$)/.test(text.replace(/^\uFEFF/, ''));
 
@@ -54,14 +61,20 @@ export function readFrontMatterFields(text: string): RawFields & { body?: string
   // The subset holds only strings and lists of strings: nothing for fromYaml to convert.
   const subset = splitSubsetFrontMatter(unmarked);
   let parsed: { data: unknown; content: string };
+  if (!subset && textNestingTooDeep(frontMatterBlock(unmarked))) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
   try {
     parsed = subset ?? matter()(unmarked, MATTER_OPTIONS);
   } catch (error) {
+    if (error instanceof RangeError) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
     const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     return { ok: false, field: '(front matter)', message: `invalid YAML: ${reason}` };
   }
   const data: unknown = parsed.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, field: '(front matter)', message: 'must be a mapping of field names to values' };
+  if (!subset) {
+    const problem = treeProblem(data, { maxWeight: weightBudgetFor(unmarked) });
+    if (problem) return { ok: false, field: problem.path === '(root)' ? '(front matter)' : problem.path, message: problem.message };
+  }
   const fields: Record<string, unknown> = subset ? subset.data : {};
   if (!subset) for (const [key, value] of Object.entries(data)) fields[key] = fromYaml(value);
   const body = normalizeBody(parsed.content);

@@ -5,6 +5,7 @@ import {
   type WorkDocumentFormat,
   type WorkDocumentKind,
 } from '../../contracts/documents.js';
+import { INPUT_SIZE_LIMITS, MAX_NESTING_DEPTH, sizeLimitMessage, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../contracts/input-limits.js';
 import { documentErrorMap, documentInvalidError, problemsFromIssues, type DocumentProblem } from './problems.js';
 import { hasFrontMatter, readFrontMatterFields } from './front-matter.js';
 import { readLabelledFields, type RawFields } from './labelled-format.js';
@@ -22,6 +23,8 @@ export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { 
  * Returns every contract problem, one per field.
  */
 export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, input: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+  const tooLarge = sizeProblem(input, file);
+  if (tooLarge) return { ok: false, problems: [tooLarge] };
   const text = input.replace(/^\uFEFF/, '');
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
   const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text) : readLabelledFields(text);
@@ -43,6 +46,9 @@ export function parseWorkDocument<K extends WorkDocumentKind>(kind: K, text: str
  * absent (the reference's JSON form writes every optional field, unset ones as null).
  */
 export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
+  const tooLarge = sizeProblem(text, file);
+  if (tooLarge) return { ok: false, problems: [tooLarge] };
+  if (textNestingTooDeep(text)) return { ok: false, problems: [{ file, field: '(document)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` }] };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -50,6 +56,8 @@ export function validateWorkDocumentJson<K extends WorkDocumentKind>(kind: K, te
     return { ok: false, problems: [{ file, field: '(document)', message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` }] };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, problems: [{ file, field: '(document)', message: 'must be a JSON object' }] };
+  const problem = treeProblem(data, { maxWeight: weightBudgetFor(text) });
+  if (problem) return { ok: false, problems: [{ file, field: problem.path === '(root)' ? '(document)' : problem.path, message: problem.message }] };
   const present = Object.entries(data as Record<string, unknown>).filter(([, value]) => value !== null);
   return validateFields(kind, Object.fromEntries(present), '', 'front_matter', file, options);
 }
@@ -58,6 +66,13 @@ export function parseWorkDocumentJson<K extends WorkDocumentKind>(kind: K, text:
   const result = validateWorkDocumentJson(kind, text, file, options);
   if (!result.ok) throw documentInvalidError(result.problems);
   return result.document;
+}
+
+/** A document text over the work-document size limit (the reader refuses larger files before reading them). */
+function sizeProblem(text: string, file: string): DocumentProblem | undefined {
+  const limit = INPUT_SIZE_LIMITS['work document'];
+  if (text.length * 3 <= limit || Buffer.byteLength(text, 'utf8') <= limit) return undefined;
+  return { file, field: '(file)', message: sizeLimitMessage('work document') };
 }
 
 function validateFields<K extends WorkDocumentKind>(

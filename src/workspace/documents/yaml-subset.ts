@@ -42,7 +42,7 @@ export function parseYamlSubset(text: string): Record<string, unknown> | undefin
     if (list && list.length === 0) return undefined; // `key:` with no items is null in YAML
     const colon = line.indexOf(':');
     const key = line.slice(0, colon);
-    if (colon < 1 || !KEY.test(key) || key.startsWith('__') || Object.hasOwn(result, key)) return undefined;
+    if (colon < 1 || !KEY.test(key) || key.startsWith('__') || key === 'constructor' || key === 'prototype' || Object.hasOwn(result, key)) return undefined;
     if (colon === line.length - 1) {
       list = [];
       result[key] = list;

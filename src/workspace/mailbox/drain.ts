@@ -1,8 +1,9 @@
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { readBoundedTextSync } from '../bounded-read.js';
+import { parseEnvelopeText } from './parse-envelope.js';
 import { join } from 'node:path';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
-import { MailboxEnvelopeSchema, type MailboxArchive, type MailboxEnvelope } from '../../contracts/mailbox.js';
-import { formatIssues } from '../../errors/index.js';
+import type { MailboxArchive, MailboxEnvelope } from '../../contracts/mailbox.js';
 import type { WorkspacePaths } from '../paths.js';
 
 export type MailboxHandler = (envelope: MailboxEnvelope) => Promise<Record<string, unknown> | void>;
@@ -30,14 +31,11 @@ export async function listIncomingMailbox(paths: WorkspacePaths): Promise<string
 type ParsedEnvelope = { ok: true; envelope: MailboxEnvelope } | { ok: false; error: string; raw: string };
 
 function parseEnvelope(file: string, text: string): ParsedEnvelope {
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return { ok: true, envelope: parseEnvelopeText(text, file) };
   } catch (error) {
-    return { ok: false, error: `${file}: invalid JSON: ${(error as Error).message}`, raw: text };
+    return { ok: false, error: (error as Error).message, raw: text };
   }
-  const parsed = MailboxEnvelopeSchema.safeParse(raw);
-  return parsed.success ? { ok: true, envelope: parsed.data } : { ok: false, error: formatIssues(file, parsed.error.issues).join('; '), raw: text };
 }
 
 /**
@@ -49,9 +47,14 @@ export async function drainMailbox(paths: WorkspacePaths, handle: MailboxHandler
   const outcomes: MailboxDrainOutcome[] = [];
   for (const name of await listIncomingMailbox(paths)) {
     const source = join(paths.mailbox.incoming, name);
-    const text = await readFile(source, 'utf8').catch(() => null);
-    if (text === null) continue;
-    const parsed = parseEnvelope(source, text);
+    let parsed: ParsedEnvelope;
+    try {
+      const text = readBoundedTextSync(source, 'mailbox envelope', { code: 'ENVELOPE_INVALID', noFollow: true })?.text;
+      if (text === undefined) continue;
+      parsed = parseEnvelope(source, text);
+    } catch (error) {
+      parsed = { ok: false, error: (error as Error).message, raw: '' }; // too large or not a regular file: never loaded
+    }
     let archive: MailboxArchive;
     if (!parsed.ok) {
       archive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'failed', archived_at: now(), error: parsed.error, raw_payload: parsed.raw };

@@ -5,6 +5,7 @@ import { MailboxEnvelopeSchema, type MailboxEnvelope } from '../../contracts/mai
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { mailboxFileName } from './file-name.js';
+import { parseEnvelopeText } from './parse-envelope.js';
 
 /**
  * Put one command into `state/mailbox/incoming/`. The file appears complete or not at all
@@ -14,9 +15,12 @@ export async function writeMailboxCommand(paths: WorkspacePaths, envelope: Mailb
   const parsed = MailboxEnvelopeSchema.safeParse(envelope);
   if (!parsed.success) throw errorFromIssues('ENVELOPE_INVALID', 'mailbox envelope', parsed.error.issues);
   const destination = join(paths.mailbox.incoming, mailboxFileName(envelope.command_id));
+  const text = `${JSON.stringify(parsed.data, null, 2)}\n`;
+  // What the daemon could not read back is refused here, before anything is written.
+  parseEnvelopeText(text, `mailbox envelope ${envelope.command}`);
   await mkdir(paths.mailbox.incoming, { recursive: true });
   const tmp = `${destination}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(parsed.data, null, 2)}\n`, 'utf8');
+  await writeFile(tmp, text, 'utf8');
   try {
     await link(tmp, destination);
   } catch (error) {

@@ -1,22 +1,26 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { SAFE_ID_PATTERN, type WorkDocument } from '../../contracts/documents.js';
-import { MillraceError } from '../../errors/index.js';
+import { isMillraceError, MillraceError } from '../../errors/index.js';
+import { MAX_ID_LENGTH, type InputKind } from '../../contracts/input-limits.js';
+import { readBoundedTextSync } from '../bounded-read.js';
 import { parseWorkDocument, parseWorkDocumentJson, type IntakeDefaults } from '../documents/index.js';
 import type { WorkspacePaths } from '../paths.js';
-import { createFileExclusive, isErrno } from './exclusive-file.js';
+import { createFileExclusive } from './exclusive-file.js';
 import { enqueueWorkItem } from './enqueue.js';
 import type { QueueLocation } from './scan.js';
 
 export type ImportKind = 'task' | 'spec';
 
-async function readInput(file: string): Promise<string> {
+async function readInput(file: string, kind: InputKind): Promise<string> {
+  let read: { text: string } | undefined;
   try {
-    return await readFile(file, 'utf8');
+    read = readBoundedTextSync(file, kind, { code: 'DOCUMENT_INVALID' });
   } catch (error) {
-    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) throw new MillraceError('USAGE', `${file}: no such file (expected a regular file)`, { file });
-    throw error;
+    if (isMillraceError(error) && error.message.endsWith('is not a regular file')) read = undefined;
+    else throw error;
   }
+  if (read === undefined) throw new MillraceError('USAGE', `${file}: no such file (expected a regular file)`, { file });
+  return read.text;
 }
 
 /** Read a `.md` (front matter or labelled) or `.json` document for `queue add-task` / `add-spec`. Touches nothing. */
@@ -25,7 +29,7 @@ export async function readImportDocument(kind: ImportKind, file: string, intake:
   if (extension !== '.md' && extension !== '.json') {
     throw new MillraceError('INPUT_INVALID', `${file}: (path): ${kind} import path must end with .md or .json`, { exitCode: 1, file });
   }
-  const text = await readInput(file);
+  const text = await readInput(file, 'work document');
   return extension === '.md' ? parseWorkDocument(kind, text, file, { intake }) : parseWorkDocumentJson(kind, text, file, { intake });
 }
 
@@ -38,6 +42,7 @@ export async function importWorkDocument(paths: WorkspacePaths, kind: ImportKind
 export function ideaNameProblem(name: string): string | undefined {
   if (name.trim() !== name) return 'must not include surrounding whitespace';
   if (!name.endsWith('.md')) return 'must end with .md';
+  if (name.length - 3 > MAX_ID_LENGTH) return `name without .md must be at most ${MAX_ID_LENGTH} characters`;
   if (!SAFE_ID_PATTERN.test(name.slice(0, -3))) return `name without .md must match ${SAFE_ID_PATTERN.source}`;
   return undefined;
 }
@@ -46,7 +51,7 @@ export function ideaNameProblem(name: string): string | undefined {
 export async function readIdeaFile(file: string): Promise<string> {
   const problem = ideaNameProblem(basename(file));
   if (problem) throw new MillraceError('INPUT_INVALID', `${file}: (path): ${problem}`, { exitCode: 1, file, field: '(path)' });
-  const text = await readInput(file);
+  const text = await readInput(file, 'idea document');
   if (text.trim() === '') throw new MillraceError('DOCUMENT_INVALID', `${file}: (document): markdown is required`, { exitCode: 1, file, field: '(document)' });
   return text;
 }

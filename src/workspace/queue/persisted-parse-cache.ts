@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { readBoundedTextSync } from '../bounded-read.js';
 import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -54,6 +55,8 @@ function parserFingerprint(): string {
   const sources = [
     join(dirname(here), '..', '..', '..', 'package.json'),
     join(dirname(here), '..', '..', 'contracts', `documents${ext}`),
+    join(dirname(here), '..', '..', 'contracts', `input-limits${ext}`),
+    join(dirname(here), '..', `bounded-read${ext}`),
     ...['scan', 'read-queue-file', 'select', 'parse-cache', 'persisted-parse-cache'].map((name) => join(dirname(here), `${name}${ext}`)),
     ...readdirSync(documentsDir).filter((name) => name.endsWith(ext)).sort().map((name) => join(documentsDir, name)),
   ];
@@ -136,7 +139,7 @@ export class PersistedParseCache implements ParseStore {
   static load(paths: WorkspacePaths): PersistedParseCache {
     const file = queueParseCachePath(paths);
     try {
-      const text = readFileSync(file, 'utf8');
+      const text = readBoundedTextSync(file, 'state file', { noFollow: true })?.text ?? '';
       const headerEnd = text.indexOf('\n');
       const body = text.slice(headerEnd + 1);
       const header = HeaderSchema.safeParse(JSON.parse(text.slice(0, headerEnd)));
@@ -145,7 +148,7 @@ export class PersistedParseCache implements ParseStore {
         if (isRecord(folders)) return new PersistedParseCache(paths, file, folders, true);
       }
     } catch {
-      // missing or not JSON: start empty
+      // missing, too large, not a regular file or not JSON: start empty
     }
     return new PersistedParseCache(paths, file, {}, false);
   }

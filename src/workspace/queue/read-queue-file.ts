@@ -1,25 +1,25 @@
-import { closeSync, fstatSync, openSync, readFileSync, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { ID_FIELD, workDocumentId } from '../../contracts/documents.js';
+import { isMillraceError } from '../../errors/index.js';
+import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
 import { validateWorkDocumentText } from '../documents/parse.js';
 import type { WorkspacePaths } from '../paths.js';
-import { isErrno } from './exclusive-file.js';
 import { displayPath } from './layout.js';
 import { claimFactsOf } from './select.js';
 import type { ParsedQueueFile, QueueLocation } from './queue-files.js';
 
-/** A file's text and the stat of the open file it was read from (one path lookup for both). */
-function readTextAndStat(path: string): { text: string; stat: BigIntStats } | undefined {
-  let fd: number;
+type ReadOutcome = { text: string; stat: BigIntStats } | { refused: { field: string; message: string }; stat: BigIntStats | undefined };
+
+/**
+ * A file's text and the stat of the open file it was read from (one path lookup for both), read within the work
+ * document size limit; a file that cannot be read (too large, not a regular file) is refused, never loaded.
+ */
+function readTextAndStat(paths: WorkspacePaths, path: string): ReadOutcome | undefined {
   try {
-    fd = openSync(path, 'r');
+    return readBoundedTextSync(path, 'work document', { display: displayPath(paths, path) }); // undefined: moved away since listing
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return undefined; // moved away between listing and reading
-    throw error;
-  }
-  try {
-    return { stat: fstatSync(fd, { bigint: true }), text: readFileSync(fd, 'utf8') };
-  } finally {
-    closeSync(fd);
+    if (!isMillraceError(error) || error.field === undefined) throw error;
+    return { refused: { field: error.field, message: refusalDetail(error) }, stat: undefined };
   }
 }
 
@@ -40,9 +40,14 @@ function parseQueueText(paths: WorkspacePaths, location: QueueLocation, text: st
  * Read and parse one queue file, with the stat of what was read; undefined when it is gone. Synchronous: scans read
  * thousands of small files, and one sync read each is several times faster than as many concurrent promises.
  */
-export function readQueueFileWithStat(paths: WorkspacePaths, location: QueueLocation): { parsed: ParsedQueueFile; stat: BigIntStats } | undefined {
-  const read = readTextAndStat(location.path);
-  return read && { parsed: parseQueueText(paths, location, read.text), stat: read.stat };
+export function readQueueFileWithStat(paths: WorkspacePaths, location: QueueLocation): { parsed: ParsedQueueFile; stat: BigIntStats | undefined } | undefined {
+  const read = readTextAndStat(paths, location.path);
+  if (read === undefined) return undefined;
+  if ('refused' in read) {
+    const { kind, state, id, path } = location;
+    return { parsed: { kind, state, id, path, problems: [{ file: displayPath(paths, path), ...read.refused }] }, stat: read.stat };
+  }
+  return { parsed: parseQueueText(paths, location, read.text), stat: read.stat };
 }
 
 /** Read and parse one queue file; undefined when it is gone. */

@@ -78,7 +78,7 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
   const readNow = (index: number) => {
     const location = locations[index]!;
     const fresh = readQueueFileWithStat(paths, location);
-    read[index] = fresh && rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted, readLater);
+    read[index] = fresh && (fresh.stat ? rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted, readLater) : fresh.parsed);
   };
 
   for (let index = 0; index < locations.length; index += 1) {
