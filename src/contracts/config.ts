@@ -1,4 +1,4 @@
-import { STAGE_NAMES, type ConfigSchemaLike } from '@millrace/plugin-api';
+import { MAX_TIMER_MS, MAX_TIMER_SECONDS, STAGE_NAMES, timerMsMessage, timerSecondsMessage, type ConfigSchemaLike } from '@millrace/plugin-api';
 import { z } from 'zod';
 
 /**
@@ -22,7 +22,7 @@ export const RuntimeConfigSchema = z.strictObject({
     .transform((v) => v.trim() || 'default_codex')
     .default('default_codex'),
   run_style: z.enum(['once', 'daemon']).default('daemon'),
-  idle_sleep_seconds: positiveNumber.default(1),
+  idle_sleep_seconds: positiveNumber.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(1),
 });
 
 /** `[runners]`: the default runner plus one open table per runner plugin (`runners.codex`, `runners.pi`, ...). */
@@ -39,7 +39,7 @@ export const RecoveryConfigSchema = z.strictObject({
 
 export const WatchersConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  debounce_ms: positiveInt.default(250),
+  debounce_ms: positiveInt.max(MAX_TIMER_MS, timerMsMessage).default(250),
   watch_ideas_inbox: z.boolean().default(true),
   watch_specs_queue: z.boolean().default(true),
 });
@@ -77,7 +77,7 @@ export const UsageGovernanceConfigSchema = z.strictObject({
       enabled: z.boolean().default(false),
       provider: z.literal('codex_chatgpt_oauth').default('codex_chatgpt_oauth'),
       degraded_policy: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
-      refresh_interval_seconds: positiveInt.default(60),
+      refresh_interval_seconds: positiveInt.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(60),
       rules: z.array(SubscriptionQuotaRuleSchema).default(() => [
         { rule_id: 'codex-five-hour-default', window: 'five_hour' as const, pause_at_percent_used: 95 },
         { rule_id: 'codex-weekly-default', window: 'weekly' as const, pause_at_percent_used: 95 },
@@ -91,7 +91,7 @@ export const StageConfigSchema = z.strictObject({
   runner: z.string().trim().min(1).nullable().default(null),
   model: z.string().trim().min(1).nullable().default(null),
   model_reasoning_effort: ReasoningEffortSchema.nullable().default(null),
-  timeout_seconds: positiveInt.default(3600),
+  timeout_seconds: positiveInt.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(3600),
 });
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CanonicalIdSchema, PlaneSchema, ResultClassSchema, StatusTokenSchema } from './vocabulary.js';
+import { MAX_TIMER_SECONDS, timerSecondsMessage } from './timers.js';
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
@@ -73,7 +74,7 @@ export const GraphNodeSchema = z.strictObject({
   attached_skill_additions: z.array(SkillPathSchema).default([]).transform(unique),
   runner_name: z.string().nullable().default(null),
   model_name: z.string().nullable().default(null),
-  timeout_seconds: z.number().int().min(1).nullable().default(null),
+  timeout_seconds: z.number().int().min(1).max(MAX_TIMER_SECONDS, timerSecondsMessage).nullable().default(null),
 });
 
 export const GraphEntrySchema = z.strictObject({

@@ -5,3 +5,4 @@ export * from './contributions.js';
 export * from './prompt.js';
 export * from './artifacts.js';
 export * from './host-views.js';
+export * from './timers.js';

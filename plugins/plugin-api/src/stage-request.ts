@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExitKindSchema, PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, WorkItemKindSchema } from './vocabulary.js';
+import { MAX_TIMER_SECONDS, timerSecondsMessage } from './timers.js';
 
 const nullableString = z.string().nullable().default(null);
 
@@ -45,7 +46,7 @@ export const StageRunRequestSchema = z
     runner_name: nullableString,
     model_name: nullableString,
     model_reasoning_effort: nullableString,
-    timeout_seconds: z.number().int().min(0).default(0),
+    timeout_seconds: z.number().int().min(0).max(MAX_TIMER_SECONDS, timerSecondsMessage).default(0),
   })
   .superRefine((req, ctx) => {
     const closureFields = [

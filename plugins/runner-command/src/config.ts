@@ -1,3 +1,4 @@
+import { MAX_TIMER_SECONDS, timerSecondsMessage } from '@millrace/plugin-api';
 import { z } from 'zod';
 
 /** `[runners.command]`: any executable as a stage runner. */
@@ -6,6 +7,6 @@ export const CommandRunnerConfigSchema = z.strictObject({
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   /** Overrides the stage's compiled timeout (seconds) for every stage when set. */
-  timeout_seconds: z.number().int().positive().optional(),
+  timeout_seconds: z.number().int().positive().max(MAX_TIMER_SECONDS, timerSecondsMessage).optional(),
 });
 export type CommandRunnerConfig = z.infer<typeof CommandRunnerConfigSchema>;
