@@ -107,7 +107,7 @@ describe('a live daemon and a billion-laughs document', () => {
     daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root, '--json'], { reject: false, env: { CI: '1' } });
     await until('daemon lock', () => existsSync(join(ws.runtime, 'state', 'runtime_daemon.lock.json')));
     const snapshot = () => JSON.parse(readFileSync(join(ws.runtime, 'state', 'runtime_snapshot.json'), 'utf8')) as { compiled_plan_id: string | null; last_reload_outcome: string | null; last_reload_error: string | null };
-    const planBefore = await until('compiled plan', () => snapshot().compiled_plan_id ?? undefined);
+    const planBefore = await until('compiled plan', () => (snapshot().compiled_plan_id?.startsWith('plan-') ? snapshot().compiled_plan_id : undefined));
     const toml = join(ws.runtime, 'millrace.toml');
     const good = readFileSync(toml, 'utf8');
     const failures = () => readEvents(ws.runtime).filter((e) => e.event_type === 'runtime_config_reload_failed').length;
