@@ -76,8 +76,8 @@ export const ClaudeRunnerConfigSchema = z.strictObject({
   event_log_policy: z.enum(['failure_full', 'full']).default('failure_full'),
   /** A ceiling on every claude stage's timeout (the stage's own `timeout_seconds` applies when smaller). */
   timeout_seconds: optionalSeconds,
-  /** Stop a stage whose stream has printed nothing for this long (null: no stall detection). */
-  stall_timeout_seconds: optionalSeconds,
+  /** Stop a stage whose stream has printed nothing for this long (null or 0: no stall detection). */
+  stall_timeout_seconds: z.number().int().min(0).nullable().default(null),
 });
 export type ClaudeRunnerConfig = z.infer<typeof ClaudeRunnerConfigSchema>;
 export type ClaudeRunnerConfigInput = z.input<typeof ClaudeRunnerConfigSchema>;

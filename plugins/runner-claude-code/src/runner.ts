@@ -97,7 +97,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
             env: buildClaudeEnv(config, home),
             prompt,
             timeoutMs: timeoutSeconds * 1000,
-            stallTimeoutMs: config.stall_timeout_seconds === null ? null : config.stall_timeout_seconds * 1000,
+            stallTimeoutMs: config.stall_timeout_seconds ? config.stall_timeout_seconds * 1000 : null,
             graceMs: options.graceMs ?? 10_000,
             eventLogPath: paths.events,
             stderrPath: paths.stderr,

@@ -31,7 +31,9 @@ describe('[runners.claude] config', () => {
     expect(() => parseClaudeRunnerConfig({ permission_by_stage: { bilder: 'basic' } })).toThrow('unknown stage names in runners.claude.permission_by_stage: bilder');
     expect(() => parseClaudeRunnerConfig({ permission_default: 'root' })).toThrow(/^runners\.claude\.permission_default/);
     expect(() => parseClaudeRunnerConfig({ home: 'relative/dir' })).toThrow(/^runners\.claude\.home/);
-    expect(() => parseClaudeRunnerConfig({ stall_timeout_seconds: 0 })).toThrow(/^runners\.claude\.stall_timeout_seconds/);
+    expect(() => parseClaudeRunnerConfig({ stall_timeout_seconds: -1 })).toThrow(/^runners\.claude\.stall_timeout_seconds/);
+    expect(() => parseClaudeRunnerConfig({ timeout_seconds: 0 })).toThrow(/^runners\.claude\.timeout_seconds/);
+    expect(parseClaudeRunnerConfig({ stall_timeout_seconds: 0 }).stall_timeout_seconds).toBe(0);
     expect(parseClaudeRunnerConfig({ home: '/tmp/claude-home', permission_by_stage: { checker: 'elevated' } })).toMatchObject({ home: '/tmp/claude-home', permission_by_stage: { checker: 'elevated' } });
   });
 });
