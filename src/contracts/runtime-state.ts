@@ -275,6 +275,8 @@ export type StageResultSummary = {
   completed_at: string;
   duration_seconds: number;
   token_usage: z.infer<typeof TokenUsageSchema> | null;
+  /** USD, when the runner's harness priced the stage run (stage result `metadata.cost_usd`). */
+  cost_usd: number | null;
 };
 export type RunInspection = {
   run_id: string;
@@ -295,6 +297,8 @@ export type RunInspection = {
   primary_stderr_path: string | null;
   stage_results: StageResultSummary[];
   token_usage: z.infer<typeof TokenUsageSchema> | null;
+  /** Sum of the stage results' `cost_usd`; null when none was priced. */
+  cost_usd: number | null;
   notes: string[];
 };
 

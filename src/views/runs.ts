@@ -65,6 +65,7 @@ export async function inspectRun(paths: WorkspacePaths, runId: string): Promise<
       completed_at: r.completed_at,
       duration_seconds: r.duration_seconds,
       token_usage: r.token_usage,
+      cost_usd: typeof m.cost_usd === 'number' && Number.isFinite(m.cost_usd) && m.cost_usd >= 0 ? m.cost_usd : null,
     });
   }
   if (files.length === 0) notes.push('no stage result artifacts found');
@@ -72,6 +73,7 @@ export async function inspectRun(paths: WorkspacePaths, runId: string): Promise<
   results.sort((a, b) => a.completed_at.localeCompare(b.completed_at) || a.started_at.localeCompare(b.started_at) || a.stage_result_path.localeCompare(b.stage_result_path));
   const last = results[results.length - 1] ?? null;
   const first = results[0] ?? null;
+  const costs = results.map((r) => r.cost_usd).filter((c): c is number => c !== null);
   const usages = results.map((r) => r.token_usage).filter((u): u is NonNullable<typeof u> => u !== null);
   const usage = usages.length
     ? usages.reduce((a, u) => ({
@@ -102,6 +104,7 @@ export async function inspectRun(paths: WorkspacePaths, runId: string): Promise<
     primary_stderr_path: last?.stderr_path ?? null,
     stage_results: results,
     token_usage: usage,
+    cost_usd: costs.length ? costs.reduce((a, c) => a + c, 0) : null,
     notes,
   };
 }
@@ -148,6 +151,7 @@ const n = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 const dec = (v: number | null) => (v === null ? 'none' : Number.isInteger(v) ? v.toFixed(1) : String(v));
 const tokenLines = (u: RunInspection['token_usage']) =>
   u ? [`input_tokens: ${u.input_tokens}`, `cached_input_tokens: ${u.cached_input_tokens}`, `output_tokens: ${u.output_tokens}`, `thinking_tokens: ${u.thinking_tokens}`, `total_tokens: ${u.total_tokens}`] : [];
+const costLines = (cost: number | null) => (cost === null ? [] : [`cost_usd: ${Number(cost.toFixed(6))}`]);
 
 export function renderRunsLs(result: RunsLsResult): string[] {
   return result.runs.flatMap((r, i) => [...(i ? [''] : []), `run_id: ${r.run_id}`, `status: ${r.status}`, `work_item_kind: ${n(r.work_item_kind)}`, `work_item_id: ${n(r.work_item_id)}`, `failure_class: ${n(r.failure_class)}`]);
@@ -172,6 +176,7 @@ export function renderRunShow(r: RunInspection): string[] {
     `primary_stderr_path: ${n(r.primary_stderr_path)}`,
     `stage_result_count: ${r.stage_results.length}`,
     ...tokenLines(r.token_usage),
+    ...costLines(r.cost_usd),
     ...r.notes.map((note) => `note: ${note}`),
   ];
   for (const s of r.stage_results) {
@@ -197,6 +202,7 @@ export function renderRunShow(r: RunInspection): string[] {
       `stderr_path: ${n(s.stderr_path)}`,
       `report_artifact: ${n(s.report_artifact)}`,
       ...tokenLines(s.token_usage),
+      ...costLines(s.cost_usd),
       ...s.artifact_paths.map((p) => `artifact_path: ${p}`),
     );
   }

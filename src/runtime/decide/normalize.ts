@@ -135,6 +135,8 @@ export function normalizeRunnerOutput(raw: RunnerRawResult, request: StageRunReq
     normalization_source: extraction.ok ? (raw.terminal_result_path !== null ? 'structured_result_file' : 'stdout_terminal_token') : 'failure',
     failure_class: extraction.ok ? null : extraction.failureClass,
     valid_terminal_result: extraction.ok,
+    // the harness's own price of the run (Claude Code reports one); absent when it gave none
+    ...(typeof raw.cost_usd === 'number' ? { cost_usd: raw.cost_usd } : {}),
   };
   const started = Date.parse(raw.started_at);
   const ended = Date.parse(raw.ended_at);

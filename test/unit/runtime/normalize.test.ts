@@ -15,6 +15,12 @@ const raw = (over: Partial<RunnerRawResult> = {}): RunnerRawResult => ({
 const facts = (stdoutText: string | undefined) => ({ stdoutText, structuredText: undefined, runDirFiles: new Set<string>() });
 
 describe('normalizeRunnerOutput (runners.md §5)', () => {
+  it("keeps the harness's own cost in the metadata, and no cost key when it gave none", () => {
+    expect(normalizeRunnerOutput(raw({ cost_usd: 0.0125 }), request, facts('### CHECKER_PASS')).metadata.cost_usd).toBe(0.0125);
+    expect('cost_usd' in normalizeRunnerOutput(raw({ cost_usd: null }), request, facts('### CHECKER_PASS')).metadata).toBe(false);
+    expect('cost_usd' in normalizeRunnerOutput(raw(), request, facts('### CHECKER_PASS')).metadata).toBe(false);
+  });
+
   it('accepts exactly one legal marker', () => {
     const r = normalizeRunnerOutput(raw(), request, facts('analysis\n### FIX_NEEDED\n'));
     expect(r).toMatchObject({ terminal_result: 'FIX_NEEDED', result_class: 'followup_needed', success: false, summary_status_marker: '### FIX_NEEDED', duration_seconds: 2 });

@@ -102,6 +102,14 @@ describe('millrace run daemon --mode default_claude with the real claude binary'
     const runIds = await readdir(join(runtimeRoot, 'runs'));
     const shown = await cli('runs', 'show', runIds.find((id) => existsSync(join(runtimeRoot, 'runs', id, 'stage_results'))) ?? '');
     expect(shown.exitCode).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ result: { token_usage: { input_tokens: 690, cached_input_tokens: 60, cache_write_input_tokens: 30, output_tokens: 120, total_tokens: 810 } } });
+    const inspection = JSON.parse(shown.stdout) as { result: { token_usage: unknown; cost_usd: number; stage_results: Array<{ cost_usd: number }> } };
+    expect(inspection.result.token_usage).toEqual({ input_tokens: 690, cached_input_tokens: 60, cache_write_input_tokens: 30, output_tokens: 120, thinking_tokens: 0, total_tokens: 810 });
+    // claude prices each stage itself; the run's cost is their sum
+    const stageCosts = inspection.result.stage_results.map((s) => s.cost_usd);
+    expect(stageCosts.every((c) => c > 0)).toBe(true);
+    expect(inspection.result.cost_usd).toBeCloseTo(stageCosts.reduce((a, c) => a + c, 0), 10);
+    const text = await execa(process.execPath, [CLI, 'runs', 'show', runIds.find((id) => existsSync(join(runtimeRoot, 'runs', id, 'stage_results'))) ?? '', '--workspace', repo], { reject: false });
+    expect(text.stdout).toContain('total_tokens: 810');
+    expect(text.stdout).toMatch(/^cost_usd: 0\.\d+$/m);
   }, 180_000);
 });
