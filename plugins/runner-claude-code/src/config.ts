@@ -1,4 +1,4 @@
-import { STAGE_NAMES } from '@millrace/plugin-api';
+import { MAX_TIMER_SECONDS, STAGE_NAMES, timerSecondsMessage } from '@millrace/plugin-api';
 import { z } from 'zod';
 
 export const PermissionLevelSchema = z.enum(['basic', 'elevated', 'maximum']);
@@ -38,7 +38,7 @@ export function findReservedClaudeFlags(args: readonly string[]): string[] {
 const KNOWN_STAGE_NAMES: ReadonlySet<string> = new Set([...STAGE_NAMES, 'analyst', 'professor', 'curator']);
 
 const optionalText = z.string().trim().min(1).nullable().default(null);
-const optionalSeconds = z.number().int().positive().nullable().default(null);
+const optionalSeconds = z.number().int().positive().max(MAX_TIMER_SECONDS, timerSecondsMessage).nullable().default(null);
 
 /**
  * Where claude keeps its state (`~/.claude`, `~/.claude.json`): `inherit` the operator's HOME, an `isolated`
@@ -77,7 +77,7 @@ export const ClaudeRunnerConfigSchema = z.strictObject({
   /** A ceiling on every claude stage's timeout (the stage's own `timeout_seconds` applies when smaller). */
   timeout_seconds: optionalSeconds,
   /** Stop a stage whose stream has printed nothing for this long (null or 0: no stall detection). */
-  stall_timeout_seconds: z.number().int().min(0).nullable().default(null),
+  stall_timeout_seconds: z.number().int().min(0).max(MAX_TIMER_SECONDS, timerSecondsMessage).nullable().default(null),
 });
 export type ClaudeRunnerConfig = z.infer<typeof ClaudeRunnerConfigSchema>;
 export type ClaudeRunnerConfigInput = z.input<typeof ClaudeRunnerConfigSchema>;

@@ -34,6 +34,9 @@ describe('[runners.claude] config', () => {
     expect(() => parseClaudeRunnerConfig({ stall_timeout_seconds: -1 })).toThrow(/^runners\.claude\.stall_timeout_seconds/);
     expect(() => parseClaudeRunnerConfig({ timeout_seconds: 0 })).toThrow(/^runners\.claude\.timeout_seconds/);
     expect(parseClaudeRunnerConfig({ stall_timeout_seconds: 0 }).stall_timeout_seconds).toBe(0);
+    // longer than a Node.js timer holds
+    expect(() => parseClaudeRunnerConfig({ timeout_seconds: 2147484 })).toThrow('runners.claude.timeout_seconds: must be at most 2147483 seconds');
+    expect(() => parseClaudeRunnerConfig({ stall_timeout_seconds: 2147484 })).toThrow(/^runners\.claude\.stall_timeout_seconds/);
     expect(parseClaudeRunnerConfig({ home: '/tmp/claude-home', permission_by_stage: { checker: 'elevated' } })).toMatchObject({ home: '/tmp/claude-home', permission_by_stage: { checker: 'elevated' } });
   });
 });
