@@ -95,3 +95,64 @@ export function parseCodexEvents(text: string): CodexEventSummary {
   if (!summary.tokenUsage && legacy) summary.tokenUsage = legacy;
   return summary;
 }
+
+/** What one `codex exec --json` event means for the live view (`RunnerContext.onActivity`); null for noise. */
+export type CodexActivity = { kind: 'output' | 'tool' | 'event'; text: string; usage?: TokenUsage };
+
+/**
+ * Pure: map one JSONL line to an activity. `usageSoFar` is the usage of the turns completed before this line; a
+ * `turn.completed` reports the new running total.
+ */
+export function activityFromCodexLine(line: string, usageSoFar: TokenUsage | null): CodexActivity | null {
+  let event: unknown;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!isObject(event)) return null;
+  const item = isObject(event.item) ? event.item : null;
+  if (event.type === 'turn.started') return { kind: 'event', text: 'turn started' };
+  if (event.type === 'turn.completed') {
+    const usage = isObject(event.usage) ? usageFromTurn(event.usage) : undefined;
+    const total = usage ? (usageSoFar ? add(usageSoFar, usage) : usage) : undefined;
+    return total ? { kind: 'event', text: 'turn completed', usage: total } : { kind: 'event', text: 'turn completed' };
+  }
+  if (event.type === 'turn.failed') return { kind: 'event', text: `turn failed: ${messageOf(event.error) ?? 'no message'}` };
+  if (!item) return null;
+  if (item.type === 'command_execution' && typeof item.command === 'string') {
+    if (event.type === 'item.started') return { kind: 'tool', text: `exec ${item.command}` };
+    if (event.type === 'item.completed') return { kind: 'tool', text: `exec exited ${typeof item.exit_code === 'number' ? item.exit_code : '?'}: ${item.command}` };
+    return null;
+  }
+  if (event.type !== 'item.completed') return null;
+  if (item.type === 'agent_message' && typeof item.text === 'string') return { kind: 'output', text: item.text };
+  if (item.type === 'reasoning' && typeof item.text === 'string') return { kind: 'event', text: `thinking: ${item.text}` };
+  if (typeof item.type === 'string' && item.type !== 'error') return { kind: 'event', text: item.type.replace(/_/g, ' ') };
+  return null;
+}
+
+/** Feeds JSONL chunks to `onActivity` line by line, keeping the running usage total. */
+export function createCodexActivityFeed(onActivity: (activity: CodexActivity) => void): { write(chunk: string): void; end(): void } {
+  let buffer = '';
+  let usage: TokenUsage | null = null;
+  const handle = (line: string) => {
+    if (line.trim() === '') return;
+    const activity = activityFromCodexLine(line, usage);
+    if (!activity) return;
+    if (activity.usage) usage = activity.usage;
+    onActivity(activity);
+  };
+  return {
+    write(chunk) {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      lines.forEach(handle);
+    },
+    end() {
+      handle(buffer);
+      buffer = '';
+    },
+  };
+}

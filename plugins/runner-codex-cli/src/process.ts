@@ -14,6 +14,8 @@ export type SpawnCodexInput = {
   stderrPath: string;
   signal?: AbortSignal;
   supervision: AgentSupervision;
+  /** Sees the event stream live, chunk by chunk, while it is also written to `stdoutPath`. */
+  onStdout?: (chunk: string) => void;
 };
 
 export type SpawnCodexResult = ProcessOutcome & { startedAt: Date; endedAt: Date };
@@ -41,12 +43,14 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
     extendEnv: true,
     shell: false,
     stdin: 'ignore',
-    stdout: { file: input.stdoutPath },
+    stdout: input.onStdout ? [{ file: input.stdoutPath }, 'pipe'] : { file: input.stdoutPath },
+    buffer: false,
     stderr: { file: input.stderrPath },
     cleanup: false,
     reject: false,
     stripFinalNewline: false,
   }, input.supervision);
+  subprocess.stdout?.setEncoding('utf8').on('data', (chunk: string) => input.onStdout?.(chunk));
   let timedOut = false;
   let interrupted = false;
   let forcedKill = false;

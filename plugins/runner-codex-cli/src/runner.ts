@@ -13,7 +13,7 @@ import {
 } from '@millrace/plugin-api';
 import { buildCodexCommand } from './argv.js';
 import { CodexRunnerConfigSchema } from './config.js';
-import { parseCodexEvents } from './events.js';
+import { createCodexActivityFeed, parseCodexEvents } from './events.js';
 import { decideCodexOutcome, type ProcessOutcome } from './outcome.js';
 import { spawnCodex } from './process.js';
 
@@ -50,6 +50,8 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
   const timeoutSeconds = request.timeout_seconds > 0 ? request.timeout_seconds : DEFAULT_TIMEOUT_SECONDS;
   let proc: ProcessOutcome & { startedAt: Date; endedAt: Date };
   if (await exists(context.workspaceRoot)) {
+    const onActivity = context.onActivity;
+    const feed = onActivity ? createCodexActivityFeed((a) => onActivity(a)) : null;
     proc = await spawnCodex({
       argv: command,
       cwd: context.workspaceRoot,
@@ -60,7 +62,9 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
       stderrPath: paths.stderr,
       signal: context.signal,
       supervision: { runId: request.run_id, registry: context.agentGroups },
+      onStdout: feed ? (chunk) => feed.write(chunk) : undefined,
     });
+    feed?.end();
   } else {
     const at = now();
     proc = { exitCode: null, signal: null, timedOut: false, interrupted: false, binaryNotFound: false, spawnError: `workspace root does not exist: ${context.workspaceRoot}`, forcedKill: false, startedAt: at, endedAt: at };

@@ -21,6 +21,8 @@ export type ProcessSpec = {
   timeoutMs: number;
   signal?: AbortSignal;
   supervision: AgentSupervision;
+  /** Sees stdout and stderr live, chunk by chunk, while they are also written to their files. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
 };
 
 function killTree(pid: number | undefined): void {
@@ -44,11 +46,14 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     env: spec.env,
     extendEnv: true,
     input: spec.input,
-    stdout: { file: spec.stdoutPath },
-    stderr: { file: spec.stderrPath },
+    stdout: spec.onOutput ? [{ file: spec.stdoutPath }, 'pipe'] : { file: spec.stdoutPath },
+    stderr: spec.onOutput ? [{ file: spec.stderrPath }, 'pipe'] : { file: spec.stderrPath },
+    buffer: false,
     reject: false,
     stripFinalNewline: false,
   }, spec.supervision);
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stdout'));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stderr'));
   let timedOut = false;
   let aborted = false;
   let timer: NodeJS.Timeout | undefined;

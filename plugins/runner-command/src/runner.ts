@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   buildCompletionArtifact,
   buildInvocationArtifact,
@@ -14,6 +15,27 @@ import {
 import { CommandRunnerConfigSchema } from './config.js';
 import { buildCommandEnv } from './env.js';
 import { runProcess } from './process.js';
+import { parseCommandUsage } from './usage-file.js';
+
+/** Splits a chunked text stream into complete lines; `end` flushes the last partial line. */
+function lineSplitter(onLine: (line: string) => void): { write(chunk: string): void; end(): void } {
+  let buffer = '';
+  return {
+    write(chunk) {
+      buffer += chunk;
+      const lines = buffer.split(/\r?\n/);
+      buffer = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onLine(line);
+    },
+    end() {
+      if (buffer.trim()) onLine(buffer);
+      buffer = '';
+    },
+  };
+}
+
+/** Where the wrapped tool may write its token usage (`$MILLRACE_USAGE_PATH`). */
+export const usageFilePath = (request: Pick<StageRunRequest, 'run_dir' | 'request_id'>) => join(request.run_dir, `runner_usage.${request.request_id}.json`);
 
 export const COMMAND_RUNNER_ID = 'command';
 
@@ -30,11 +52,16 @@ export const commandRunner: RunnerAdapter = {
     const argv = [config.command, ...config.args];
     await writeJsonAtomic(files.invocation, buildInvocationArtifact(request, COMMAND_RUNNER_ID, argv, files.prompt, new Date()));
     const timeoutSeconds = config.timeout_seconds ?? (request.timeout_seconds > 0 ? request.timeout_seconds : 3600);
+    const usagePath = usageFilePath(request);
+    await rm(usagePath, { force: true });
+    const onActivity = context.onActivity;
+    const splitters = onActivity ? { stdout: lineSplitter((text) => onActivity({ kind: 'output', text })), stderr: lineSplitter((text) => onActivity({ kind: 'output', text })) } : null;
     const outcome = await runProcess({
       command: config.command,
       args: config.args,
       cwd: context.workspaceRoot,
-      env: buildCommandEnv(request, files.request, config.env),
+      env: { MILLRACE_USAGE_PATH: usagePath, ...buildCommandEnv(request, files.request, config.env) },
+      onOutput: splitters ? (chunk, stream) => splitters[stream].write(chunk) : undefined,
       input: prompt,
       stdoutPath: files.stdout,
       stderrPath: files.stderr,
@@ -42,6 +69,8 @@ export const commandRunner: RunnerAdapter = {
       signal: context.signal,
       supervision: { runId: request.run_id, registry: context.agentGroups },
     });
+    splitters?.stdout.end();
+    splitters?.stderr.end();
     let exitKind: RunnerRawResult['exit_kind'] = 'completed';
     let exitCode = outcome.exitCode;
     let failureClass: string | null = null;
@@ -67,12 +96,16 @@ export const commandRunner: RunnerAdapter = {
       failureClass = 'runner_non_zero_exit';
       notes.push('runner exited with non-zero status');
     }
+    const usageText = await readFile(usagePath, 'utf8').catch(() => null);
+    const usage = usageText === null ? null : parseCommandUsage(usageText);
+    if (usage && !usage.ok) notes.push(`ignored ${usagePath}: ${usage.problem}`);
+    const reported = usage?.ok ? usage.value : null;
     const raw: RunnerRawResult = {
       request_id: request.request_id,
       run_id: request.run_id,
       stage: request.stage,
       runner_name: COMMAND_RUNNER_ID,
-      model_name: request.model_name,
+      model_name: reported?.model ?? request.model_name,
       model_reasoning_effort: request.model_reasoning_effort,
       exit_kind: exitKind,
       exit_code: exitCode,
@@ -82,7 +115,8 @@ export const commandRunner: RunnerAdapter = {
       stderr_path: files.stderr,
       terminal_result_path: null,
       event_log_path: null,
-      token_usage: null,
+      token_usage: reported?.usage ?? null,
+      cost_usd: reported?.costUsd ?? null,
       started_at: outcome.startedAt.toISOString(),
       ended_at: outcome.endedAt.toISOString(),
       failure_class: failureClass,

@@ -30,7 +30,8 @@ const count = (value: unknown): number => (typeof value === 'number' && Number.i
 
 /**
  * Token usage from `get_session_stats` `data.tokens` (pi sums every model request of the session).
- * pi's `input` excludes cached tokens. Non-numbers, booleans and negatives count as 0; floats are truncated.
+ * pi's `input` excludes cached tokens; the normalized `input_tokens` counts every prompt token, so cache reads and
+ * writes are added back. Non-numbers, booleans and negatives count as 0; floats are truncated.
  */
 export function parseSessionTokens(data: unknown): TokenUsage | null {
   if (!isObject(data) || !isObject(data.tokens)) return null;
@@ -41,13 +42,59 @@ export function parseSessionTokens(data: unknown): TokenUsage | null {
   const cacheWrite = count(t.cacheWrite);
   const total = count(t.total) || input + output + cacheRead + cacheWrite;
   return {
-    input_tokens: input,
+    input_tokens: input + cacheRead + cacheWrite,
     cached_input_tokens: cacheRead,
     cache_write_input_tokens: cacheWrite,
     output_tokens: output,
     thinking_tokens: 0,
     total_tokens: total,
   };
+}
+
+/** pi prices the session from its model table (`get_session_stats` `data.cost`); 0 means "not priced", so null. */
+export function parseSessionCost(data: unknown): number | null {
+  return isObject(data) && typeof data.cost === 'number' && Number.isFinite(data.cost) && data.cost > 0 ? data.cost : null;
+}
+
+type Activity = { kind: 'output' | 'tool' | 'event'; text: string };
+
+function assistantText(message: unknown): string | null {
+  if (!isObject(message) || message.role !== 'assistant' || !Array.isArray(message.content)) return null;
+  const texts = message.content.filter((c): c is Json => isObject(c) && c.type === 'text' && typeof c.text === 'string').map((c) => String(c.text));
+  return texts.length ? texts.join('\n') : null;
+}
+
+/** Pure: what one pi RPC event means for the live view; null for the bulky or uninteresting ones. */
+export function activityFromPiEvent(event: RpcEvent): Activity | null {
+  const tool = typeof event.toolName === 'string' ? event.toolName : 'tool';
+  switch (event.type) {
+    case 'tool_execution_start': {
+      const args = isObject(event.args) ? event.args : {};
+      const detail = typeof args.command === 'string' ? args.command : typeof args.path === 'string' ? args.path : '';
+      return { kind: 'tool', text: detail ? `${tool}: ${detail}` : `${tool} started` };
+    }
+    case 'tool_execution_end':
+      return { kind: 'tool', text: `${tool} ${event.isError === true ? 'failed' : 'finished'}` };
+    case 'message_end': {
+      const text = assistantText(event.message);
+      return text ? { kind: 'output', text } : null;
+    }
+    case 'turn_start':
+      return { kind: 'event', text: 'turn started' };
+    case 'auto_retry_start':
+      return { kind: 'event', text: 'retrying a failed model call' };
+    case 'agent_end':
+      return { kind: 'event', text: 'agent finished' };
+    default:
+      return null;
+  }
+}
+
+/** Usage pi attached to one finished assistant message (`message_end`), normalized like the session stats. */
+export function usageOfMessageEnd(event: RpcEvent): TokenUsage | null {
+  if (event.type !== 'message_end' || !isObject(event.message) || event.message.role !== 'assistant' || !isObject(event.message.usage)) return null;
+  const u = event.message.usage;
+  return parseSessionTokens({ tokens: { input: u.input, output: u.output, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, total: u.totalTokens } });
 }
 
 /** `get_last_assistant_text` answers `{text}`; after an abort pi answers `{}`. */

@@ -25,7 +25,7 @@ export type PiRpcRunnerOptions = {
   timings?: Partial<Omit<PiSessionTimings, 'timeoutMs'>>;
 };
 
-type RawParts = Pick<RunnerRawResult, 'exit_kind' | 'exit_code' | 'failure_class' | 'notes' | 'token_usage'> & { stdoutText: string | null; stderrText: string; eventLines: string[] };
+type RawParts = Pick<RunnerRawResult, 'exit_kind' | 'exit_code' | 'failure_class' | 'notes' | 'token_usage' | 'cost_usd'> & { stdoutText: string | null; stderrText: string; eventLines: string[] };
 
 /** The `pi_rpc` runner adapter: one `pi --mode rpc --no-session` process per stage. */
 export function createPiRpcRunner(options: PiRpcRunnerOptions = {}): RunnerAdapter {
@@ -64,6 +64,7 @@ export function createPiRpcRunner(options: PiRpcRunnerOptions = {}): RunnerAdapt
         terminal_result_path: null,
         event_log_path: parts.eventLines.length > 0 ? paths.events : null,
         token_usage: parts.token_usage,
+        cost_usd: parts.cost_usd ?? null,
         started_at: startedAt.toISOString(),
         ended_at: endedAt.toISOString(),
         failure_class: parts.failure_class,
@@ -96,7 +97,7 @@ async function execute(
   }
   const timeoutSeconds = Math.max(1, request.timeout_seconds || DEFAULT_TIMEOUT_SECONDS);
   const timings: PiSessionTimings = { ...DEFAULT_PI_SESSION_TIMINGS, ...options.timings, timeoutMs: timeoutSeconds * 1000 };
-  const outcome = await runPiSession(spawned.process, buildStagePrompt(request), timings, { signal: context.signal, onProgress: context.onProgress });
+  const outcome = await runPiSession(spawned.process, buildStagePrompt(request), timings, { signal: context.signal, onActivity: context.onActivity });
   const piStderr = spawned.process.stderrText();
   return {
     exit_kind: outcome.exitKind,
@@ -104,6 +105,7 @@ async function execute(
     failure_class: outcome.failureClass,
     notes: outcome.notes,
     token_usage: outcome.tokens,
+    cost_usd: outcome.costUsd,
     stdoutText: outcome.assistantText,
     stderrText: outcome.transportError === null ? piStderr : `runner process error: ${outcome.transportError}\n${piStderr}`,
     eventLines: selectEventLogLines(outcome.events, config.event_log_policy, outcome.exitKind),

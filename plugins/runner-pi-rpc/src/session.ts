@@ -1,11 +1,14 @@
-import type { ExitKind, TokenUsage } from '@millrace/plugin-api';
+import { addTokenUsage, type ExitKind, type RunnerActivityInput, type TokenUsage } from '@millrace/plugin-api';
 import {
+  activityFromPiEvent,
   decideFinishedSession,
   isBlockingUiRequest,
   isProviderErrorEvent,
   parseAssistantText,
+  parseSessionCost,
   parseSessionTokens,
   providerErrorMessage,
+  usageOfMessageEnd,
 } from './pi-events.js';
 import type { PiProcess } from './process.js';
 import { PiRpcClient, RpcStreamError, type RpcEvent } from './rpc-client.js';
@@ -39,13 +42,15 @@ export type PiSessionOutcome = {
   notes: string[];
   assistantText: string | null;
   tokens: TokenUsage | null;
+  /** USD cost pi computed for the session, when it priced it. */
+  costUsd: number | null;
   /** Every event seen, in order, with its raw line. */
   events: RecordedEvent[];
   /** Set when the RPC transport broke: EOF while awaiting a response, a malformed record, a refused write. */
   transportError: string | null;
 };
 
-type Verdict = Pick<PiSessionOutcome, 'exitKind' | 'exitCode' | 'failureClass' | 'notes'> & { assistantText?: string | null; tokens?: TokenUsage | null };
+type Verdict = Pick<PiSessionOutcome, 'exitKind' | 'exitCode' | 'failureClass' | 'notes'> & { assistantText?: string | null; tokens?: TokenUsage | null; costUsd?: number | null };
 
 const EXIT_DRAIN_MS = 500;
 const AUTO_RETRY_ID = 'auto-retry-1';
@@ -62,17 +67,22 @@ export async function runPiSession(
   proc: PiProcess,
   prompt: string,
   timings: PiSessionTimings,
-  hooks: { signal?: AbortSignal; onProgress?: (line: string) => void } = {},
+  hooks: { signal?: AbortSignal; onActivity?: (activity: RunnerActivityInput) => void } = {},
 ): Promise<PiSessionOutcome> {
-  const { signal, onProgress } = hooks;
+  const { signal, onActivity } = hooks;
+  let usageSoFar: TokenUsage | null = null;
   const events: RecordedEvent[] = [];
   const diagnostics: string[] = [];
   const state = { providerError: false, providerMessage: null as string | null, quiesced: false };
   const client: PiRpcClient = new PiRpcClient((line) => proc.writeLine(line), {
     onEvent: (event, line) => {
       events.push({ type: event.type, line });
-      const progress = describeProgress(event);
-      if (progress) onProgress?.(progress);
+      if (onActivity) {
+        const usage = usageOfMessageEnd(event);
+        if (usage) usageSoFar = usageSoFar ? addTokenUsage(usageSoFar, usage) : usage;
+        const activity = activityFromPiEvent(event);
+        if (activity || usage) onActivity({ ...(activity ?? { kind: 'event', text: '' }), ...(usage && usageSoFar ? { usage: usageSoFar } : {}) });
+      }
       if (isProviderErrorEvent(event)) {
         state.providerError = true;
         state.providerMessage = providerErrorMessage(event) ?? state.providerMessage;
@@ -112,18 +122,10 @@ export async function runPiSession(
     notes: [...verdict.notes, ...diagnostics],
     assistantText: verdict.assistantText ?? null,
     tokens: verdict.tokens ?? null,
+    costUsd: verdict.costUsd ?? null,
     events,
     transportError,
   };
-}
-
-/** A short progress line for the events an operator cares about while a stage runs. */
-function describeProgress(event: RpcEvent): string | null {
-  if (event.type === 'tool_execution_start') return `pi: tool ${String(event.toolName)} started`;
-  if (event.type === 'tool_execution_end') return `pi: tool ${String(event.toolName)} ${event.isError === true ? 'failed' : 'finished'}`;
-  if (event.type === 'auto_retry_start') return 'pi: retrying a failed model call';
-  if (event.type === 'agent_end') return 'pi: agent finished';
-  return null;
 }
 
 type SessionState = { providerError: boolean; quiesced: boolean };
@@ -164,6 +166,7 @@ async function converse(client: PiRpcClient, prompt: string, timings: PiSessionT
   const statsReply = await client.request({ id: STATS_ID, type: 'get_session_stats' }, Date.now() + timings.responseTimeoutMs);
   const tokens = statsReply.kind === 'response' && statsReply.response.success ? parseSessionTokens(statsReply.response.data) : null;
   if (tokens === null) notes.push('pi rpc get_session_stats unavailable');
+  const costUsd = statsReply.kind === 'response' && statsReply.response.success ? parseSessionCost(statsReply.response.data) : null;
 
   const finished = decideFinishedSession(state.providerError, assistantText);
   return {
@@ -173,6 +176,7 @@ async function converse(client: PiRpcClient, prompt: string, timings: PiSessionT
     notes: finished.note ? [...notes, finished.note] : notes,
     assistantText,
     tokens,
+    costUsd,
   };
 }
 

@@ -10,6 +10,7 @@ export default async function contribute() {
         id: 'codex_cli',
         description: 'Runs one stage with the OpenAI Codex CLI (codex exec --json)',
         configSection: 'codex',
+        reportsActivity: true,
         configSchema: CodexRunnerConfigSchema,
         load: async () => (await import('../runner.js')).default,
       },

@@ -15,8 +15,13 @@ describe('codex_cli adapter with the real codex binary', () => {
   it('performs a builder stage: tool call in the workspace, marker on stdout, usage and artifacts recorded', async () => {
     fx = await createCodexStageFixture({ script: toolThenMarker });
     const request = fx.request({ model_name: 'fake-model', model_reasoning_effort: 'high' });
-    const raw = await createCodexRunner().run(request, fx.context());
+    const activity: Array<{ kind: string; text: string; total?: number }> = [];
+    const raw = await createCodexRunner().run(request, fx.context({}, { onActivity: (a) => activity.push({ kind: a.kind, text: a.text, total: a.usage?.total_tokens }) }));
     const paths = runArtifactPaths(request);
+    // live activity from the JSONL stream: the tool call, the final message and the turn's usage
+    expect(activity.filter((a) => a.kind === 'tool').map((a) => a.text)).toEqual([expect.stringContaining('exec '), expect.stringMatching(/^exec exited 0: .*proof\.txt/)]);
+    expect(activity).toContainEqual({ kind: 'output', text: 'Wrote proof.txt.\n### BUILDER_COMPLETE', total: undefined });
+    expect(activity.at(-1)).toEqual({ kind: 'event', text: 'turn completed', total: 300 });
 
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null, runner_name: 'codex_cli', stdout_path: paths.stdout, event_log_path: paths.events });

@@ -1,4 +1,4 @@
-import { parseCodexEvents } from '../../src/events.js';
+import { activityFromCodexLine, createCodexActivityFeed, parseCodexEvents, type CodexActivity } from '../../src/events.js';
 
 const jsonl = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 const usage = { input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 7, output_tokens: 60, reasoning_output_tokens: 10 };
@@ -54,5 +54,29 @@ describe('parseCodexEvents', () => {
       { type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: 120, cached_input_tokens: 40, output_tokens: 12, reasoning_output_tokens: 5, total_tokens: 132 } } } },
     ));
     expect(summary.tokenUsage).toEqual({ input_tokens: 120, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 12, thinking_tokens: 5, total_tokens: 132 });
+  });
+});
+
+describe('codex activity', () => {
+  it('maps command executions, agent messages and turns; ignores error items and garbage', () => {
+    const line = (e: unknown) => JSON.stringify(e);
+    expect(activityFromCodexLine(line({ type: 'item.started', item: { type: 'command_execution', command: "bash -c 'npm test'" } }), null)).toEqual({ kind: 'tool', text: "exec bash -c 'npm test'" });
+    expect(activityFromCodexLine(line({ type: 'item.completed', item: { type: 'command_execution', command: 'ls', exit_code: 2 } }), null)).toEqual({ kind: 'tool', text: 'exec exited 2: ls' });
+    expect(activityFromCodexLine(line({ type: 'item.completed', item: { type: 'agent_message', text: 'done\n### BUILDER_COMPLETE' } }), null)).toEqual({ kind: 'output', text: 'done\n### BUILDER_COMPLETE' });
+    expect(activityFromCodexLine(line({ type: 'item.completed', item: { type: 'error', message: 'metadata' } }), null)).toBeNull();
+    expect(activityFromCodexLine('not json', null)).toBeNull();
+    expect(activityFromCodexLine(line({ type: 'turn.failed', error: { message: 'boom' } }), null)).toEqual({ kind: 'event', text: 'turn failed: boom' });
+  });
+
+  it('reports the running usage total at each completed turn, across chunk boundaries', () => {
+    const seen: CodexActivity[] = [];
+    const feed = createCodexActivityFeed((a) => seen.push(a));
+    const text = jsonl({ type: 'turn.started' }, { type: 'turn.completed', usage }, { type: 'turn.completed', usage });
+    feed.write(text.slice(0, 17));
+    feed.write(text.slice(17, 60));
+    feed.write(text.slice(60));
+    feed.end();
+    expect(seen.map((a) => a.text)).toEqual(['turn started', 'turn completed', 'turn completed']);
+    expect(seen.map((a) => a.usage?.total_tokens)).toEqual([undefined, 300, 600]);
   });
 });

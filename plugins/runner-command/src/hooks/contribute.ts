@@ -10,6 +10,7 @@ export default async function contribute() {
         id: 'command',
         description: 'Runs any executable per stage: prompt on stdin, MILLRACE_* env, marker from stdout',
         configSection: 'command',
+        reportsActivity: true,
         configSchema: CommandRunnerConfigSchema,
         load: async () => (await import('../runner.js')).default,
       },

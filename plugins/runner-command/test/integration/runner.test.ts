@@ -56,4 +56,35 @@ describe('command runner (real child processes)', () => {
     const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node('setInterval(()=>{},1000)'), signal: controller.signal });
     expect(raw.exit_kind).toBe('interrupted');
   });
+
+  it('reports each output line (stdout and stderr) as activity while the tool runs', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const script = `process.stdin.resume();process.stdin.on('end',()=>{console.log('reading the task');console.error('warn: slow disk');process.stdout.write('partial ');setTimeout(()=>{console.log('line');console.log('### BUILDER_COMPLETE')},50)})`;
+    const seen: Array<{ kind: string; text: string }> = [];
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(script), onActivity: (a) => seen.push({ kind: a.kind, text: a.text }) });
+    expect(raw.exit_kind).toBe('completed');
+    expect(seen.map((a) => a.text).sort()).toEqual(['### BUILDER_COMPLETE', 'partial line', 'reading the task', 'warn: slow disk']);
+    expect(new Set(seen.map((a) => a.kind))).toEqual(new Set(['output']));
+    expect(readFileSync(raw.stdout_path!, 'utf8')).toBe('reading the task\npartial line\n### BUILDER_COMPLETE\n');
+  });
+
+  it('takes token usage, model and cost from the file the tool writes to $MILLRACE_USAGE_PATH', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const usage = { model: 'wrapped-model', input_tokens: 1000, cached_input_tokens: 200, output_tokens: 50, cost_usd: 0.0125 };
+    const script = `require('fs').writeFileSync(process.env.MILLRACE_USAGE_PATH, ${JSON.stringify(JSON.stringify(usage))});console.log('### BUILDER_COMPLETE')`;
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(script) });
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw.token_usage).toEqual({ input_tokens: 1000, cached_input_tokens: 200, cache_write_input_tokens: 0, output_tokens: 50, thinking_tokens: 0, total_tokens: 1050 });
+    expect(raw).toMatchObject({ model_name: 'wrapped-model', cost_usd: 0.0125 });
+  });
+
+  it('ignores a malformed usage file with a note and no usage', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const script = `require('fs').writeFileSync(process.env.MILLRACE_USAGE_PATH, '{"input_tokens": -5}');console.log('### BUILDER_COMPLETE')`;
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(script) });
+    expect(raw).toMatchObject({ exit_kind: 'completed', token_usage: null, cost_usd: null });
+    expect(raw.notes.join('\n')).toMatch(/ignored .*runner_usage\..*\.json: input_tokens: /);
+    const silent = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(`console.log('### BUILDER_COMPLETE')`) });
+    expect(silent).toMatchObject({ token_usage: null, cost_usd: null, notes: [] });
+  });
 });

@@ -10,6 +10,7 @@ export default async function contribute() {
         id: PI_RUNNER_ID,
         description: 'Runs one stage with the Pi coding agent over its JSONL RPC mode (pi --mode rpc)',
         configSection: 'pi',
+        reportsActivity: true,
         configSchema: PiRunnerConfigSchema,
         load: async () => (await import('../runner.js')).createPiRpcRunner(),
       },

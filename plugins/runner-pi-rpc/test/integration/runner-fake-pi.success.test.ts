@@ -9,7 +9,7 @@ describe('pi_rpc runner against a scripted pi process: successful runs', () => {
     const run = await runWithFakePi('ok', { config: { args: ['--offline'], provider: 'fake' } });
     expect(run.conformance).toEqual([]);
     expect(run.raw).toMatchObject({ runner_name: 'pi_rpc', model_name: 'fake-model', exit_kind: 'completed', exit_code: 0, failure_class: null, event_log_path: null, observed_exit_kind: null });
-    expect(run.raw.token_usage).toEqual({ input_tokens: 200, cached_input_tokens: 40, cache_write_input_tokens: 5, output_tokens: 60, thinking_tokens: 0, total_tokens: 305 });
+    expect(run.raw.token_usage).toEqual({ input_tokens: 245, cached_input_tokens: 40, cache_write_input_tokens: 5, output_tokens: 60, thinking_tokens: 0, total_tokens: 305 });
     expect(await run.read(run.raw.stdout_path)).toBe('Did the work.\n### BUILDER_COMPLETE');
     expect(await run.read(run.raw.stderr_path)).toBe('Warning: fake pi starting\n');
 
@@ -20,7 +20,7 @@ describe('pi_rpc runner against a scripted pi process: successful runs', () => {
     expect(run.log.find((e) => e.command?.type === 'set_auto_retry')?.command).toMatchObject({ enabled: false });
     expect(run.log.find((e) => e.command?.type === 'prompt')?.command?.message).toBe(buildStagePrompt(run.request));
     expect(run.log.at(-1)).toMatchObject({ stdin: 'closed', aborted: false });
-    expect(run.progress).toEqual(['pi: agent finished']);
+    expect(run.progress).toEqual(['output: Did the work.\n### BUILDER_COMPLETE', 'event: agent finished']);
     expect(isAlive(start!.pid!)).toBe(false);
   });
 
@@ -53,7 +53,7 @@ describe('pi_rpc runner against a scripted pi process: successful runs', () => {
     const run = await runWithFakePi('retry-on');
     expect(run.raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null });
     expect(run.raw.notes).toContain('pi rejected set_auto_retry; waiting past retried agent_end events');
-    expect(run.progress).toEqual(['pi: agent finished', 'pi: retrying a failed model call', 'pi: agent finished']);
+    expect(run.progress).toEqual(['event: agent finished', 'event: retrying a failed model call', 'output: Did the work.\n### BUILDER_COMPLETE', 'event: agent finished']);
     expect(await run.read(run.raw.stdout_path)).toBe('Did the work.\n### BUILDER_COMPLETE');
   });
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
+import type { RunnerActivityInput, RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
 import { aStageRunRequest, checkRawResultConformance, startFakeModelServer, type FakeModelServer, type FakeScenario } from '@millrace/plugin-api/testing';
 import { createPiRpcRunner } from '../../src/runner.js';
 import { HERMETIC_PI_ARGS, REAL_PI, writePiAgentDir } from '../support/pi-agent-dir.js';
@@ -37,8 +37,13 @@ async function runRealPi(next: Partial<FakeScenario>, timeoutSeconds: number, po
   await writeFile(join(workspace, 'AGENTS.md'), 'AGENTS-MARKER-MUST-NOT-LEAK\n');
   const config = { command: REAL_PI, args: HERMETIC_PI_ARGS, provider: 'fake', env, event_log_policy: policy };
   const progress: string[] = [];
-  const raw: RunnerRawResult = await createPiRpcRunner().run(request, { workspaceRoot: workspace, runtimeRoot: join(workspace, 'millrace-agents'), config, signal, onProgress: (l) => progress.push(l) });
-  return { raw, workspace, request, progress };
+  const usages: number[] = [];
+  const onActivity = (a: RunnerActivityInput) => {
+    if (a.text) progress.push(`${a.kind}: ${a.text}`);
+    if (a.usage) usages.push(a.usage.total_tokens ?? 0);
+  };
+  const raw: RunnerRawResult = await createPiRpcRunner().run(request, { workspaceRoot: workspace, runtimeRoot: join(workspace, 'millrace-agents'), config, signal, onActivity });
+  return { raw, workspace, request, progress, usages };
 }
 
 const read = (path: string | null) => (path && existsSync(path) ? readFile(path, 'utf8') : Promise.resolve(null));
@@ -56,16 +61,26 @@ async function processesWith(token: string): Promise<number[]> {
 
 describe('pi_rpc runner with the real pi 0.73.1 binary', () => {
   it('runs one stage with one tool call and a final message ending in the legal marker', async () => {
-    const { raw, workspace, request, progress } = await runRealPi({ steps: [{ shell: 'echo pi-tool-ran > proof.txt && cat proof.txt' }, { text: 'Wrote proof.txt.\n### BUILDER_COMPLETE' }] }, 90, 'full');
-    expect(progress).toEqual(['pi: tool bash started', 'pi: tool bash finished', 'pi: agent finished']);
+    const { raw, workspace, request, progress, usages } = await runRealPi({ steps: [{ shell: 'echo pi-tool-ran > proof.txt && cat proof.txt' }, { text: 'Wrote proof.txt.\n### BUILDER_COMPLETE' }] }, 90, 'full');
+    expect(progress).toEqual([
+      'event: turn started',
+      'tool: bash: echo pi-tool-ran > proof.txt && cat proof.txt',
+      'tool: bash finished',
+      'event: turn started',
+      'output: Wrote proof.txt.\n### BUILDER_COMPLETE',
+      'event: agent finished',
+    ]);
+    // the running usage total after each model request (120 prompt tokens, 30 output each)
+    expect(usages).toEqual([150, 300]);
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'completed', exit_code: 0, failure_class: null, model_name: 'fake-model' });
     // every event type the real binary emitted is known to the client (an unknown one would leave a note)
     expect(raw.notes).toEqual([]);
     expect(await read(raw.stdout_path)).toBe('Wrote proof.txt.\n### BUILDER_COMPLETE');
     expect(await readFile(join(workspace, 'proof.txt'), 'utf8')).toBe('pi-tool-ran\n');
-    // two model requests of 120 input (20 of them cached) and 30 output each; pi's input excludes cached tokens
-    expect(raw.token_usage).toEqual({ input_tokens: 200, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 0, total_tokens: 300 });
+    // two model requests of 120 input (20 of them cached) and 30 output each; pi's own input excludes cached tokens,
+    // the normalized input_tokens counts them
+    expect(raw.token_usage).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 0, total_tokens: 300 });
     const events = (await read(raw.event_log_path))!.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; toolName?: string });
     expect(events.some((e) => e.type === 'message_update')).toBe(false);
     expect(events.find((e) => e.type === 'tool_execution_end')?.toolName).toBe('bash');

@@ -46,7 +46,9 @@ export async function runWithFakePi(
     runtimeRoot: join(workspace, 'millrace-agents'),
     config,
     signal: options.signal,
-    onProgress: (line) => progress.push(line),
+    onActivity: (a) => {
+      if (a.text) progress.push(`${a.kind}: ${a.text}`);
+    },
   });
   const log = existsSync(logFile) ? (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as LoggedEntry) : [];
   const read = async (path: string | null) => (path !== null && existsSync(path) ? readFile(path, 'utf8') : null);

@@ -1,5 +1,5 @@
 import type { RpcEvent } from '../../src/rpc-client.js';
-import { decideFinishedSession, isBlockingUiRequest, isProviderErrorEvent, parseAssistantText, parseSessionTokens, providerErrorMessage, selectEventLogLines } from '../../src/pi-events.js';
+import { decideFinishedSession, isBlockingUiRequest, isProviderErrorEvent, parseAssistantText, parseSessionTokens, providerErrorMessage, selectEventLogLines, activityFromPiEvent, parseSessionCost, usageOfMessageEnd } from '../../src/pi-events.js';
 import { ABORT_LINES, PROVIDER_ERROR_AGENT_END, PROVIDER_ERROR_MESSAGE, STATS_RESPONSE, SUCCESS_RUN_LINES } from '../support/recorded-pi-lines.js';
 
 const parse = (line: string) => JSON.parse(line) as RpcEvent;
@@ -17,9 +17,9 @@ describe('isProviderErrorEvent', () => {
 });
 
 describe('parseSessionTokens', () => {
-  it('maps pi session tokens: input excludes cache, cacheRead and cacheWrite kept apart', () => {
+  it('maps pi session tokens: pi input excludes cache, the normalized input adds cacheRead and cacheWrite back', () => {
     expect(parseSessionTokens((JSON.parse(STATS_RESPONSE) as { data: unknown }).data)).toEqual({
-      input_tokens: 200,
+      input_tokens: 240,
       cached_input_tokens: 40,
       cache_write_input_tokens: 0,
       output_tokens: 60,
@@ -43,6 +43,32 @@ describe('parseSessionTokens', () => {
   it('returns null without a tokens object', () => {
     expect(parseSessionTokens({})).toBeNull();
     expect(parseSessionTokens(null)).toBeNull();
+  });
+});
+
+describe('parseSessionCost', () => {
+  it('keeps a positive session cost and treats 0 or garbage as not priced', () => {
+    expect(parseSessionCost({ cost: 0.042 })).toBe(0.042);
+    expect(parseSessionCost({ cost: 0 })).toBeNull();
+    expect(parseSessionCost({ cost: '1' })).toBeNull();
+    expect(parseSessionCost(null)).toBeNull();
+  });
+});
+
+describe('activityFromPiEvent and usageOfMessageEnd', () => {
+  it('describes tool calls, assistant text and lifecycle events; skips the rest', () => {
+    expect(activityFromPiEvent({ type: 'tool_execution_start', toolName: 'bash', args: { command: 'npm test' } })).toEqual({ kind: 'tool', text: 'bash: npm test' });
+    expect(activityFromPiEvent({ type: 'tool_execution_end', toolName: 'bash', isError: true })).toEqual({ kind: 'tool', text: 'bash failed' });
+    expect(activityFromPiEvent({ type: 'message_end', message: { role: 'assistant', content: [{ type: 'toolCall' }, { type: 'text', text: 'Done.' }] } })).toEqual({ kind: 'output', text: 'Done.' });
+    expect(activityFromPiEvent({ type: 'message_end', message: { role: 'user', content: [{ type: 'text', text: 'prompt' }] } })).toBeNull();
+    expect(activityFromPiEvent({ type: 'message_update' })).toBeNull();
+    expect(activityFromPiEvent({ type: 'agent_end' })).toEqual({ kind: 'event', text: 'agent finished' });
+  });
+
+  it('normalizes the usage of a finished assistant message like the session stats', () => {
+    const event = { type: 'message_end', message: { role: 'assistant', content: [], usage: { input: 100, output: 30, cacheRead: 20, cacheWrite: 0, totalTokens: 150 } } };
+    expect(usageOfMessageEnd(event)).toEqual({ input_tokens: 120, cached_input_tokens: 20, cache_write_input_tokens: 0, output_tokens: 30, thinking_tokens: 0, total_tokens: 150 });
+    expect(usageOfMessageEnd({ type: 'message_end', message: { role: 'toolResult' } })).toBeNull();
   });
 });
 
