@@ -1,4 +1,4 @@
-import type { ConfigProvenance, RunnerSchemaSource } from '../contracts/config.js';
+import { HOST_RUNNER_SECTION_KEYS, StallTimeoutSecondsSchema, type ConfigProvenance, type RunnerSchemaSource } from '../contracts/config.js';
 import { attributeIssues, type ConfigProblem } from './config-issues.js';
 
 export type RunnerSectionsResult = { runners: Record<string, unknown>; problems: ConfigProblem[]; warnings: string[] };
@@ -19,8 +19,11 @@ export function validateRunnerSections(runners: Record<string, unknown>, source:
     if (!section || !item.configSchema || section === 'default_runner' || claimed.has(section)) continue;
     claimed.add(section);
     const present = Object.hasOwn(runners, section);
-    const parsed = item.configSchema.safeParse(present ? runners[section] : {});
-    if (parsed.success) out[section] = parsed.data;
+    const { own, host } = splitHostKeys(present ? runners[section] : {});
+    const stall = host.stall_timeout_seconds === undefined ? null : StallTimeoutSecondsSchema.safeParse(host.stall_timeout_seconds);
+    if (stall && !stall.success) problems.push(...attributeIssues(stall.error.issues, provenance, ['runners', section, 'stall_timeout_seconds']));
+    const parsed = item.configSchema.safeParse(own);
+    if (parsed.success) out[section] = isTable(parsed.data) && stall?.success ? { ...parsed.data, stall_timeout_seconds: stall.data } : parsed.data;
     else if (present) problems.push(...attributeIssues(parsed.error.issues, provenance, ['runners', section]).map((p) => ({ ...p, message: `${p.message} (schema of ${plugin.name})` })));
   }
   for (const section of Object.keys(runners)) {
@@ -29,4 +32,20 @@ export function validateRunnerSections(runners: Record<string, unknown>, source:
     }
   }
   return { runners: out, problems, warnings };
+}
+
+const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Host-owned keys (`stall_timeout_seconds`) never reach a runner's schema, which may reject unknown keys. */
+export function splitHostKeys(section: unknown): { own: unknown; host: Record<string, unknown> } {
+  if (!isTable(section)) return { own: section, host: {} };
+  const own: Record<string, unknown> = { ...section };
+  const host: Record<string, unknown> = {};
+  for (const key of HOST_RUNNER_SECTION_KEYS) {
+    if (Object.hasOwn(own, key)) {
+      host[key] = own[key];
+      delete own[key];
+    }
+  }
+  return { own, host };
 }

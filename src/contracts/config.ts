@@ -25,6 +25,12 @@ export const RuntimeConfigSchema = z.strictObject({
   idle_sleep_seconds: positiveNumber.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(1),
 });
 
+/** Default of `stall_timeout_seconds` when neither the stage nor the runner section sets one. */
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 900;
+/** Keys of a `runners.<section>` table that the host owns: removed before the runner's own schema validates the rest. */
+export const HOST_RUNNER_SECTION_KEYS = ['stall_timeout_seconds'] as const;
+export const StallTimeoutSecondsSchema = z.number().int().min(0).max(MAX_TIMER_SECONDS, timerSecondsMessage);
+
 /** `[runners]`: the default runner plus one open table per runner plugin (`runners.codex`, `runners.pi`, ...). */
 export const RunnersConfigSchema = z
   .object({ default_runner: z.string().trim().min(1).default('codex_cli') })
@@ -92,6 +98,8 @@ export const StageConfigSchema = z.strictObject({
   model: z.string().trim().min(1).nullable().default(null),
   model_reasoning_effort: ReasoningEffortSchema.nullable().default(null),
   timeout_seconds: positiveInt.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(3600),
+  /** No runner activity for this long ends the stage as `runner_stalled`; 0 disables; null defers to the runner's section. */
+  stall_timeout_seconds: StallTimeoutSecondsSchema.nullable().default(null),
 });
 export type StageConfig = z.infer<typeof StageConfigSchema>;
 

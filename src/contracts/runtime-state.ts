@@ -151,6 +151,7 @@ export type CounterField = (typeof COUNTER_FIELDS)[number];
 export const NormalizationFailureClassSchema = z.enum([
   'runner_transport_failure',
   'runner_timeout',
+  'runner_stalled',
   'provider_failure',
   'missing_terminal_result',
   'illegal_terminal_result',

@@ -1,10 +1,17 @@
 import { normalizeTokenUsage, RunnerRawResultSchema, type AgentGroupRegistry, type RunnerActivity, type RunnerActivityInput, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
+import { splitHostKeys } from '../config/runner-sections.js';
 import type { Registry } from '../registry/registry.js';
 import { writeTextAtomic } from '../workspace/state/atomic-write.js';
 import { join } from 'node:path';
 
+/** A runner the host ended for silence (stall detection). */
+export type StallInfo = { stall_timeout_seconds: number; last_activity_at: string; stalled_at: string };
+
 /** What the host listens to while a runner runs. */
-export type DispatchHooks = { onActivity?: (activity: RunnerActivity) => void };
+export type DispatchHooks = { onActivity?: (activity: RunnerActivity) => void; onStalled?: (info: StallInfo) => void };
+
+/** Resolves the stall timeout (seconds, 0 = off) of one request; `section` is the runner's config section, if any. */
+export type StallTimeoutResolver = (request: StageRunRequest, section: string | null) => number;
 
 export type RunnerDispatch = (request: StageRunRequest, signal: AbortSignal, hooks?: DispatchHooks) => Promise<RunnerRawResult>;
 
@@ -61,7 +68,7 @@ export async function runnerErrorResult(request: StageRunRequest, error: unknown
  * Resolve `request.runner_name` through the registry, load the adapter lazily, hand it its validated config section.
  * Adapters are cached per process; the config section is read from the config in force at each stage.
  */
-export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource | (() => RunnerConfigSource), context: { workspaceRoot: string; runtimeRoot: string; now: () => Date; agentGroups?: AgentGroupRegistry }): RunnerDispatch {
+export function createRegistryDispatch(registry: Registry, config: RunnerConfigSource | (() => RunnerConfigSource), context: { workspaceRoot: string; runtimeRoot: string; now: () => Date; agentGroups?: AgentGroupRegistry; stallTimeoutSeconds?: StallTimeoutResolver }): RunnerDispatch {
   const currentConfig = typeof config === 'function' ? config : () => config;
   type Adapter = Awaited<ReturnType<NonNullable<ReturnType<Registry['runners']['get']>>['item']['load']>>;
   const adapters = new Map<string, Promise<Adapter>>();
@@ -82,35 +89,108 @@ export function createRegistryDispatch(registry: Registry, config: RunnerConfigS
     if (cached && cached.raw === raw) runnerConfig = cached.parsed;
     else {
       if (contribution.item.configSchema) {
-        const parsed = contribution.item.configSchema.safeParse(raw);
+        const parsed = contribution.item.configSchema.safeParse(splitHostKeys(raw).own);
         if (!parsed.success) throw new Error(`runners.${section}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
         runnerConfig = parsed.data;
       }
       parsedSections.set(name, { raw, parsed: runnerConfig });
     }
-    return { adapter: await adapter, config: runnerConfig };
+    return { adapter: await adapter, config: runnerConfig, section: section ?? null, reportsActivity: contribution.item.reportsActivity === true };
   };
   return async (request, signal, hooks) => {
+    let watchdog: StallWatchdog | null = null;
     const onActivity = (input: RunnerActivityInput) => {
       const activity = normalizeActivity(input, context.now());
+      watchdog?.alive();
       if (activity) hooks?.onActivity?.(activity);
     };
     try {
-      const { adapter, config: runnerConfig } = await load(request.runner_name ?? 'codex_cli');
-      const raw = await adapter.run(request, {
-        workspaceRoot: context.workspaceRoot,
-        runtimeRoot: context.runtimeRoot,
-        config: runnerConfig,
-        signal,
-        agentGroups: context.agentGroups,
-        onActivity,
-        onProgress: (line) => onActivity({ kind: 'output', text: line }),
-      });
+      const { adapter, config: runnerConfig, section, reportsActivity } = await load(request.runner_name ?? 'codex_cli');
+      const stallSeconds = reportsActivity ? (context.stallTimeoutSeconds?.(request, section) ?? 0) : 0;
+      watchdog = stallSeconds > 0 ? startStallWatchdog(stallSeconds, signal, context.now) : null;
+      const raw = await adapter
+        .run(request, {
+          workspaceRoot: context.workspaceRoot,
+          runtimeRoot: context.runtimeRoot,
+          config: runnerConfig,
+          signal: watchdog?.signal ?? signal,
+          agentGroups: context.agentGroups,
+          onActivity,
+          onProgress: (line) => onActivity({ kind: 'output', text: line }),
+        })
+        .finally(() => watchdog?.stop());
       const parsed = RunnerRawResultSchema.safeParse(raw);
       if (!parsed.success) throw new Error(`runner ${request.runner_name} returned an invalid raw result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+      const stall = watchdog?.stalled ?? null;
+      if (stall && parsed.data.exit_kind !== 'completed') {
+        hooks?.onStalled?.(stall);
+        return asStalled(parsed.data, stall);
+      }
       return parsed.data;
     } catch (error) {
       return runnerErrorResult(request, error, context.now());
     }
   };
+}
+
+type StallWatchdog = { signal: AbortSignal; alive(): void; stop(): void; readonly stalled: StallInfo | null };
+
+/**
+ * Aborts the runner (through the signal it was given) once no activity arrived for `seconds`. The operator's signal
+ * still reaches the runner through the same linked signal.
+ */
+function startStallWatchdog(seconds: number, outer: AbortSignal, now: () => Date): StallWatchdog {
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(outer.reason);
+  if (outer.aborted) controller.abort(outer.reason);
+  else outer.addEventListener('abort', onOuterAbort, { once: true });
+  let last = Date.now();
+  let lastAt = now().toISOString();
+  let stalled: StallInfo | null = null;
+  const limitMs = seconds * 1000;
+  const timer = setInterval(() => {
+    if (stalled || Date.now() - last < limitMs) return;
+    stalled = { stall_timeout_seconds: seconds, last_activity_at: lastAt, stalled_at: now().toISOString() };
+    controller.abort(new Error('runner stalled'));
+  }, Math.min(1000, Math.max(50, limitMs / 4)));
+  timer.unref();
+  return {
+    signal: controller.signal,
+    alive() {
+      last = Date.now();
+      lastAt = now().toISOString();
+    },
+    stop() {
+      clearInterval(timer);
+      outer.removeEventListener('abort', onOuterAbort);
+    },
+    get stalled() {
+      return outer.aborted ? null : stalled;
+    },
+  };
+}
+
+/** A runner ended for silence routes like a timeout, under its own failure class. */
+function asStalled(raw: RunnerRawResult, stall: StallInfo): RunnerRawResult {
+  return {
+    ...raw,
+    exit_kind: 'timeout',
+    exit_code: 124,
+    failure_class: 'runner_stalled',
+    notes: [...raw.notes, `no runner activity since ${stall.last_activity_at} (stall_timeout_seconds=${stall.stall_timeout_seconds}); ended at ${stall.stalled_at}`],
+  };
+}
+
+/** Pure: stage setting, else the runner section's, else the default (900 s); 0 disables. */
+export function resolveStallTimeout(
+  config: { stages?: Record<string, { stall_timeout_seconds?: number | null } | undefined>; runners: Record<string, unknown> },
+  request: Pick<StageRunRequest, 'stage'>,
+  section: string | null,
+  fallback: number,
+): number {
+  const byStage = config.stages?.[request.stage]?.stall_timeout_seconds;
+  if (typeof byStage === 'number') return byStage;
+  const table = section ? config.runners[section] : undefined;
+  const byRunner = typeof table === 'object' && table !== null ? (table as { stall_timeout_seconds?: unknown }).stall_timeout_seconds : undefined;
+  return typeof byRunner === 'number' ? byRunner : fallback;
 }

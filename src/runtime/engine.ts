@@ -19,7 +19,7 @@ import { applyDecision } from './apply-result.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
 import { decideRoute, type RouterDecision } from './decide/route.js';
 import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withPlanIdentity, withQueueDepths } from './decide/snapshot-ops.js';
-import type { RunnerDispatch } from './dispatch.js';
+import type { RunnerDispatch, StallInfo } from './dispatch.js';
 import type { MonitorSink } from './monitor.js';
 import { entryNode, findNode, type RuntimePlan } from './plan-view.js';
 import type { QueuePort, QueuedItem } from './queue-port.js';
@@ -31,6 +31,7 @@ export type RuntimeConfigView = {
   runtime: { run_style: 'once' | 'daemon'; idle_sleep_seconds: number };
   runners: Record<string, unknown> & { default_runner?: string };
   watchers?: { enabled?: boolean };
+  stages?: Record<string, { stall_timeout_seconds?: number | null } | undefined>;
 };
 
 /** The snapshot's `watcher_mode` for a config. */
@@ -439,12 +440,18 @@ export class RuntimeEngine {
     this.monitor('stage_started', { ...startedData, status_marker: runningMarker });
 
     const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: run.plane, stage: run.stage, run_id: run.run_id, work_item_id: startedData.work_item_id, ...a }), ACTIVITY_INTERVAL_MS);
+    let stalled: StallInfo | null = null;
     const raw = await this.options
-      .dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a) })
+      .dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info) })
       .finally(async () => {
         activity.close();
         await this.options.agentGroups?.finishRun(request.run_id);
       });
+    if (stalled) {
+      const data = { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage, ...(stalled as StallInfo) };
+      await this.event('runner_stalled', data);
+      this.monitor('runner_stalled', data);
+    }
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
       await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });

@@ -4,7 +4,8 @@ import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import { createAgentGroupStore } from '../workspace/state/agent-groups.js';
 import { MillraceError } from '../errors/index.js';
 import { requireRunnablePlan } from './compile-workspace.js';
-import { createRegistryDispatch, type RunnerConfigSource } from './dispatch.js';
+import { DEFAULT_STALL_TIMEOUT_SECONDS } from '../contracts/config.js';
+import { createRegistryDispatch, resolveStallTimeout, type RunnerConfigSource } from './dispatch.js';
 import { RuntimeEngine } from './engine.js';
 import type { MonitorSink } from './monitor.js';
 import { createQueueAdapter } from './queue-adapter.js';
@@ -49,7 +50,13 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
       return runnable.plan;
     },
     // Read per stage, so runner sections changed by a daemon's reload apply to the next stage.
-    dispatch: createRegistryDispatch(registry, (): RunnerConfigSource => ({ runners: engine.currentConfig.runners }), { workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot, now: () => new Date(), agentGroups }),
+    dispatch: createRegistryDispatch(registry, (): RunnerConfigSource => ({ runners: engine.currentConfig.runners }), {
+      workspaceRoot: paths.workspaceRoot,
+      runtimeRoot: paths.runtimeRoot,
+      now: () => new Date(),
+      agentGroups,
+      stallTimeoutSeconds: (request, section) => resolveStallTimeout(engine.currentConfig, request, section, DEFAULT_STALL_TIMEOUT_SECONDS),
+    }),
     agentGroups,
     queue,
     steps,

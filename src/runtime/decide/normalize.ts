@@ -94,6 +94,8 @@ function checkRaw(raw: RunnerRawResult, request: StageRunRequest): Extraction | 
     runner_error: 'runner_transport_failure',
     interrupted: 'runner_transport_failure',
   };
+  // The host ended a silent runner (stall detection): routed like a timeout, recorded under its own class.
+  if (raw.exit_kind === 'timeout' && raw.failure_class === 'runner_stalled') return failure('runner_stalled', raw.notes.find((n) => n.startsWith('no runner activity')) ?? 'runner stalled');
   const kindFailure = byKind[raw.exit_kind];
   if (kindFailure) return failure(kindFailure, `runner exited with ${raw.exit_kind}`);
   if (raw.exit_code !== null && raw.exit_code !== 0) return failure('runner_transport_failure', 'runner completed with non-zero exit code');
