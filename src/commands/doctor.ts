@@ -13,8 +13,9 @@ export default class Doctor extends BaseCommand {
     const { flags } = await this.parse(Doctor);
     const { buildDoctorReport, renderDoctorLines } = await import('../views/doctor.js');
     const { planCurrentness } = await import('../views/plan-currentness.js');
+    const { detectLineageDrift } = await import('../runtime/decide/closure.js');
     const registry = await this.registry();
-    const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }) });
+    const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }), detectLineageDrift });
     if (!this.jsonEnabled()) for (const line of renderDoctorLines(report)) this.log(line);
     // The report is the output (also under --json); the exit code says whether anything is wrong.
     if (!report.ok) process.exitCode = 1;
