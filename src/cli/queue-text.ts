@@ -1,3 +1,4 @@
+import { FIELD_ORDER } from '../contracts/documents.js';
 import type { NextItemView, QueueLsResult, QueueShowResult } from '../views/queue.js';
 
 function nextLine(plane: string, next: NextItemView): string {
@@ -18,8 +19,14 @@ export function queueOverviewLines(r: QueueLsResult): string[] {
   const lines = [
     `execution_queue_depth: ${r.execution_queue_depth}`,
     `planning_queue_depth: ${r.planning_queue_depth}`,
+    `learning_queue_depth: ${r.learning_queue_depth}`,
     `execution_active: ${r.execution_active}`,
     `planning_active: ${r.planning_active}`,
+    `learning_active: ${r.learning_active}`,
+    `active_task_count: ${r.active_task_count}`,
+    `active_spec_count: ${r.active_spec_count}`,
+    `active_incident_count: ${r.active_incident_count}`,
+    `active_learning_request_count: ${r.active_learning_request_count}`,
     ...Object.entries(r.counts).map(([kind, states]) => `${kind}s: ${Object.entries(states).map(([s, n]) => `${s}=${n}`).join(' ')}`),
     nextLine('execution', r.next.execution),
     nextLine('planning', r.next.planning),
@@ -29,8 +36,25 @@ export function queueOverviewLines(r: QueueLsResult): string[] {
   return lines;
 }
 
+/**
+ * Text form of `queue show`: the reference's five lines, the source format, every field of the kind in canonical
+ * order (absent ones as `none`, lists one `- item` per line) and the body, indented.
+ */
 export function queueItemLines(r: QueueShowResult): string[] {
-  return [`work_item_id: ${r.work_item_id}`, `work_item_kind: ${r.work_item_kind}`, `work_item_state: ${r.work_item_state}`, `path: ${r.path}`, `title: ${r.title}`];
+  const lines = [`work_item_id: ${r.work_item_id}`, `work_item_kind: ${r.work_item_kind}`, `work_item_state: ${r.work_item_state}`, `path: ${r.path}`, `title: ${r.title}`, `format: ${r.format}`, 'fields:'];
+  const order = FIELD_ORDER[r.work_item_kind];
+  for (const key of order.scalars) {
+    const value = r.fields[key];
+    lines.push(`  ${key}: ${value === undefined || value === null || value === '' ? 'none' : String(value)}`);
+  }
+  for (const key of order.lists) {
+    const items = Array.isArray(r.fields[key]) ? (r.fields[key] as unknown[]) : [];
+    if (items.length === 0) lines.push(`  ${key}: none`);
+    else lines.push(`  ${key}:`, ...items.map((item) => `    - ${String(item)}`));
+  }
+  const body = r.body.replace(/\s+$/, '');
+  lines.push(body ? 'body:' : 'body: none', ...(body ? body.split('\n').map((line) => (line ? `  ${line}` : '')) : []));
+  return lines;
 }
 
 type MailboxOutcome = { action: string; mode: 'mailbox'; applied: boolean; detail: string; command_id: string; mailbox_path: string };

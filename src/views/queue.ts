@@ -4,7 +4,8 @@ import { formatProblem } from '../workspace/documents/problems.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { SEARCH_ORDER, displayPath } from '../workspace/queue/layout.js';
 import { readWorkItem } from '../workspace/queue/locate.js';
-import { FULL_SCOPE, countByFolder, listQueue, type QueueItem, type QueueListing } from '../workspace/queue/scan.js';
+import { FULL_SCOPE, countByFolder, countDocumentFiles, listQueue, type QueueItem, type QueueListing } from '../workspace/queue/scan.js';
+import { join } from 'node:path';
 import { decideNextWorkItem, type ClaimPlane } from '../workspace/queue/select.js';
 
 export type NextItemView =
@@ -18,8 +19,15 @@ export type QueueLsResult = {
   counts: { task: Record<'queue' | 'active' | 'done' | 'blocked', number>; spec: Record<'queue' | 'active' | 'done' | 'blocked', number>; incident: Record<'incoming' | 'active' | 'resolved' | 'blocked', number> };
   execution_queue_depth: number;
   planning_queue_depth: number;
+  /** `learning/requests/queue` (the learning plane is not run; the folder is counted as the reference does). */
+  learning_queue_depth: number;
   execution_active: number;
   planning_active: number;
+  learning_active: number;
+  active_task_count: number;
+  active_spec_count: number;
+  active_incident_count: number;
+  active_learning_request_count: number;
   next: Record<ClaimPlane, NextItemView>;
   invalid: Array<{ kind: WorkDocumentKind; state: QueueState; path: string; problems: string[] }>;
   duplicates: Array<{ kind: WorkDocumentKind; id: string; paths: string[] }>;
@@ -43,12 +51,19 @@ function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlan
 export async function buildQueueOverview(paths: WorkspacePaths): Promise<QueueLsResult> {
   const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
   const counts = countByFolder(listing);
+  const learningActive = countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'active'));
   return {
     counts,
     execution_queue_depth: counts.task.queue,
     planning_queue_depth: counts.spec.queue + counts.incident.incoming,
+    learning_queue_depth: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
     execution_active: counts.task.active,
     planning_active: counts.spec.active + counts.incident.active,
+    learning_active: learningActive,
+    active_task_count: counts.task.active,
+    active_spec_count: counts.spec.active,
+    active_incident_count: counts.incident.active,
+    active_learning_request_count: learningActive,
     next: { execution: nextView(paths, listing, 'execution'), planning: nextView(paths, listing, 'planning') },
     invalid: listing.invalid.map((f) => ({ kind: f.kind, state: f.state, path: displayPath(paths, f.path), problems: f.problems.map(formatProblem) })),
     duplicates: listing.duplicates.map((d) => ({ kind: d.kind, id: d.id, paths: d.locations.map((l) => displayPath(paths, l.path)) })),

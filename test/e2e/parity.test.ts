@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { StatusResult } from '../../src/commands/status/index.js';
@@ -90,5 +90,28 @@ describe('reference parity through the CLI', () => {
     expect(JSON.parse(queued)).toMatchObject({ status: 0 });
     const specShown = (await millrace(['queue', 'show', 'spec-null', '-w', ws.root, '--json'])).stdout;
     expect(JSON.parse(specShown)).toMatchObject({ status: 0 });
+  }, 120_000);
+
+  it('queue ls prints the active counts and learning lines; queue show prints every field and the body', async () => {
+    const ws = await createRuntimeWorkspace();
+    writeTask(ws.runtime, 't-active');
+    writeTask(ws.runtime, 't-queued', { depends_on: '[t-active]' });
+    writeFileSync(join(ws.runtime, 'tasks', 'active', 't-active.md'), readFileSync(join(ws.runtime, 'tasks', 'queue', 't-active.md')));
+    rmSync(join(ws.runtime, 'tasks', 'queue', 't-active.md'));
+    const ls = await millrace(['queue', 'ls', '-w', ws.root]);
+    expect(ls.stdout.split('\n').slice(0, 10)).toEqual([
+      'execution_queue_depth: 1', 'planning_queue_depth: 0', 'learning_queue_depth: 0', 'execution_active: 1', 'planning_active: 0', 'learning_active: 0',
+      'active_task_count: 1', 'active_spec_count: 0', 'active_incident_count: 0', 'active_learning_request_count: 0',
+    ]);
+    const json = JSON.parse((await millrace(['queue', 'ls', '-w', ws.root, '--json'])).stdout) as JsonSuccess<Record<string, unknown>>;
+    expect(json.result).toMatchObject({ active_task_count: 1, active_spec_count: 0, active_incident_count: 0, learning_queue_depth: 0, learning_active: 0 });
+
+    const show = await millrace(['queue', 'show', 't-queued', '-w', ws.root]);
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain('\nformat: front_matter\nfields:\n  task_id: t-queued\n  title: Task t-queued\n  summary: none\n');
+    expect(show.stdout).toContain('\n  created_by: test\n');
+    expect(show.stdout).toContain('\n  depends_on:\n    - t-active\n  blocks: none\n');
+    expect(show.stdout).toContain('\n  risk:\n    - low\n');
+    expect(show.stdout.endsWith('\nbody:\n  Work for t-queued.')).toBe(true);
   }, 120_000);
 });
