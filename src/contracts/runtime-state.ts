@@ -342,3 +342,56 @@ export function bootstrapSnapshot(now: Date): RuntimeSnapshot {
 export function emptyRecoveryCounters(): RecoveryCounters {
   return { schema_version: '1.0', kind: 'recovery_counters', entries: [] };
 }
+
+type LooseRecord = Record<string, unknown>;
+const isRecord = (v: unknown): v is LooseRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isEmptyRecord = (v: unknown) => v === undefined || v === null || (isRecord(v) && Object.keys(v).length === 0);
+
+/**
+ * Read-side migration of an old-style snapshot (runtime.md §8): single `active_*` fields with an empty
+ * `active_runs_by_plane`. Plane maps are back-filled from the scalar fields where absent; an active stage with a
+ * run id and a work item identity becomes its active run (node and stage kind default to the stage name). An active
+ * stage without a work item identity is left as it is: the next tick clears it (`missing_active_work_item_identity`).
+ */
+export function migrateLegacySnapshot(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const s: LooseRecord = { ...raw };
+  const backfill = (mapKey: string, values: Partial<Record<Plane, unknown>>) => {
+    const current = isRecord(s[mapKey]) ? (s[mapKey] as LooseRecord) : {};
+    const next: LooseRecord = { ...current };
+    for (const [plane, value] of Object.entries(values)) if (value !== undefined && value !== null && !(plane in next)) next[plane] = value;
+    s[mapKey] = next;
+  };
+  backfill('loop_ids_by_plane', { execution: s.execution_loop_id, planning: s.planning_loop_id, learning: s.learning_loop_id });
+  backfill('status_markers_by_plane', { execution: s.execution_status_marker, planning: s.planning_status_marker, learning: s.learning_status_marker });
+  backfill('queue_depths_by_plane', { execution: s.queue_depth_execution, planning: s.queue_depth_planning, learning: s.queue_depth_learning });
+  const stage = typeof s.active_stage === 'string' ? s.active_stage : null;
+  if (stage === null) return { ...s, active_node_id: null, active_stage_kind_id: null };
+  s.active_node_id ??= stage;
+  s.active_stage_kind_id ??= stage;
+  const kind = s.active_work_item_kind;
+  const since = s.active_since ?? s.updated_at;
+  if (isEmptyRecord(s.active_runs_by_plane) && typeof s.active_plane === 'string' && typeof s.active_run_id === 'string' && typeof kind === 'string' && typeof s.active_work_item_id === 'string' && typeof since === 'string') {
+    s.active_runs_by_plane = {
+      [s.active_plane]: {
+        plane: s.active_plane,
+        stage,
+        node_id: s.active_node_id,
+        stage_kind_id: s.active_stage_kind_id,
+        run_id: s.active_run_id,
+        request_kind: kind === 'learning_request' ? 'learning_request' : 'active_work_item',
+        work_item_kind: kind,
+        work_item_id: s.active_work_item_id,
+        closure_target_root_spec_id: null,
+        closure_target_root_idea_id: null,
+        active_since: since,
+        running_status_marker: null,
+      },
+    };
+    s.active_since = since;
+  }
+  return s;
+}
+
+/** The snapshot as read from disk: migrated from the old single-field form, then validated. */
+export const StoredRuntimeSnapshotSchema = z.preprocess(migrateLegacySnapshot, RuntimeSnapshotSchema);

@@ -318,6 +318,18 @@ export class RuntimeEngine {
     return outcome;
   }
 
+  /** Stale-state clear (runtime.md §5.8): requeue every active item, drop counters, reset to idle. */
+  private async clearStaleActiveState(): Promise<void> {
+    const state = this.requireState();
+    for (const item of await this.options.queue.listActive()) {
+      await this.options.queue.requeue(item.kind, item.id, 'stale active state cleared: missing_active_work_item_identity', this.now()).catch(() => undefined);
+    }
+    state.counters = { ...state.counters, entries: [] };
+    await this.saveCounters();
+    await this.context().resetToIdle({ processRunning: true });
+    await this.refreshQueueDepths();
+  }
+
   /** One serial tick (runtime.md §4): at most one stage. */
   async tick(): Promise<TickOutcome> {
     if (!this.state) await this.startup();
@@ -331,6 +343,12 @@ export class RuntimeEngine {
     if (state.snapshot.paused) return this.idle('paused', 'runtime_tick_paused');
     await reconcileState(ctx, await this.statusMarkers());
     state.snapshot = { ...state.snapshot, process_running: true };
+    if (hasActiveStageWithoutIdentity(state.snapshot)) {
+      // runtime.md §4 step 11: an (old-style) active stage that names no work item cannot be resumed.
+      await this.event('runtime_tick_invalid_active_state', { reason: 'missing_active_work_item_identity' });
+      await this.clearStaleActiveState();
+      return this.idle('missing_active_work_item_identity', 'runtime_tick_idle');
+    }
 
     if (activeRuns(state.snapshot).length === 0) {
       const claimed = await this.claim(ctx);
@@ -542,3 +560,7 @@ async function readText(path: string): Promise<string | null | undefined> {
   }
 }
 
+/** An active stage and plane in the snapshot's single fields with no run and no work item identity (not the Arbiter's closure stage). */
+function hasActiveStageWithoutIdentity(s: RuntimeSnapshot): boolean {
+  return activeRuns(s).length === 0 && s.active_stage !== null && s.active_plane !== null && s.active_stage !== 'arbiter' && (s.active_work_item_kind === null || s.active_work_item_id === null);
+}

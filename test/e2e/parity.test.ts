@@ -114,4 +114,33 @@ describe('reference parity through the CLI', () => {
     expect(show.stdout).toContain('\n  risk:\n    - low\n');
     expect(show.stdout.endsWith('\nbody:\n  Work for t-queued.')).toBe(true);
   }, 120_000);
+
+  it('an old-style snapshot is migrated on read; an active stage without a work item identity is cleared', async () => {
+    const ws = await createRuntimeWorkspace();
+    const snapshotPath = join(ws.runtime, 'state', 'runtime_snapshot.json');
+    const bootstrap = readJson<Record<string, unknown>>(snapshotPath);
+    writeTask(ws.runtime, 't-legacy');
+    writeFileSync(join(ws.runtime, 'tasks', 'active', 't-legacy.md'), readFileSync(join(ws.runtime, 'tasks', 'queue', 't-legacy.md')));
+    rmSync(join(ws.runtime, 'tasks', 'queue', 't-legacy.md'));
+    const legacyRun = { active_plane: 'execution', active_stage: 'checker', active_node_id: null, active_stage_kind_id: null, active_run_id: 'run-legacy', active_work_item_kind: 'task', active_work_item_id: 't-legacy', active_since: '2026-04-15T12:00:00Z' };
+    const { loop_ids_by_plane: _loops, status_markers_by_plane: _markers, queue_depths_by_plane: _depths, ...oldStyle } = bootstrap;
+    writeFileSync(snapshotPath, JSON.stringify({ ...oldStyle, ...legacyRun, active_runs_by_plane: {}, execution_status_marker: '### BUILDER_COMPLETE' }, null, 2));
+
+    const status = await millrace(['status', '-w', ws.root]);
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain('active_run: plane=execution stage=checker node=checker stage_kind=checker request_kind=active_work_item work_item_kind=task work_item_id=t-legacy run=run-legacy');
+    const once = await millrace(['run', 'once', '-w', ws.root]);
+    expect(once.exitCode).toBe(0);
+    const events = readEvents(ws.runtime);
+    expect(events.some((e) => e.event_type === 'stage_started' && e.data.stage === 'checker' && e.data.work_item_id === 't-legacy')).toBe(true);
+
+    // An active planning stage that names no work item (the reference's shape after an interrupted planning run).
+    writeFileSync(snapshotPath, JSON.stringify({ ...oldStyle, active_plane: 'planning', active_stage: 'planner', active_run_id: 'run-planning', active_runs_by_plane: {}, process_running: false }, null, 2));
+    const cleared = await millrace(['run', 'once', '-w', ws.root]);
+    expect(cleared.exitCode).toBe(0);
+    const after = readEvents(ws.runtime);
+    expect(after.some((e) => e.event_type === 'runtime_tick_invalid_active_state' && e.data.reason === 'missing_active_work_item_identity')).toBe(true);
+    expect(snapshotOf(ws)).toMatchObject({ active_stage: null, active_plane: null, active_runs_by_plane: {} });
+    expect((await millrace(['status', '-w', ws.root])).stdout).toContain('\nactive_stage: none\n');
+  }, 120_000);
 });

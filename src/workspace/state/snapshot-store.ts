@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { RuntimeSnapshotSchema, bootstrapSnapshot, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
+import { RuntimeSnapshotSchema, StoredRuntimeSnapshotSchema, bootstrapSnapshot, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
 import { errorFromIssues } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
 import { readJsonFile } from './read-json.js';
 
-/** `state/runtime_snapshot.json`; a missing file reads as the bootstrap snapshot. */
+/** `state/runtime_snapshot.json`; a missing file reads as the bootstrap snapshot, an old-style one is migrated. */
 export async function readSnapshot(paths: WorkspacePaths): Promise<RuntimeSnapshot> {
   if (!existsSync(paths.snapshot)) return bootstrapSnapshot(new Date());
-  return readJsonFile(paths.snapshot, RuntimeSnapshotSchema, { displayRoot: paths.workspaceRoot });
+  return readJsonFile(paths.snapshot, StoredRuntimeSnapshotSchema, { displayRoot: paths.workspaceRoot });
 }
 
 /** Validates before writing, so an inconsistent snapshot never reaches disk. */
