@@ -49,10 +49,29 @@ export function lintWorkspaceAssets(paths: WorkspacePaths, parseDocument: WorkDo
   return lintAssetTree(paths.runtimeRoot, parseDocument);
 }
 
-/** Lint problems join the compile diagnostics as errors: the plan may compile, but agents would follow broken instructions. */
+/**
+ * In a workspace only a missing entrypoint or stage-core skill, or an instruction to print a marker the stage cannot
+ * emit, is an error. Every other finding (an operator-edited entrypoint without its `## Legal terminal markers`
+ * section, a reference-era skill that is not indexed) is a warning naming the file: the runtime normalizes whatever
+ * the agent prints, so it never stops a run. The packaged assets are held to the whole lint by the tests.
+ */
+const WORKSPACE_LINT_ERRORS: ReadonlySet<AssetLintProblem['rule']> = new Set(['ENTRYPOINT_MISSING', 'SKILL_MISSING', 'MARKER_ILLEGAL']);
+
+export function isWorkspaceLintError(problem: AssetLintProblem): boolean {
+  return WORKSPACE_LINT_ERRORS.has(problem.rule);
+}
+
+/** Lint findings join the compile diagnostics: missing stage files as errors, the rest as warnings. */
 export function withAssetLint(view: CompileValidateView, problems: readonly AssetLintProblem[]): CompileValidateView {
   if (problems.length === 0) return view;
-  return { ...view, ok: false, errors: [...view.errors, ...problems.map((p) => `entrypoint lint: ${p.message}`)] };
+  const errors = problems.filter(isWorkspaceLintError);
+  const warnings = problems.filter((p) => !isWorkspaceLintError(p));
+  return {
+    ...view,
+    ok: view.ok && errors.length === 0,
+    errors: [...view.errors, ...errors.map((p) => `entrypoint lint: ${p.message}`)],
+    warnings: [...view.warnings, ...warnings.map((p) => `entrypoint lint: ${p.message}`)],
+  };
 }
 
 /** The error `compile validate` exits with when only the entrypoint lint failed (the plan itself compiled). */

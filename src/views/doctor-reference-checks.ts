@@ -4,6 +4,7 @@ import type { ClosureTarget, LineageDriftFinding } from '../contracts/closure-ta
 import type { LineageDocument } from '../contracts/lineage.js';
 import { STATUS_MARKER_PATTERN } from '../contracts/runtime-state.js';
 import { isMillraceError } from '../errors/index.js';
+import { isWorkspaceLintError, lintWorkspaceAssets } from './asset-lint.js';
 import { readClosureTargets, scanLineageDocuments } from '../workspace/arbiter/index.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
@@ -54,6 +55,23 @@ export async function checkClosureLineageDrift(paths: WorkspacePaths, detectLine
       path: resolve(paths.workspaceRoot, finding.path),
       message: `${finding.work_item_kind} ${finding.work_item_id} has root ${finding.actual_root_spec_id ?? 'none'}; expected ${finding.expected_root_spec_id}`,
       remedy: `set its root_spec_id to ${finding.expected_root_spec_id} (or move it out of the queue) while no runtime is active`,
+    });
+  }
+}
+
+/**
+ * Entrypoint/skill lint of the deployed assets (control-and-inspection.md §9 `asset_lint_<level>`): each finding is
+ * a warning naming its file; missing stage files are reported as `missing_asset` by the doctor itself.
+ */
+export function checkAssetLint(paths: WorkspacePaths, add: (f: Finding) => void): void {
+  for (const problem of lintWorkspaceAssets(paths)) {
+    if (isWorkspaceLintError(problem)) continue;
+    add({
+      severity: 'warning',
+      code: `asset_lint_${problem.rule.toLowerCase()}`,
+      path: resolve(paths.runtimeRoot, problem.file),
+      message: problem.message,
+      remedy: 'the runtime still runs; to restore the shipped instructions run `millrace upgrade` (see docs/stages.md for what the lint expects)',
     });
   }
 }

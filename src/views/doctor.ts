@@ -5,7 +5,7 @@ import type { CompilerRegistry, PlanCurrentness } from '../contracts/compiled-pl
 import type { MillraceConfig, RunnerSchemaSource } from '../contracts/config.js';
 import { STAGE_METADATA, coreSkillPath, entrypointPath } from '../contracts/stage-metadata.js';
 import { loadConfig } from '../config/load.js';
-import { checkBaselineManifest, checkClosureLineageDrift, checkStatusMarkers, type DetectLineageDrift } from './doctor-reference-checks.js';
+import { checkAssetLint, checkBaselineManifest, checkClosureLineageDrift, checkStatusMarkers, type DetectLineageDrift } from './doctor-reference-checks.js';
 import { isMillraceError } from '../errors/index.js';
 import { readClosureTargets } from '../workspace/arbiter/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
@@ -139,6 +139,7 @@ export async function buildDoctorReport(workspace: string, inputs: DoctorInputs)
   await checkClosureLineageDrift(paths, inputs.detectLineageDrift, add);
   await checkStatusMarkers(paths, add);
   await checkBaselineManifest(paths, add);
+  checkAssetLint(paths, add);
   const key = (f: DoctorFinding) => `${f.path ?? ''}\u0000${f.code}\u0000${f.message}`;
   findings.sort((a, b) => (a.severity === b.severity ? key(a).localeCompare(key(b)) : a.severity === 'error' ? -1 : 1));
   const errors = findings.filter((f) => f.severity === 'error').length;

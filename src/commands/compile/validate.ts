@@ -19,8 +19,8 @@ export default class CompileValidate extends BaseCommand {
     const { compileWorkspaceAt } = await import('../../runtime/compile-workspace.js');
     const { buildCompileValidateView, renderCompileValidateLines } = await import('../../views/compile.js');
     const compiled = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }));
-    // Entrypoint/skill lint (issue 9): reported with the compile diagnostics; fails the command, never the plan.
-    const { lintWorkspaceAssets, withAssetLint, assetLintFailedError } = await import('../../views/asset-lint.js');
+    // Entrypoint/skill lint: reported with the compile diagnostics; only a missing stage file fails the command, never the plan.
+    const { lintWorkspaceAssets, withAssetLint, assetLintFailedError, isWorkspaceLintError } = await import('../../views/asset-lint.js');
     const { workspacePaths } = await import('../../workspace/paths.js');
     const paths = workspacePaths(flags.workspace);
     const lint = lintWorkspaceAssets(paths);
@@ -30,7 +30,7 @@ export default class CompileValidate extends BaseCommand {
       const { compileFailedError } = await import('../../cli/compile-failure.js');
       throw compileFailedError(view);
     }
-    if (!view.ok) throw assetLintFailedError(lint, paths.runtimeRoot);
+    if (!view.ok) throw assetLintFailedError(lint.filter(isWorkspaceLintError), paths.runtimeRoot);
     for (const warning of view.warnings) this.warnings.push(warning);
     return view;
   }

@@ -41,4 +41,27 @@ describe('compile validate with the entrypoint lint', () => {
       expect(text.stderr.split('\n')[0]).toMatch(/^Error \(COMPILE_FAILED\): entrypoint lint: /);
     });
   }, 120_000);
+
+  it('an operator-edited entrypoint without its marker section is a warning: compile succeeds and doctor shows it', async () => {
+    await withTempTree(async (root) => {
+      expect((await millrace(['init', '--workspace', root])).exitCode).toBe(0);
+      const paths = workspacePaths(root);
+      const builder = join(paths.entrypoints, 'execution', 'builder.md');
+      const edited = readFileSync(builder, 'utf8').replace(/^## Legal terminal markers[\s\S]*?(?=^## |(?![\s\S]))/m, '');
+      expect(edited).not.toMatch(/Legal terminal markers/);
+      writeFileSync(builder, edited);
+
+      const text = await millrace(['compile', 'validate', '--workspace', root]);
+      expect({ exit: text.exitCode, stderr: text.stderr }).toEqual({ exit: 0, stderr: '' });
+      expect(text.stdout).toContain('ok: true');
+      expect(text.stdout).toContain('warning: entrypoint lint: entrypoints/execution/builder.md: has no "## Legal terminal markers" section');
+      const json = JSON.parse((await millrace(['compile', 'validate', '--workspace', root, '--json'])).stdout) as { status: number; result: CompileValidateResult; warnings: string[] };
+      expect(json.status).toBe(0);
+      expect(json.result.warnings).toContain('entrypoint lint: entrypoints/execution/builder.md: has no "## Legal terminal markers" section');
+
+      const doctor = await millrace(['doctor', '--workspace', root]);
+      expect(doctor.stdout).toContain('warning: asset_lint_marker_section_missing millrace-agents/entrypoints/execution/builder.md entrypoints/execution/builder.md: has no "## Legal terminal markers" section');
+      expect(doctor.stdout).not.toMatch(/^error: asset_lint/m);
+    });
+  }, 120_000);
 });
