@@ -459,6 +459,8 @@ export class RuntimeEngine {
 
     const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: run.plane, stage: run.stage, run_id: run.run_id, work_item_id: startedData.work_item_id, ...a }), ACTIVITY_INTERVAL_MS);
     let stalled: StallInfo | null = null;
+    const watchPlanning = this.options.steps?.watchPlanningStage;
+    const stageWritten = run.plane === 'planning' && run.request_kind === 'active_work_item' && watchPlanning ? await watchPlanning(ctx, run) : null;
     const raw = await this.options
       .dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info) })
       .finally(async () => {
@@ -470,6 +472,7 @@ export class RuntimeEngine {
       await this.event('runner_stalled', data);
       this.monitor('runner_stalled', data);
     }
+    await stageWritten?.();
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
       await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });

@@ -91,6 +91,12 @@ export type ClosureResultStep = (ctx: TickStepContext, result: StageResultEnvelo
  */
 export type PostResultHook = (ctx: TickStepContext, result: StageResultEnvelope, decision: RouterDecision) => Promise<void>;
 
+/**
+ * Called right before a planning work-item stage runs; the returned function is called once the stage finished
+ * (e.g. to record which queue documents the stage wrote, so lineage stamping never touches others).
+ */
+export type StageWatchStep = (ctx: TickStepContext, run: ActiveRunState) => Promise<() => Promise<void>>;
+
 export type TickSteps = {
   drainMailbox?: MailboxDrainStep;
   intake?: IntakeStep;
@@ -100,4 +106,5 @@ export type TickSteps = {
   closureRequest?: ClosureRequestStep;
   applyClosureResult?: ClosureResultStep;
   afterPlanningResult?: PostResultHook;
+  watchPlanningStage?: StageWatchStep;
 };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { StatusResult } from '../../src/commands/status/index.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
+import { createPlanningWorkspace } from '../support/planning-workspace.js';
 import { BIN, createRuntimeWorkspace, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
 
 type Ws = Awaited<ReturnType<typeof createRuntimeWorkspace>>;
@@ -143,4 +144,31 @@ describe('reference parity through the CLI', () => {
     expect(snapshotOf(ws)).toMatchObject({ active_stage: null, active_plane: null, active_runs_by_plane: {} });
     expect((await millrace(['status', '-w', ws.root])).stdout).toContain('\nactive_stage: none\n');
   }, 120_000);
+
+  it('lineage stamping after a planning stage touches only the documents that stage wrote', async () => {
+    const ws = await createPlanningWorkspace({ tasks: { 'idea-seed': [{ id: 't1' }, { id: 't2', lineage: false }] } });
+    const idea = join(ws.root, 'seed.md');
+    writeFileSync(idea, '# Seed\n\nBuild X.\n');
+    expect((await millrace(['queue', 'add-idea', idea, '-w', ws.root])).exitCode).toBe(0);
+    const planner = await millrace(['run', 'once', '-w', ws.root]);
+    expect(planner.exitCode).toBe(0);
+    expect(readEvents(ws.runtime).some((e) => e.event_type === 'stage_started' && e.data.stage === 'planner')).toBe(true);
+
+    // Queued by the operator between two `run once` calls of the same planning run.
+    const operatorTask = join(ws.root, 'op-task.md');
+    writeFileSync(operatorTask, ['---', 'task_id: t-op', 'title: Operator task', 'target_paths: [src/x.ts]', 'acceptance: [ok]', 'required_checks: [npm test]', 'references: [none]', 'risk: [low]', '---', 'Body.', ''].join('\n'));
+    expect((await millrace(['queue', 'add-task', operatorTask, '-w', ws.root])).exitCode).toBe(0);
+    const queued = join(ws.runtime, 'tasks', 'queue', 't-op.md');
+    const before = readFileSync(queued, 'utf8');
+
+    const manager = await millrace(['run', 'once', '-w', ws.root]);
+    expect(manager.exitCode).toBe(0);
+    const events = readEvents(ws.runtime);
+    expect(events.some((e) => e.event_type === 'stage_started' && e.data.stage === 'manager')).toBe(true);
+    const stamped = events.filter((e) => e.event_type === 'planning_lineage_stamped').map((e) => e.data.work_item_id);
+    expect(stamped).toContain('t2');
+    expect(stamped).not.toContain('t-op');
+    expect(readFileSync(queued, 'utf8')).toBe(before);
+    expect(readFileSync(join(ws.runtime, 'tasks', 'queue', 't2.md'), 'utf8')).toMatch(/root_spec_id: idea-seed/);
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ import { createIdeaIntake } from '../intake/intake-step.js';
 import type { QueuePort } from '../queue-port.js';
 import type { TickSteps } from '../tick-steps.js';
 import { afterPlanningResult } from './planning-steps.js';
+import { watchPlanningStage } from './stage-output.js';
 
 export type RuntimeStepsOptions = {
   queue: QueuePort;
@@ -25,6 +26,7 @@ export function createRuntimeSteps(options: RuntimeStepsOptions): { steps: TickS
       intake: intake.step,
       ...createClosureSteps(options.queue),
       afterPlanningResult,
+      watchPlanningStage: (ctx, run) => watchPlanningStage(ctx.paths, run),
     },
     close: () => intake.close(),
   };
