@@ -15,7 +15,8 @@ export const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.mjs', 
 
 /**
  * A proxy that answers nothing and records every attempt: claude gets it as HTTP(S)_PROXY with only 127.0.0.1
- * exempt, so any request to another address shows up here instead of leaving the machine.
+ * exempt, so any request to another address shows up here instead of leaving the machine. (Claude 2.1.328 honours
+ * the proxy variables: pointed at another host, it sends `CONNECT <host>:443` here.)
  */
 export async function startTrapProxy(): Promise<{ url: string; attempts: string[]; close(): Promise<void> }> {
   const attempts: string[] = [];
@@ -25,6 +26,7 @@ export async function startTrapProxy(): Promise<{ url: string; attempts: string[
   });
   server.on('connect', (req, socket) => {
     attempts.push(`CONNECT ${req.url ?? ''}`);
+    socket.on('error', () => undefined);
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
