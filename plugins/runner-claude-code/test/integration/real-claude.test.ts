@@ -67,6 +67,16 @@ describe('claude_code with the real claude binary', () => {
     expect(await readFile(runArtifactPaths(request).events, 'utf8')).toContain('"type":"result"');
   }, 120_000);
 
+  it('the trap proxy really catches traffic to another address (so an empty trap means claude stayed on 127.0.0.1)', async () => {
+    fx = await createClaudeStageFixture();
+    const request = fx.request();
+    // an address outside 127.0.0.1 goes through the proxy, which refuses it: nothing leaves the machine
+    const raw = await createClaudeCodeRunner().run(request, fx.context({ env: { ANTHROPIC_BASE_URL: 'https://api.example.invalid', CLAUDE_CODE_MAX_RETRIES: '0' } }));
+    expect(fx.proxyAttempts).toEqual(['CONNECT api.example.invalid:443']);
+    expect(raw).toMatchObject({ exit_kind: 'provider_error', failure_class: 'runner_provider_failure' });
+    expect(fx.server.requests).toEqual([]);
+  }, 120_000);
+
   it('maps a missing binary to runner_binary_not_found without touching the model', async () => {
     fx = await createClaudeStageFixture();
     const request = fx.request();
