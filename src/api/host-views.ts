@@ -81,8 +81,9 @@ export function createHostViews(oclifConfig: object): HostViews {
     async doctor(workspace) {
       const { buildDoctorReport } = await import('../views/doctor.js');
       const { planCurrentness } = await import('../views/plan-currentness.js');
+      const { detectLineageDrift } = await import('../runtime/decide/closure.js');
       const reg = await contributions();
-      return buildDoctorReport(workspace, { registry: reg, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry: reg }) });
+      return buildDoctorReport(workspace, { registry: reg, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry: reg }), detectLineageDrift });
     },
     async control(workspace, action) {
       const { runControl } = await import('../runtime/control/run-control.js');
