@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load.js';
 import { isMillraceError } from '../../../src/errors/index.js';
 import { withTempTree } from '../../support/temp-tree.js';
+import { CommandRunnerConfigSchema } from '../../../plugins/runner-command/src/config.js';
+import { ClaudeRunnerConfigSchema } from '../../../plugins/runner-claude-code/src/config.js';
 
 async function loadError(workspaceRoot: string): Promise<{ code: string; message: string; file?: string; field?: string }> {
   try {
@@ -93,5 +95,18 @@ describe('config: timers are bounded by what Node.js timers hold', () => {
       const { config } = await loadConfig({ workspaceRoot: root });
       expect([config.runtime.idle_sleep_seconds, config.watchers.debounce_ms]).toEqual([2147483, 2147483647]);
     });
+  });
+});
+
+describe('runner plugin sections: timeouts are bounded by their schemas too', () => {
+  it.each([
+    ['runners.command', 'timeout_seconds', CommandRunnerConfigSchema, { command: 'node', timeout_seconds: 2147484 }],
+    ['runners.claude', 'timeout_seconds', ClaudeRunnerConfigSchema, { timeout_seconds: 2147484 }],
+    ['runners.claude', 'stall_timeout_seconds', ClaudeRunnerConfigSchema, { stall_timeout_seconds: 9e9 }],
+  ] as const)('%s.%s', (_section, key, schema, input) => {
+    const parsed = (schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } } }).safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([[key, 'must be at most 2147483 seconds (the longest timer Node.js holds)']]);
+    expect((schema as { safeParse: (v: unknown) => { success: boolean } }).safeParse({ ...input, [key]: 2147483 }).success).toBe(true);
   });
 });
