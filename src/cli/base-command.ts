@@ -1,6 +1,7 @@
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { isMillraceError, MillraceError } from '../errors/index.js';
 import type { Registry } from '../registry/registry.js';
+import { safeTerminalText } from './terminal-text.js';
 
 export type JsonSuccess<T> = { status: 0; result: T; warnings: string[] };
 export type JsonFailure = { status: number; error: { code: string; message: string; exitCode: number; file: string | null; field: string | null; hint: string | null } };
@@ -25,7 +26,21 @@ export abstract class BaseCommand extends Command {
 
   protected addWarning(message: string): void {
     this.warnings.push(message);
-    if (!this.jsonEnabled()) process.stderr.write(`Warning: ${message}\n`);
+    if (!this.jsonEnabled()) process.stderr.write(safeTerminalText(`Warning: ${message}\n`));
+  }
+
+  /** Every text-mode line goes through safeTerminalText (no terminal control characters from documents or agents). */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(safeTerminalText(message), ...args.map((a) => (typeof a === 'string' ? safeTerminalText(a) : a)));
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(safeTerminalText(message), ...args.map((a) => (typeof a === 'string' ? safeTerminalText(a) : a)));
+  }
+
+  /** Raw text (an artifact, a rendered graph) for the terminal, made safe like log(). */
+  protected writeText(text: string): void {
+    if (!this.jsonEnabled()) process.stdout.write(safeTerminalText(text));
   }
 
   protected override toSuccessJson(result: unknown): JsonSuccess<unknown> {
@@ -47,7 +62,7 @@ export abstract class BaseCommand extends Command {
       this.logJson(this.toErrorJson(e));
       return undefined;
     }
-    process.stderr.write(`Error (${e.code}): ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`);
+    process.stderr.write(safeTerminalText(`Error (${e.code}): ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`));
     if (!isMillraceError(err) && process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
     throw new Errors.ExitError(e.exitCode);
   }

@@ -1,4 +1,5 @@
 import type { MonitorEvent } from '../runtime/monitor.js';
+import { safeTerminalText } from './terminal-text.js';
 
 /**
  * listr2 progress for `millrace run`: one short-lived Listr per stage (so nothing holds back other output between
@@ -13,7 +14,8 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
   let current: { done: (ok: boolean, title: string) => void; run: Promise<unknown> } | null = null;
   let lastDecision = 'none';
 
-  const startStage = (title: string) => {
+  const startStage = (unsafeTitle: string) => {
+    const title = safeTerminalText(unsafeTitle);
     let settle!: (r: { ok: boolean; title: string }) => void;
     const finished = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
     const list = new Listr(
@@ -21,9 +23,9 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         {
           title,
           task: async (_ctx, task) => {
-            task.output = `last decision: ${lastDecision}`;
+            task.output = safeTerminalText(`last decision: ${lastDecision}`);
             const r = await finished;
-            task.title = r.title;
+            task.title = safeTerminalText(r.title);
             if (!r.ok) throw new Error(r.title);
           },
           rendererOptions: { persistentOutput: false },

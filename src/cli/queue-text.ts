@@ -33,6 +33,7 @@ export function queueOverviewLines(r: QueueLsResult): string[] {
   ];
   if (r.invalid.length) lines.push(`invalid_documents: ${r.invalid.length}`, ...r.invalid.flatMap((f) => f.problems.map((p) => `  ${p}`)));
   if (r.duplicates.length) lines.push(`duplicate_ids: ${r.duplicates.length}`, ...r.duplicates.map((d) => `  ${d.kind} ${d.id}: ${d.paths.join(', ')}`));
+  if (r.dependency_problems.length) lines.push(`dependency_problems: ${r.dependency_problems.length}`, ...r.dependency_problems.map((p) => `  ${p.message}`));
   return lines;
 }
 

@@ -12,6 +12,7 @@ import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { FULL_SCOPE, listQueue, stateDir } from '../workspace/queue/index.js';
 import { inspectLock } from '../workspace/state/lock.js';
+import { dependencyProblemsOf } from './queue.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 
 /** One problem `millrace doctor` found, with the one-line fix. */
@@ -65,6 +66,11 @@ async function checkQueues(paths: WorkspacePaths, add: Add): Promise<void> {
   const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
   for (const bad of listing.invalid) {
     add({ severity: 'error', code: 'queue_artifact_invalid', path: bad.path, message: bad.problems.map((p) => `${p.field}: ${p.message}`).join('; '), remedy: 'fix the named field (the file is never deleted), or move it out of the queue folder' });
+  }
+  for (const p of dependencyProblemsOf(listing)) {
+    const path = p.problem === 'dependency_cycle' ? null : (listing.items.find((i) => i.kind === 'task' && i.id === p.task_id)?.path ?? null);
+    const remedy = p.problem === 'missing_dependency' ? 'add the missing task, or remove the id from depends_on' : 'remove the dependency from depends_on; the task waits forever otherwise';
+    add({ severity: p.problem === 'missing_dependency' ? 'warning' : 'error', code: p.problem, path, message: p.message, remedy });
   }
   for (const dup of listing.duplicates) {
     add({

@@ -7,6 +7,7 @@ import { readWorkItem } from '../workspace/queue/locate.js';
 import { FULL_SCOPE, countByFolder, countDocumentFiles, listQueue, type QueueItem, type QueueListing } from '../workspace/queue/scan.js';
 import { join } from 'node:path';
 import { decideNextWorkItem, type ClaimPlane } from '../workspace/queue/select.js';
+import { dependencyProblemText, findDependencyProblems, type DependencyProblem } from '../workspace/queue/dependencies.js';
 
 export type NextItemView =
   | { status: 'claimable'; kind: WorkDocumentKind; id: string; path: string }
@@ -31,7 +32,11 @@ export type QueueLsResult = {
   next: Record<ClaimPlane, NextItemView>;
   invalid: Array<{ kind: WorkDocumentKind; state: QueueState; path: string; problems: string[] }>;
   duplicates: Array<{ kind: WorkDocumentKind; id: string; paths: string[] }>;
+  /** Queued tasks that wait forever: self-dependencies, dependency cycles, dependencies on ids that exist nowhere. */
+  dependency_problems: DependencyProblemView[];
 };
+
+export type DependencyProblemView = DependencyProblem & { message: string };
 
 function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlane): NextItemView {
   const decision = decideNextWorkItem(plane, [...listing.items, ...listing.invalid], listing.items);
@@ -45,6 +50,13 @@ function nextView(paths: WorkspacePaths, listing: QueueListing, plane: ClaimPlan
     case 'idle':
       return decision;
   }
+}
+
+/** Pure: the dependency problems of a full listing's tasks. */
+export function dependencyProblemsOf(listing: QueueListing): DependencyProblemView[] {
+  const tasks = listing.items.filter((i) => i.kind === 'task').map((i) => ({ id: i.id, state: i.state, dependsOn: i.claim.dependsOn }));
+  const existing = new Set([...listing.items, ...listing.invalid].map((f) => f.id));
+  return findDependencyProblems(tasks, existing).map((p) => ({ ...p, message: dependencyProblemText(p) }));
 }
 
 /** Read model of every queue folder: counts, depths, the next claimable item per plane, invalid files, duplicates. */
@@ -67,6 +79,7 @@ export async function buildQueueOverview(paths: WorkspacePaths): Promise<QueueLs
     next: { execution: nextView(paths, listing, 'execution'), planning: nextView(paths, listing, 'planning') },
     invalid: listing.invalid.map((f) => ({ kind: f.kind, state: f.state, path: displayPath(paths, f.path), problems: f.problems.map(formatProblem) })),
     duplicates: listing.duplicates.map((d) => ({ kind: d.kind, id: d.id, paths: d.locations.map((l) => displayPath(paths, l.path)) })),
+    dependency_problems: dependencyProblemsOf(listing),
   };
 }
 

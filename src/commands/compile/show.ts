@@ -26,7 +26,7 @@ export default class CompileShow extends BaseCommand {
     const { buildCompileShowView, renderCompileShowLines } = await import('../../views/compile.js');
     const view = buildCompileShowView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }), flags.graph);
     if (!this.jsonEnabled()) {
-      if (view.graph) process.stdout.write(view.graph.text);
+      if (view.graph) this.writeText(view.graph.text);
       else for (const line of renderCompileShowLines(view)) this.log(line);
     }
     if (!view.ok) {

@@ -13,7 +13,7 @@ export default class RunsTail extends BaseCommand {
     const { flags, args } = await this.parse(RunsTail);
     const { tailRun } = await import('../../views/runs.js');
     const result = await tailRun(flags.workspace, args.run_id);
-    if (!this.jsonEnabled()) process.stdout.write(result.content);
+    this.writeText(result.content);
     return result;
   }
 }

@@ -11,3 +11,4 @@ export * from './requeue.js';
 export * from './submit.js';
 export * from './lane-claim.js';
 export * from './path-overlap.js';
+export * from './dependencies.js';
