@@ -34,7 +34,7 @@ describe('loadConfig: discovery', () => {
       await write('millrace-agents/millrace.toml', '[runtime]\ndefault_mode = "default_pi"\nidle_sleep_seconds = 2\n\n[stages.checker]\nmodel = "gpt-5.4"\n');
       const { config, sources, provenance } = await loadConfig({ workspaceRoot: root });
       expect(config.runtime).toEqual({ default_mode: 'default_pi', run_style: 'daemon', idle_sleep_seconds: 2 });
-      expect(config.stages.checker).toEqual({ runner: null, model: 'gpt-5.4', model_reasoning_effort: null, timeout_seconds: 3600 });
+      expect(config.stages.checker).toEqual({ runner: null, model: 'gpt-5.4', model_reasoning_effort: null, timeout_seconds: 3600, stall_timeout_seconds: null });
       expect(sources).toEqual([
         { path: 'millrace-agents/millrace.toml', absolutePath: join(root, 'millrace-agents/millrace.toml'), kind: 'toml', keys: ['runtime.default_mode', 'runtime.idle_sleep_seconds', 'stages.checker.model'] },
       ]);

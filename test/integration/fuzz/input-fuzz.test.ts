@@ -195,11 +195,12 @@ describe('fuzz: through the real CLI', () => {
     try {
       await run(['init']);
       const queue = join(root, 'millrace-agents', 'tasks', 'queue');
-      const placed = new Map<string, string>();
+      const placed = new Map<string, Buffer>();
       for (let i = 0; i < 30; i += 1) {
         const { text } = int(4) === 0 ? mutateJson() : mutateDocument();
-        placed.set(`fz-${i}.md`, text);
-        writeFileSync(join(queue, `fz-${i}.md`), text);
+        const bytes = Buffer.from(text, 'utf8');
+        placed.set(`fz-${i}.md`, bytes);
+        writeFileSync(join(queue, `fz-${i}.md`), bytes);
       }
       const crashed = (r: { exitCode?: number; stdout: string; stderr: string }) => r.exitCode === 10 || /INTERNAL|RangeError|\n\s+at /.test(r.stdout + r.stderr);
       for (const args of [['queue', 'ls'], ['doctor', '--json'], ['queue', 'show', `fz-${int(30)}`, '--json']]) {
@@ -216,7 +217,7 @@ describe('fuzz: through the real CLI', () => {
         if (r.exitCode !== 0) expect({ i, name, line: r.stderr.split('\n')[0] }).toEqual({ i, name, line: expect.stringMatching(/^Error \([A-Z_]+\): (\S.*in-\d+\.md: (\([a-z ]+\)|[^\s:]+): \S|task \S+ already exists at tasks\/queue\/\S+\.md$)/) });
       }
       // Refused input changed nothing in the queue folder: every placed file is still there, byte for byte.
-      for (const [name, text] of placed) expect({ name, same: readFileSync(join(queue, name), 'utf8') === text }).toEqual({ name, same: true });
+      for (const [name, bytes] of placed) expect({ name, same: readFileSync(join(queue, name)).equals(bytes) }).toEqual({ name, same: true });
       const accepted = readdirSync(queue).filter((n) => !placed.has(n) && n.endsWith('.md'));
       expect(accepted.every((n) => /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/.test(n))).toBe(true);
     } finally {
