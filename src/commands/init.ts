@@ -22,6 +22,11 @@ export default class Init extends BaseCommand {
       this.log(`kept_existing_assets: ${result.kept_existing_assets.length}`);
       this.log(`baseline_manifest: ${result.manifest_written ? 'written' : 'kept'}`);
     }
+    const { loadConfig } = await import('../config/load.js');
+    const { maximumPermissionWarning } = await import('../config/permission-warning.js');
+    const loaded = await loadConfig({ workspaceRoot: result.workspace, registry: await this.registry() }).catch(() => null);
+    const permission = loaded ? maximumPermissionWarning(loaded.config) : null;
+    if (permission) this.addWarning(permission);
     return result;
   }
 }

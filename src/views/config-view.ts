@@ -1,3 +1,4 @@
+import { maximumPermissionWarning } from '../config/permission-warning.js';
 import { loadConfig } from '../config/load.js';
 import type { ConfigSource, MillraceConfig, RunnerSchemaSource } from '../contracts/config.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
@@ -17,6 +18,8 @@ export type ConfigShowView = {
   warnings: string[];
 };
 
+const nonNull = <T>(value: T | null): T[] => (value === null ? [] : [value]);
+
 /** Effective config of an initialized workspace, validated (runner sections by their plugins' schemas). */
 export async function readConfigView(workspaceRoot: string, registry: RunnerSchemaSource): Promise<ConfigShowView> {
   const paths = requireInitializedWorkspace(workspaceRoot);
@@ -29,7 +32,7 @@ export async function readConfigView(workspaceRoot: string, registry: RunnerSche
     provenance: loaded.provenance,
     usage_governance_active: false,
     runtime: { config_version: snapshot.config_version, last_reload_outcome: snapshot.last_reload_outcome, last_reload_error: snapshot.last_reload_error },
-    warnings: loaded.warnings,
+    warnings: [...loaded.warnings, ...nonNull(maximumPermissionWarning(loaded.config))],
   };
 }
 

@@ -5,6 +5,7 @@ import type { CompilerRegistry, PlanCurrentness } from '../contracts/compiled-pl
 import type { MillraceConfig, RunnerSchemaSource } from '../contracts/config.js';
 import { STAGE_METADATA, coreSkillPath, entrypointPath } from '../contracts/stage-metadata.js';
 import { loadConfig } from '../config/load.js';
+import { maximumPermissionWarning } from '../config/permission-warning.js';
 import { checkAssetLint, checkBaselineManifest, checkClosureLineageDrift, checkStatusMarkers, type DetectLineageDrift } from './doctor-reference-checks.js';
 import { isMillraceError } from '../errors/index.js';
 import { readClosureTargets } from '../workspace/arbiter/index.js';
@@ -112,6 +113,8 @@ async function checkPlan(paths: WorkspacePaths, inputs: DoctorInputs, add: Add):
     add({ severity: 'error', code: 'runtime_config_invalid', path: error.file ?? paths.tomlConfig, message: error.message, remedy: 'fix the config (`millrace config validate` shows every problem)' });
     return;
   }
+  const permission = maximumPermissionWarning(config);
+  if (permission) add({ severity: 'warning', code: 'codex_permission_maximum', path: paths.tomlConfig, message: permission, remedy: 'set runners.codex.permission_default = "basic" (workspace-write sandbox) in millrace-agents/millrace.toml' });
   const currentness = await inputs.planCurrentness(paths, config);
   if (currentness === 'stale') add({ severity: 'error', code: 'compiled_plan_stale', path: paths.compiledPlan, message: 'the compiled plan no longer matches the mode, config, plugins or assets', remedy: 'run `millrace compile validate` to recompile (or `millrace reload-config` while a daemon runs)' });
   if (currentness === 'missing') add({ severity: 'warning', code: 'compiled_plan_missing', path: paths.compiledPlan, message: 'no compiled plan yet', remedy: 'run `millrace compile validate`; the runtime also compiles at startup' });

@@ -14,7 +14,7 @@ export const CodexRunnerConfigSchema = z.strictObject({
   command: z.string().trim().min(1).default('codex'),
   args: z.array(z.string()).default(['exec']),
   profile: z.string().trim().min(1).nullable().default(null),
-  permission_default: PermissionLevelSchema.default('maximum'),
+  permission_default: PermissionLevelSchema.default('basic'),
   permission_by_stage: z
     .record(z.string(), PermissionLevelSchema)
     .default({})

@@ -29,7 +29,7 @@ export const BOOTSTRAP_DIRECTORIES: readonly string[] = [
 ];
 
 /** The operator-owned config `init` writes when absent; it loads to the default config (config.md §1). */
-export const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "maximum"\n';
+export const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "basic"\n';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

@@ -5,7 +5,7 @@ import { defaultConfig } from '../../../src/contracts/config.js';
 import { isMillraceError } from '../../../src/errors/index.js';
 import { withTempTree } from '../../support/temp-tree.js';
 
-const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "maximum"\n';
+const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "basic"\n';
 
 async function loadError(workspaceRoot: string): Promise<{ code: string; message: string; exitCode: number }> {
   try {
@@ -49,7 +49,7 @@ describe('loadConfig: discovery', () => {
       await write('millrace-agents/millrace.toml', BOOTSTRAP_TOML);
       const { config } = await loadConfig({ workspaceRoot: root });
       expect({ ...config, runners: { default_runner: config.runners.default_runner } }).toEqual(defaultConfig());
-      expect(config.runners.codex).toEqual({ permission_default: 'maximum' });
+      expect(config.runners.codex).toEqual({ permission_default: 'basic' });
     });
   });
 

@@ -30,7 +30,7 @@ describe('initWorkspace', () => {
         expect((await stat(join(rt, dir))).isDirectory()).toBe(true);
       }
       expect(await readFile(join(rt, 'state/execution_status.md'), 'utf8')).toBe('### IDLE\n');
-      expect(await readFile(join(rt, 'millrace.toml'), 'utf8')).toBe('[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "maximum"\n');
+      expect(await readFile(join(rt, 'millrace.toml'), 'utf8')).toBe('[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "basic"\n');
       const snapshot = JSON.parse(await readFile(join(rt, 'state/runtime_snapshot.json'), 'utf8'));
       expect(snapshot).toMatchObject({ kind: 'runtime_snapshot', compiled_plan_id: 'bootstrap', updated_at: '2026-04-15T12:00:00.000Z', execution_status_marker: '### IDLE' });
       expect(JSON.parse(await readFile(join(rt, 'state/recovery_counters.json'), 'utf8'))).toEqual({ schema_version: '1.0', kind: 'recovery_counters', entries: [] });

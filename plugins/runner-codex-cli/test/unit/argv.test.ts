@@ -13,7 +13,7 @@ const build = (cfg: CodexRunnerConfigInput, req = request()) =>
 describe('buildCodexCommand', () => {
   it('builds the default command line in the spec order', () => {
     expect(build({}, request({ model_name: 'gpt-5' }))).toEqual([
-      'codex', 'exec', '--skip-git-repo-check', '--model', 'gpt-5', '--dangerously-bypass-approvals-and-sandbox',
+      'codex', 'exec', '--skip-git-repo-check', '--model', 'gpt-5', '--sandbox', 'workspace-write',
       '--cd', '/ws', '--json', '--output-last-message', '/ws/run/last.txt', 'PROMPT',
     ]);
   });
@@ -61,6 +61,7 @@ describe('permission levels', () => {
     const cfg = { permission_by_stage: { checker: 'basic' as const }, permission_by_model: { m: 'elevated' as const } };
     expect(build(cfg, request({ stage: 'checker', model_name: 'm' }))).toContain('workspace-write');
     expect(build(cfg, request({ stage: 'builder', model_name: 'm' }))).toContain('danger-full-access');
-    expect(build(cfg, request({ stage: 'builder' }))).toContain('--dangerously-bypass-approvals-and-sandbox');
+    expect(build(cfg, request({ stage: 'builder' }))).toContain('workspace-write');
+    expect(build({ ...cfg, permission_default: 'maximum' }, request({ stage: 'builder' }))).toContain('--dangerously-bypass-approvals-and-sandbox');
   });
 });

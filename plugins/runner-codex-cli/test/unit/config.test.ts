@@ -6,7 +6,7 @@ describe('CodexRunnerConfigSchema', () => {
       command: 'codex',
       args: ['exec'],
       profile: null,
-      permission_default: 'maximum',
+      permission_default: 'basic',
       permission_by_stage: {},
       permission_by_model: {},
       model_reasoning_effort: null,

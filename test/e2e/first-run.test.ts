@@ -1,0 +1,29 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+import { withTempTree } from '../support/temp-tree.js';
+
+describe('first run as a new user', () => {
+  it('init writes the sandboxed codex level; maximum is an opt-in warned about by init, config show and doctor', async () => {
+    await withTempTree(async (root) => {
+      const init = await runCli(['init', '-w', root]);
+      expect(init.exitCode).toBe(0);
+      expect(init.stderr).not.toContain('maximum');
+      const toml = join(root, 'millrace-agents', 'millrace.toml');
+      expect(readFileSync(toml, 'utf8')).toContain('permission_default = "basic"');
+      expect((await runCli(['config', 'show', '-w', root])).stderr).not.toContain('maximum');
+      expect((await runCli(['doctor', '-w', root])).stdout).not.toContain('codex_permission_maximum');
+
+      writeFileSync(toml, readFileSync(toml, 'utf8').replace('permission_default = "basic"', 'permission_default = "maximum"\npermission_by_stage = { checker = "maximum" }'));
+      const warning = 'runners.codex.permission_default, runners.codex.permission_by_stage.checker = "maximum": codex runs with no sandbox and no approvals';
+      const again = await runCli(['init', '-w', root]);
+      expect(again.exitCode).toBe(0);
+      expect(again.stderr.split('\n').filter((l) => l.includes('"maximum"'))).toEqual([expect.stringContaining(`Warning: ${warning}`)]);
+      const show = await runCli(['config', 'show', '-w', root]);
+      expect(show.exitCode).toBe(0);
+      expect(show.stderr).toContain(`Warning: ${warning}`);
+      const doctor = await runCli(['doctor', '-w', root]);
+      expect(doctor.stdout).toContain(`warning: codex_permission_maximum millrace-agents/millrace.toml ${warning}`);
+    });
+  }, 120_000);
+});
