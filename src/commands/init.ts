@@ -21,6 +21,14 @@ export default class Init extends BaseCommand {
       this.log(`deployed_assets: ${result.deployed_assets.length}`);
       this.log(`kept_existing_assets: ${result.kept_existing_assets.length}`);
       this.log(`baseline_manifest: ${result.manifest_written ? 'written' : 'kept'}`);
+      this.log('');
+      this.log('Next steps:');
+      this.log('  millrace queue add-task task.md   # a task document: fields and a runnable example in docs/documents.md');
+      this.log('  millrace config validate          # validate the config and compile the plan');
+      this.log('  millrace run once                 # run one stage; `millrace run daemon` keeps going');
+      this.log('  millrace status');
+      this.log('Commit millrace-agents/ (config, queues, entrypoints, skills, state/baseline_manifest.json);');
+      this.log('millrace-agents/.gitignore keeps runs/, logs/ and derived state out of git.');
     }
     const { loadConfig } = await import('../config/load.js');
     const { maximumPermissionWarning } = await import('../config/permission-warning.js');

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { withTempTree } from '../support/temp-tree.js';
@@ -24,6 +25,27 @@ describe('first run as a new user', () => {
       expect(show.stderr).toContain(`Warning: ${warning}`);
       const doctor = await runCli(['doctor', '-w', root]);
       expect(doctor.stdout).toContain(`warning: codex_permission_maximum millrace-agents/millrace.toml ${warning}`);
+    });
+  }, 120_000);
+
+  it('init prints next steps and writes millrace-agents/.gitignore so git status stays readable', async () => {
+    await withTempTree(async (root) => {
+      await execa('git', ['init', '-q'], { cwd: root });
+      const init = await runCli(['init', '-w', root]);
+      expect(init.exitCode).toBe(0);
+      expect(init.stdout).toContain('\nNext steps:\n  millrace queue add-task task.md');
+      expect(init.stdout).toContain('  millrace config validate');
+      expect(init.stdout).toContain('  millrace run once');
+      expect(init.stdout).toContain('millrace-agents/.gitignore keeps runs/, logs/ and derived state out of git.');
+      expect(readFileSync(join(root, 'millrace-agents', '.gitignore'), 'utf8')).toContain('runs/\nlogs/\nstate/*\n!state/baseline_manifest.json\n');
+      mkdirSync(join(root, 'millrace-agents', 'runs', 'run-x'), { recursive: true });
+      writeFileSync(join(root, 'millrace-agents', 'runs', 'run-x', 'out.txt'), 'x');
+      writeFileSync(join(root, 'millrace-agents', 'logs', 'runtime_events.jsonl'), '{}\n');
+      const status = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root });
+      const files = status.stdout.split('\n').map((l) => l.slice(3));
+      expect(files).toContain('millrace-agents/millrace.toml');
+      expect(files).toContain('millrace-agents/state/baseline_manifest.json');
+      expect(files.filter((f) => /^millrace-agents\/(runs|logs)\//.test(f) || (f.startsWith('millrace-agents/state/') && !f.endsWith('baseline_manifest.json')))).toEqual([]);
     });
   }, 120_000);
 });

@@ -31,6 +31,19 @@ export const BOOTSTRAP_DIRECTORIES: readonly string[] = [
 /** The operator-owned config `init` writes when absent; it loads to the default config (config.md §1). */
 export const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_style = "daemon"\n\n[runners.codex]\npermission_default = "basic"\n';
 
+/**
+ * `millrace-agents/.gitignore`: run artifacts, logs and derived runtime state stay out of `git status`; the config,
+ * queues, entrypoints, skills and the baseline manifest (which `upgrade` compares against) are meant to be committed.
+ */
+export const BOOTSTRAP_GITIGNORE = [
+  '# Written by `millrace init` (kept if you edit it): run artifacts, logs and derived runtime state.',
+  'runs/',
+  'logs/',
+  'state/*',
+  '!state/baseline_manifest.json',
+  '',
+].join('\n');
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Pure: every default file `init` writes when absent (workspace.md §2-3), runtime-root-relative path -> content. */
@@ -39,6 +52,7 @@ export function bootstrapFiles(now: Date): ReadonlyArray<{ path: string; content
     { path: 'outline.md', content: '' },
     { path: 'historylog.md', content: '' },
     { path: 'millrace.toml', content: BOOTSTRAP_TOML },
+    { path: '.gitignore', content: BOOTSTRAP_GITIGNORE },
     { path: 'state/execution_status.md', content: `${IDLE_MARKER}\n` },
     { path: 'state/planning_status.md', content: `${IDLE_MARKER}\n` },
     { path: 'state/learning_status.md', content: `${IDLE_MARKER}\n` },
