@@ -1,6 +1,6 @@
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DaemonLockSchema, type DaemonLock, type LockInspection } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -48,9 +48,9 @@ export async function inspectLock(paths: WorkspacePaths): Promise<LockInspection
 
 export type LockAcquisition = { record: DaemonLock; takenOver: LockInspection | null };
 
-/** Exclusive and atomic: the record is written to a temp file, then hard-linked into place (fails if the lock exists). */
-async function createExclusive(paths: WorkspacePaths, record: DaemonLock): Promise<boolean> {
-  const tmp = `${paths.lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+/** Write `record` to a temp file, then hard-link it to `target`: false when `target` exists (never replaced). */
+async function createExclusiveAt(target: string, record: DaemonLock): Promise<boolean> {
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
@@ -59,7 +59,7 @@ async function createExclusive(paths: WorkspacePaths, record: DaemonLock): Promi
     await handle.close();
   }
   try {
-    await link(tmp, paths.lock);
+    await link(tmp, target);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -69,9 +69,59 @@ async function createExclusive(paths: WorkspacePaths, record: DaemonLock): Promi
   }
 }
 
+/** Replace the lock file in one step (temp file + rename): the lock is never absent while it changes hands. */
+async function replaceLock(paths: WorkspacePaths, record: DaemonLock): Promise<void> {
+  const tmp = `${paths.lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, paths.lock);
+}
+
+/**
+ * The takeover guard of a dead holder's session: whoever creates it (exclusively) is the one contender allowed to
+ * replace that holder. Its content is the taker's lock record, so a taker that died in turn is superseded the same way.
+ */
+export function takeoverGuardPath(paths: WorkspacePaths, sessionId: string): string {
+  return `${paths.lock}.takeover-${createHash('sha256').update(sessionId).digest('hex').slice(0, 32)}`;
+}
+
+async function readGuard(path: string): Promise<DaemonLock | null> {
+  try {
+    const parsed = DaemonLockSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+type GuardClaim = { kind: 'won'; chain: string[]; guards: string[] } | { kind: 'busy'; taker: DaemonLock | null };
+
+/**
+ * Win the right to replace the dead holder `sessionId`: create its guard, or, when a taker that has died since holds
+ * it, the guard of that taker, and so on. Exactly one contender wins each guard.
+ */
+async function claimTakeover(paths: WorkspacePaths, sessionId: string, record: DaemonLock): Promise<GuardClaim> {
+  const chain = [sessionId];
+  for (let step = 0; step < 32; step++) {
+    const guard = takeoverGuardPath(paths, chain.at(-1)!);
+    if (await createExclusiveAt(guard, record)) return { kind: 'won', chain, guards: chain.map((s) => takeoverGuardPath(paths, s)) };
+    const taker = await readGuard(guard);
+    if (!taker || taker.owner_hostname !== hostname() || pidAlive(taker.owner_pid)) return { kind: 'busy', taker };
+    chain.push(taker.owner_session_id);
+  }
+  return { kind: 'busy', taker: null };
+}
+
 /**
  * Take the ownership lock or fail fast. A stale lock of a dead process on this host is taken over (and reported
- * through `takenOver`) so a crashed daemon can be restarted; an active or invalid lock is refused.
+ * through `takenOver`) so a crashed daemon can be restarted; an active or invalid lock is refused. With several
+ * contenders exactly one becomes the owner: the lock is only created exclusively or replaced by the single winner of
+ * the dead holder's takeover guard, and never removed on the way.
  */
 export async function acquireLock(paths: WorkspacePaths, now: Date): Promise<LockAcquisition> {
   const record: DaemonLock = {
@@ -81,18 +131,29 @@ export async function acquireLock(paths: WorkspacePaths, now: Date): Promise<Loc
     owner_session_id: randomBytes(16).toString('hex'),
     acquired_at: now.toISOString(),
   };
-  if (await createExclusive(paths, record)) return { record, takenOver: null };
-  const current = await inspectLock(paths);
-  if (current.state === 'stale' && current.record) {
-    // Only remove the exact stale record we inspected; a concurrent contender that replaced it wins.
-    const again = await inspectLock(paths);
-    if (again.state === 'stale' && again.record?.owner_session_id === current.record.owner_session_id) {
-      await unlink(paths.lock).catch(() => undefined);
-      if (await createExclusive(paths, record)) return { record, takenOver: current };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (await createExclusiveAt(paths.lock, record)) return { record, takenOver: null };
+    const current = await inspectLock(paths);
+    if (current.state === 'absent') continue;
+    if (current.state !== 'stale' || !current.record) return refuse(current);
+    const claim = await claimTakeover(paths, current.record.owner_session_id, record);
+    if (claim.kind === 'busy') {
+      if (claim.taker) throw new MillraceError('LOCK_HELD', `workspace runtime ownership lock is being taken over by pid=${claim.taker.owner_pid} host=${claim.taker.owner_hostname} session=${claim.taker.owner_session_id}`, { hint: 'another runtime is starting; stop it first' });
+      return refuse(await inspectLock(paths));
     }
-    return refuse(await inspectLock(paths));
+    // The holder can only have changed hands through this chain's guards (all ours or dead takers'), or been removed.
+    const holder = await inspectLock(paths);
+    const ours = holder.state === 'stale' && holder.record !== null && claim.chain.includes(holder.record.owner_session_id);
+    if (ours) await replaceLock(paths, record);
+    const guardsDone = Promise.all(claim.guards.map((g) => unlink(g).catch(() => undefined)));
+    if (ours) {
+      await guardsDone;
+      return { record, takenOver: current };
+    }
+    await guardsDone;
+    if (holder.state !== 'absent' && holder.state !== 'stale') return refuse(holder);
   }
-  return refuse(current);
+  return refuse(await inspectLock(paths));
 }
 
 function refuse(current: LockInspection): never {
@@ -103,6 +164,23 @@ function refuse(current: LockInspection): never {
   }
   if (current.state === 'invalid') throw new MillraceError('LOCK_HELD', `${current.detail}; run clear-stale-state to repair ownership lock before starting runtime again`, { hint });
   throw new MillraceError('LOCK_HELD', `${current.detail}; run clear-stale-state to remove stale ownership before starting runtime again`, { hint });
+}
+
+/**
+ * Remove a dead holder's lock (clear-stale-state) through the same takeover guard a starting daemon uses, so it never
+ * removes the lock of a contender that has just taken over. False when someone else is taking it over.
+ */
+export async function removeStaleLock(paths: WorkspacePaths, stale: DaemonLock): Promise<boolean> {
+  const guard = takeoverGuardPath(paths, stale.owner_session_id);
+  if (!(await createExclusiveAt(guard, { ...stale, owner_pid: process.pid, owner_hostname: hostname(), owner_session_id: randomBytes(16).toString('hex') }))) return false;
+  try {
+    const holder = await inspectLock(paths);
+    if (holder.state !== 'stale' || holder.record?.owner_session_id !== stale.owner_session_id) return false;
+    await unlink(paths.lock).catch(() => undefined);
+    return true;
+  } finally {
+    await unlink(guard).catch(() => undefined);
+  }
 }
 
 /** Remove the lock only if it is still ours (same session). Returns whether a file was removed. */

@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import type { WorkspacePaths } from '../paths.js';
-import { inspectLock } from './lock.js';
+import { inspectLock, removeStaleLock } from './lock.js';
 
 export type StaleLockClearing = 'missing' | 'active_owner' | 'cleared_stale' | 'cleared_invalid';
 
@@ -9,6 +9,7 @@ export async function clearStaleLock(paths: WorkspacePaths): Promise<StaleLockCl
   const lock = await inspectLock(paths);
   if (lock.state === 'absent') return 'missing';
   if (lock.state === 'active') return 'active_owner';
+  if (lock.state === 'stale' && lock.record) return (await removeStaleLock(paths, lock.record)) ? 'cleared_stale' : 'active_owner';
   await unlink(paths.lock).catch(() => undefined);
-  return lock.state === 'stale' ? 'cleared_stale' : 'cleared_invalid';
+  return 'cleared_invalid';
 }
