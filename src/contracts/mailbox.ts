@@ -19,8 +19,11 @@ const envelopeBase = {
 
 export const RetryActivePayloadSchema = z.strictObject({ reason: z.string(), scope: PlaneSchema.optional() });
 export const ReasonPayloadSchema = z.strictObject({ reason: z.string() });
-/** The document itself is validated by the queue's own schema when the command is applied. */
-export const DocumentPayloadSchema = z.strictObject({ document: z.record(z.string(), z.unknown()) });
+/**
+ * The whole document: its fields (validated by the queue's own schema when the command is applied) and its markdown
+ * body, so a document added while a daemon runs is stored exactly as it would be with no daemon.
+ */
+export const DocumentPayloadSchema = z.strictObject({ document: z.record(z.string(), z.unknown()), body: z.string().optional() });
 export const AddIdeaPayloadSchema = z.strictObject({ source_name: z.string().min(1), markdown: z.string().min(1) });
 
 export const MailboxEnvelopeSchema = z.discriminatedUnion('command', [
@@ -49,3 +52,30 @@ export const MailboxArchiveSchema = z.strictObject({
   raw_payload: z.string().optional(),
 });
 export type MailboxArchive = z.infer<typeof MailboxArchiveSchema>;
+
+/** Why an envelope was moved to `failed/`: the sidecar `<file>.reason.json` next to the unchanged envelope. */
+export const MailboxFailureReasonSchema = z.enum(['not_a_regular_file', 'unreadable', 'too_large', 'invalid', 'apply_failed', 'interrupted_while_applying']);
+export type MailboxFailureReason = z.infer<typeof MailboxFailureReasonSchema>;
+
+export const MailboxFailureSchema = z.strictObject({
+  schema_version: z.literal('1.0'),
+  kind: z.literal('mailbox_failure'),
+  disposition: z.literal('failed'),
+  failed_at: z.iso.datetime({ offset: true }),
+  /** The envelope as it is now in `failed/` (renamed, never rewritten). */
+  envelope_file: z.string().min(1),
+  reason: MailboxFailureReasonSchema,
+  error: z.string(),
+  command: z.string().nullable(),
+  command_id: z.string().nullable(),
+});
+export type MailboxFailure = z.infer<typeof MailboxFailureSchema>;
+
+/** `state/mailbox/applying.json`: the envelope being applied, so one that kills the daemon is not retried forever. */
+export const MailboxApplyingSchema = z.strictObject({
+  schema_version: z.literal('1.0'),
+  kind: z.literal('mailbox_applying'),
+  file: z.string().min(1),
+  attempts: z.number().int().min(1),
+});
+export type MailboxApplying = z.infer<typeof MailboxApplyingSchema>;

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { ControlPauseResult } from '../../src/commands/control/pause.js';
-import type { MailboxArchive } from '../../src/contracts/mailbox.js';
+import type { MailboxArchive, MailboxFailure } from '../../src/contracts/mailbox.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { BIN, createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
 
@@ -28,9 +28,10 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
   }
 }
 
+/** The processed archive, or for a failed command its reason sidecar (the envelope itself is moved there unchanged). */
 const archive = (ws: Ws, disposition: 'processed' | 'failed', commandId: string) => {
-  const file = join(ws.runtime, 'state', 'mailbox', disposition, `${commandId}.json`);
-  return existsSync(file) ? readJson<MailboxArchive>(file) : undefined;
+  const file = join(ws.runtime, 'state', 'mailbox', disposition, disposition === 'processed' ? `${commandId}.json` : `${commandId}.json.reason.json`);
+  return existsSync(file) ? readJson<MailboxArchive | MailboxFailure>(file) : undefined;
 };
 
 describe('control commands with no daemon apply directly', () => {

@@ -25,7 +25,7 @@ export async function applyMailboxIntake(ctx: TickStepContext, envelope: IntakeE
   const kind = envelope.command === 'add_task' ? 'task' : 'spec';
   const validation = validateWorkDocumentJson(kind, JSON.stringify(envelope.payload.document), `mailbox ${envelope.command_id}`, { intake: { now: ctx.now(), actor: envelope.issuer } });
   if (!validation.ok) throw new Error(validation.problems.map(formatProblem).join('; '));
-  const location = await enqueueWorkItem(ctx.paths, validation.document);
+  const location = await enqueueWorkItem(ctx.paths, { ...validation.document, body: envelope.payload.body ?? '' });
   await ctx.refreshQueueDepths();
   await ctx.saveSnapshot();
   await ctx.appendEvent(`mailbox_add_${kind}_applied`, { [`${kind}_id`]: location.id, path: toWorkspaceRelative(ctx.paths, location.path) });

@@ -56,7 +56,7 @@ async function clearStaleState(ctx: TickStepContext, deps: MailboxCommandDeps, e
   }
   ctx.state.counters = { ...ctx.state.counters, entries: [] };
   await ctx.saveCounters();
-  await ctx.resetToIdle({ processRunning: true, clearPause: true, clearStop: true });
+  await ctx.resetToIdle({ processRunning: true, clearStop: true });
   await ctx.refreshQueueDepths();
   await ctx.saveSnapshot();
   return { applied: true, requeued };
@@ -67,7 +67,8 @@ async function reloadConfig(ctx: TickStepContext, deps: MailboxCommandDeps, enve
   const busy = activeRuns(ctx.state.snapshot).map((r) => r.plane);
   if (busy.length > 0) {
     const now = ctx.now();
-    const deferred = { ...buildMailboxEnvelope('reload_config', {}, now, envelope.issuer), command_id: `reload_config-deferred-${ctx.newId('run').slice(-8)}` };
+    // A new id: the copy sorts after every command already waiting, like a reload issued now.
+    const deferred = buildMailboxEnvelope('reload_config', {}, now, envelope.issuer);
     await writeMailboxCommand(ctx.paths, deferred);
     ctx.state.snapshot = { ...ctx.state.snapshot, last_reload_error: 'deferred until active planes drain' };
     await ctx.saveSnapshot();

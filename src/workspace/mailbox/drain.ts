@@ -1,9 +1,19 @@
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { readBoundedTextSync } from '../bounded-read.js';
-import { parseEnvelopeText } from './parse-envelope.js';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
-import type { MailboxArchive, MailboxEnvelope } from '../../contracts/mailbox.js';
+import {
+  MailboxApplyingSchema,
+  type MailboxArchive,
+  type MailboxEnvelope,
+  type MailboxFailure,
+  type MailboxFailureReason,
+} from '../../contracts/mailbox.js';
+import { MillraceError } from '../../errors/index.js';
+import { sizeLimitMessage } from '../../contracts/input-limits.js';
+import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
+import { parseEnvelopeText } from './parse-envelope.js';
 import type { WorkspacePaths } from '../paths.js';
 
 export type MailboxHandler = (envelope: MailboxEnvelope) => Promise<Record<string, unknown> | void>;
@@ -17,66 +27,136 @@ export type MailboxDrainOutcome = {
   archive_path: string;
 };
 
-/** Regular `*.json` files in `incoming/`, in file-name order. */
+/** Applying an envelope may kill the daemon this many times before it is moved to `failed/` instead. */
+const MAX_APPLY_ATTEMPTS = 3;
+
+/** `*.json` entries of `incoming/` (of any type: the drain moves what is not a regular file to `failed/`), by name. */
 export async function listIncomingMailbox(paths: WorkspacePaths): Promise<string[]> {
-  const names = (await readdir(paths.mailbox.incoming).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
-  const files: string[] = [];
-  for (const name of names) {
-    const s = await stat(join(paths.mailbox.incoming, name)).catch(() => null);
-    if (s?.isFile()) files.push(name);
-  }
-  return files;
+  return (await readdir(paths.mailbox.incoming).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
 }
 
-type ParsedEnvelope = { ok: true; envelope: MailboxEnvelope } | { ok: false; error: string; raw: string };
+function describeType(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
 
-function parseEnvelope(file: string, text: string): ParsedEnvelope {
+type ReadEnvelope = { ok: true; envelope: MailboxEnvelope } | { ok: false; reason: MailboxFailureReason; error: string } | { ok: 'gone' };
+
+/**
+ * Read and parse one envelope within the limits (the bounded reader: regular files only, never blocking on a FIFO,
+ * never following a symlink, never past the envelope size limit).
+ */
+function readEnvelope(source: string): ReadEnvelope {
+  let text: string;
   try {
-    return { ok: true, envelope: parseEnvelopeText(text, file) };
+    const read = readBoundedTextSync(source, 'mailbox envelope', { code: 'ENVELOPE_INVALID', noFollow: true });
+    if (read === undefined) return { ok: 'gone' };
+    text = read.text;
   } catch (error) {
-    return { ok: false, error: (error as Error).message, raw: text };
+    const detail = error instanceof MillraceError ? refusalDetail(error) : '';
+    const reason: MailboxFailureReason = detail === sizeLimitMessage('mailbox envelope') ? 'too_large' : /symbolic link|not a regular file/.test(detail) ? 'not_a_regular_file' : 'unreadable';
+    return { ok: false, reason, error: (error as Error).message };
+  }
+  try {
+    return { ok: true, envelope: parseEnvelopeText(text, source) };
+  } catch (error) {
+    return { ok: false, reason: 'invalid', error: (error as Error).message };
   }
 }
 
 /**
- * Apply every command present now, in order; each is archived to `processed/` or `failed/` with its
- * outcome before the incoming file is removed. A failing handler does not stop the drain.
- * Files that arrive meanwhile are left for the next drain.
+ * Move an envelope to `failed/` as it is (a rename: the bytes are never rewritten, and a FIFO, directory or symlink is
+ * moved without being opened), after writing the sidecar `<name>.reason.json` that says why.
+ */
+async function moveToFailed(
+  paths: WorkspacePaths,
+  name: string,
+  failure: { reason: MailboxFailureReason; error: string; envelope: MailboxEnvelope | null },
+  now: () => string,
+): Promise<string> {
+  await mkdir(paths.mailbox.failed, { recursive: true });
+  let target = join(paths.mailbox.failed, name);
+  if (await lstat(target).then(() => true, () => false)) target = join(paths.mailbox.failed, `${name.slice(0, -'.json'.length)}-${randomBytes(4).toString('hex')}.json`);
+  const sidecar: MailboxFailure = {
+    schema_version: '1.0',
+    kind: 'mailbox_failure',
+    disposition: 'failed',
+    failed_at: now(),
+    envelope_file: target.slice(paths.mailbox.failed.length + 1),
+    reason: failure.reason,
+    error: failure.error,
+    command: failure.envelope?.command ?? null,
+    command_id: failure.envelope?.command_id ?? null,
+  };
+  await writeJsonFileAtomic(`${target}.reason.json`, sidecar);
+  await rename(join(paths.mailbox.incoming, name), target);
+  return target;
+}
+
+async function readApplying(paths: WorkspacePaths): Promise<{ file: string; attempts: number } | null> {
+  const text = await readFile(join(paths.mailbox.incoming, '..', 'applying.json'), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const parsed = MailboxApplyingSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Apply every command present now, in file-name order (the order they were issued). A command that was applied is
+ * archived to `processed/` with its result; one that cannot be read, parsed, validated or applied is moved unchanged
+ * to `failed/` with a reason sidecar. Neither stops the drain, and an envelope that killed the daemon while it was
+ * being applied is tried at most three times. Files that arrive meanwhile are left for the next drain.
  */
 export async function drainMailbox(paths: WorkspacePaths, handle: MailboxHandler, now: () => string): Promise<MailboxDrainOutcome[]> {
   const outcomes: MailboxDrainOutcome[] = [];
+  const applyingPath = join(paths.mailbox.incoming, '..', 'applying.json');
   for (const name of await listIncomingMailbox(paths)) {
     const source = join(paths.mailbox.incoming, name);
-    let parsed: ParsedEnvelope;
+    const stats = await lstat(source).catch(() => null);
+    if (!stats) continue;
+    const fail = async (reason: MailboxFailureReason, error: string, envelope: MailboxEnvelope | null) => {
+      const archivePath = await moveToFailed(paths, name, { reason, error, envelope }, now);
+      outcomes.push({ file: name, disposition: 'failed', command: envelope?.command ?? null, command_id: envelope?.command_id ?? null, error, archive_path: archivePath });
+    };
+    if (!stats.isFile()) {
+      await fail('not_a_regular_file', `${source}: ${describeType(stats)}`, null);
+      continue;
+    }
+    const read = readEnvelope(source);
+  if (read.ok === 'gone') return;
+  if (!read.ok) {
+    await fail(read.reason, read.error, null);
+    return;
+  }
+  const parsed = read;
+  const previous = await readApplying(paths);
+    const attempts = previous?.file === name ? previous.attempts + 1 : 1;
+    if (attempts > MAX_APPLY_ATTEMPTS) {
+      await fail('interrupted_while_applying', `${source}: the daemon stopped ${previous?.attempts ?? 0} times while applying it`, parsed.envelope);
+      await unlink(applyingPath).catch(() => undefined);
+      continue;
+    }
+    await writeJsonFileAtomic(applyingPath, { schema_version: '1.0', kind: 'mailbox_applying', file: name, attempts });
+    let result: Record<string, unknown>;
     try {
-      const text = readBoundedTextSync(source, 'mailbox envelope', { code: 'ENVELOPE_INVALID', noFollow: true })?.text;
-      if (text === undefined) continue;
-      parsed = parseEnvelope(source, text);
+      result = (await handle(parsed.envelope)) ?? {};
     } catch (error) {
-      parsed = { ok: false, error: (error as Error).message, raw: '' }; // too large or not a regular file: never loaded
+      await fail('apply_failed', error instanceof Error ? error.message : String(error), parsed.envelope);
+      await unlink(applyingPath).catch(() => undefined);
+      continue;
     }
-    let archive: MailboxArchive;
-    if (!parsed.ok) {
-      archive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'failed', archived_at: now(), error: parsed.error, raw_payload: parsed.raw };
-    } else {
-      try {
-        const result = (await handle(parsed.envelope)) ?? {};
-        archive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'processed', archived_at: now(), envelope: parsed.envelope, result };
-      } catch (error) {
-        archive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'failed', archived_at: now(), envelope: parsed.envelope, result: {}, error: error instanceof Error ? error.message : String(error) };
-      }
-    }
-    const archivePath = join(archive.disposition === 'processed' ? paths.mailbox.processed : paths.mailbox.failed, name);
+    const archive: MailboxArchive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'processed', archived_at: now(), envelope: parsed.envelope, result };
+    const archivePath = join(paths.mailbox.processed, name);
     await writeJsonFileAtomic(archivePath, archive);
     await unlink(source).catch(() => undefined);
-    outcomes.push({
-      file: name,
-      disposition: archive.disposition,
-      command: parsed.ok ? parsed.envelope.command : null,
-      command_id: parsed.ok ? parsed.envelope.command_id : null,
-      error: archive.error ?? null,
-      archive_path: archivePath,
-    });
+    await unlink(applyingPath).catch(() => undefined);
+    outcomes.push({ file: name, disposition: 'processed', command: parsed.envelope.command, command_id: parsed.envelope.command_id, error: null, archive_path: archivePath });
   }
   return outcomes;
 }

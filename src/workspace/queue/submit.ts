@@ -18,7 +18,7 @@ const QUEUED = 'queued for daemon processing';
 /**
  * `queue add-task|add-spec`: validate first (an invalid document is refused, nothing written), then route
  * (control-and-inspection.md §1): while a daemon holds the workspace lock the document goes to its mailbox as
- * JSON fields (the daemon enqueues it on its next tick); otherwise it is enqueued directly.
+ * its fields and body (the daemon enqueues it on its next tick, rendered exactly as a direct add would be); otherwise it is enqueued directly.
  */
 export async function submitWorkDocument(paths: WorkspacePaths, kind: ImportKind, file: string, intake: IntakeDefaults): Promise<SubmitOutcome> {
   const doc = await readImportDocument(kind, file, intake);
@@ -26,7 +26,7 @@ export async function submitWorkDocument(paths: WorkspacePaths, kind: ImportKind
     const [existing] = await findWorkItemFiles(paths, workDocumentId(doc));
     if (existing) throw duplicateError(paths, doc, existing.path);
     const action = kind === 'task' ? 'add_task' : 'add_spec';
-    const envelope = buildMailboxEnvelope(action, { document: { ...doc.fields } }, intake.now, intake.actor);
+    const envelope = buildMailboxEnvelope(action, { document: { ...doc.fields }, body: doc.body }, intake.now, intake.actor);
     return { mode: 'mailbox', action, applied: false, detail: QUEUED, command_id: envelope.command_id, mailbox_path: await writeMailboxCommand(paths, envelope) };
   }
   const location = await enqueueWorkItem(paths, doc);

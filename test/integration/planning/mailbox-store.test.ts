@@ -1,7 +1,9 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, readdir, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MailboxArchiveSchema } from '../../../src/contracts/mailbox.js';
+import { MailboxArchiveSchema, MailboxFailureSchema } from '../../../src/contracts/mailbox.js';
 import { buildMailboxEnvelope, drainMailbox, mailboxFileName, writeMailboxCommand } from '../../../src/workspace/mailbox/index.js';
+import { INPUT_SIZE_LIMITS } from '../../../src/contracts/input-limits.js';
 import { withTempDir } from './temp-dir.js';
 
 const now = () => '2026-01-01T00:00:00.000Z';
@@ -24,15 +26,22 @@ describe('mailbox store', () => {
     });
   });
 
-  it('drains in file-name order, archives each with its outcome and keeps going after a failure', async () => {
+  it('drains in file-name order, archives applied commands, moves every other one unchanged to failed/ with a reason, and keeps going', async () => {
     await withTempDir(async (paths) => {
       const a = { ...buildMailboxEnvelope('pause', {}, new Date(0)), command_id: 'a-pause' };
       const b = { ...buildMailboxEnvelope('stop', {}, new Date(0)), command_id: 'b-stop' };
       const c = { ...buildMailboxEnvelope('resume', {}, new Date(0)), command_id: 'c-resume' };
       for (const e of [c, a, b]) await writeMailboxCommand(paths, e);
-      await writeFile(join(paths.mailbox.incoming, 'd-broken.json'), '{"kind":"mailbox_command","command":"explode"}');
+      const brokenText = '{"kind":"mailbox_command","command":"explode"}';
+      await writeFile(join(paths.mailbox.incoming, 'd-broken.json'), brokenText);
       await writeFile(join(paths.mailbox.incoming, 'e-notjson.json'), '{');
       await mkdir(join(paths.mailbox.incoming, 'f-dir.json'));
+      const outside = join(paths.workspaceRoot, '..', `outside-${process.pid}.json`);
+      await writeFile(outside, JSON.stringify({ ...b, command_id: 'outside' }));
+      await symlink(outside, join(paths.mailbox.incoming, 'g-link.json'));
+      execFileSync('mkfifo', [join(paths.mailbox.incoming, 'h-fifo.json')]);
+      await writeFile(join(paths.mailbox.incoming, 'i-huge.json'), ' '.repeat(INPUT_SIZE_LIMITS['mailbox envelope'] + 1));
+      const bText = await readFile(join(paths.mailbox.incoming, 'b-stop.json'));
 
       const seen: string[] = [];
       const outcomes = await drainMailbox(paths, async (e) => {
@@ -48,18 +57,59 @@ describe('mailbox store', () => {
         ['c-resume.json', 'processed'],
         ['d-broken.json', 'failed'],
         ['e-notjson.json', 'failed'],
+        ['f-dir.json', 'failed'],
+        ['g-link.json', 'failed'],
+        ['h-fifo.json', 'failed'],
+        ['i-huge.json', 'failed'],
       ]);
-      expect(await ls(paths.mailbox.incoming)).toEqual(['f-dir.json']);
+      expect(await ls(paths.mailbox.incoming)).toEqual([]);
       expect(await ls(paths.mailbox.processed)).toEqual(['a-pause.json', 'c-resume.json']);
 
       const processed = MailboxArchiveSchema.parse(JSON.parse(await readFile(join(paths.mailbox.processed, 'a-pause.json'), 'utf8')));
       expect(processed).toMatchObject({ disposition: 'processed', envelope: a, result: { applied: true }, archived_at: now() });
-      const failed = MailboxArchiveSchema.parse(JSON.parse(await readFile(join(paths.mailbox.failed, 'b-stop.json'), 'utf8')));
-      expect(failed).toMatchObject({ disposition: 'failed', envelope: b, error: 'stop refused' });
-      const broken = MailboxArchiveSchema.parse(JSON.parse(await readFile(join(paths.mailbox.failed, 'd-broken.json'), 'utf8')));
-      expect(broken.error).toMatch(/d-broken\.json/);
-      expect(broken.raw_payload).toContain('explode');
+      // Failed envelopes are renamed, never rewritten: the same bytes, the same file type.
+      expect(await readFile(join(paths.mailbox.failed, 'b-stop.json'))).toEqual(bText);
+      expect(await readFile(join(paths.mailbox.failed, 'd-broken.json'), 'utf8')).toBe(brokenText);
+      expect((await lstat(join(paths.mailbox.failed, 'f-dir.json'))).isDirectory()).toBe(true);
+      expect((await lstat(join(paths.mailbox.failed, 'g-link.json'))).isSymbolicLink()).toBe(true);
+      expect((await lstat(join(paths.mailbox.failed, 'h-fifo.json'))).isFIFO()).toBe(true);
+      expect(await readFile(outside, 'utf8')).toContain('outside');
+      const reason = async (name: string) => MailboxFailureSchema.parse(JSON.parse(await readFile(join(paths.mailbox.failed, `${name}.reason.json`), 'utf8')));
+      expect(await reason('b-stop.json')).toMatchObject({ reason: 'apply_failed', error: 'stop refused', command: 'stop', command_id: 'b-stop', envelope_file: 'b-stop.json', failed_at: now() });
+      expect(await reason('d-broken.json')).toMatchObject({ reason: 'invalid', error: expect.stringMatching(/d-broken\.json/), command: null });
+      expect(await reason('e-notjson.json')).toMatchObject({ reason: 'invalid', error: expect.stringMatching(/invalid JSON/) });
+      expect(await reason('f-dir.json')).toMatchObject({ reason: 'not_a_regular_file', error: expect.stringMatching(/a directory$/) });
+      expect(await reason('g-link.json')).toMatchObject({ reason: 'not_a_regular_file', error: expect.stringMatching(/a symbolic link$/) });
+      expect(await reason('h-fifo.json')).toMatchObject({ reason: 'not_a_regular_file', error: expect.stringMatching(/a FIFO$/) });
+      expect(await reason('i-huge.json')).toMatchObject({ reason: 'too_large', error: expect.stringMatching(/larger than the 2 MiB limit for a mailbox envelope/) });
+      await rm(outside);
     });
+  });
+
+  it('moves an envelope that keeps killing the daemon while it is applied to failed/ instead of trying it forever', async () => {
+    await withTempDir(async (paths) => {
+      await writeMailboxCommand(paths, { ...buildMailboxEnvelope('pause', {}, new Date(0)), command_id: 'a-deadly' });
+      // Three earlier drains started applying it and never finished (the daemon died each time).
+      await writeFile(join(paths.state, 'mailbox', 'applying.json'), JSON.stringify({ schema_version: '1.0', kind: 'mailbox_applying', file: 'a-deadly.json', attempts: 3 }));
+      const seen: string[] = [];
+      const outcomes = await drainMailbox(paths, async (e) => void seen.push(e.command_id), now);
+      expect(seen).toEqual([]);
+      expect(outcomes).toMatchObject([{ file: 'a-deadly.json', disposition: 'failed', command_id: 'a-deadly' }]);
+      expect(JSON.parse(await readFile(join(paths.mailbox.failed, 'a-deadly.json.reason.json'), 'utf8'))).toMatchObject({ reason: 'interrupted_while_applying' });
+      expect(await ls(join(paths.state, 'mailbox'))).not.toContain('applying.json');
+      // One interrupted attempt is simply retried.
+      await writeMailboxCommand(paths, { ...buildMailboxEnvelope('pause', {}, new Date(0)), command_id: 'b-retried' });
+      await writeFile(join(paths.state, 'mailbox', 'applying.json'), JSON.stringify({ schema_version: '1.0', kind: 'mailbox_applying', file: 'b-retried.json', attempts: 1 }));
+      expect((await drainMailbox(paths, async (e) => void seen.push(e.command_id), now)).map((o) => o.disposition)).toEqual(['processed']);
+      expect(seen).toEqual(['b-retried']);
+    });
+  });
+
+  it('gives command ids that sort in the order they were issued, whatever the command', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const ids = [buildMailboxEnvelope('resume', {}, at), buildMailboxEnvelope('pause', {}, at), buildMailboxEnvelope('add_task', { document: {} }, new Date(at.getTime() - 5)), buildMailboxEnvelope('clear_stale_state', { reason: '' }, at)].map((e) => e.command_id);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]).toMatch(/^\d{13}-\d{6}-resume-[0-9a-f]{8}$/);
   });
 
   it('leaves commands that arrive during a drain for the next drain', async () => {
