@@ -301,16 +301,25 @@ export class RuntimeEngine {
     return { kind: 'idle', reason };
   }
 
-  /** Requeue every active item and reset to idle: a stop never strands work in `active/`. */
-  private async stopCleanly(): Promise<TickOutcome> {
+  /**
+   * The stop gate. Between stages (a mailbox `stop`, the first SIGINT/SIGTERM once the running stage was applied) the
+   * active runs stay where they are and the runtime closes cleanly: the next start continues each item with the next
+   * stage of the compiled plan, so finished stage work is never thrown away. An abandoned stage (`requeue`) sends its
+   * item back to the queue instead. The operator's pause survives either way; only `resume` clears it.
+   */
+  private async stopCleanly(options: { requeue: boolean } = { requeue: false }): Promise<TickOutcome> {
     const ctx = this.context();
     const state = this.requireState();
-    for (const item of await this.options.queue.listActive()) {
-      await this.options.queue.requeue(item.kind, item.id, `runtime stopped: ${this.stopReason ?? 'stop requested'}`, this.now()).catch(() => undefined);
-      state.counters = { ...state.counters, entries: state.counters.entries.filter((e) => !(e.work_item_kind === item.kind && e.work_item_id === item.id)) };
+    if (options.requeue) {
+      for (const item of await this.options.queue.listActive()) {
+        await this.options.queue.requeue(item.kind, item.id, `runtime stopped: ${this.stopReason ?? 'stop requested'}`, this.now()).catch(() => undefined);
+        state.counters = { ...state.counters, entries: state.counters.entries.filter((e) => !(e.work_item_kind === item.kind && e.work_item_id === item.id)) };
+      }
+      await this.saveCounters();
+      await ctx.resetToIdle({ processRunning: false, clearStop: true });
+    } else {
+      state.snapshot = { ...state.snapshot, stop_requested: false };
     }
-    await this.saveCounters();
-    await ctx.resetToIdle({ processRunning: false, clearPause: true, clearStop: true });
     await this.refreshQueueDepths();
     this.lastIdleReason = null;
     const outcome = await this.idle('stop_requested', 'runtime_tick_stopped');
@@ -476,7 +485,7 @@ export class RuntimeEngine {
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
       await this.event('stage_abandoned', { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage });
-      await this.stopCleanly();
+      await this.stopCleanly({ requeue: true });
       return { kind: 'idle', reason: 'interrupted' };
     }
     const result = normalizeRunnerOutput(raw, request, {

@@ -52,7 +52,8 @@ async function checkActiveState(paths: WorkspacePaths, live: boolean, add: Add):
   }
   if (live) return;
   for (const run of Object.values(snapshot.active_runs_by_plane)) {
-    if (!run) continue;
+    // A runtime that closed cleanly between stages left its runs to be continued by the next start: not an error.
+    if (!run || !snapshot.process_running) continue;
     const item = run.work_item_id ? `${run.work_item_kind} ${run.work_item_id}` : `closure target ${run.closure_target_root_spec_id ?? 'unknown'}`;
     add({ severity: 'error', code: 'stale_active_state', path: paths.snapshot, message: `${run.plane} ${run.stage} is active for ${item} but no runtime owns the workspace`, remedy: `resume it with \`millrace run daemon\`, or ${RESTART}` });
   }

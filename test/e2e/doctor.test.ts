@@ -20,8 +20,11 @@ describe('millrace doctor', () => {
   slow('detects each seeded problem, gives a remedy for each, exits 1 and changes nothing', async () => {
     const ws = await createRuntimeWorkspace();
     writeTask(ws.runtime, 't1');
-    // `run once` compiles the plan and leaves t1 mid-flight (builder done, checker next) after it exits.
+    // `run once` compiles the plan and leaves t1 mid-flight (builder done, checker next) after it exits; marking the
+    // snapshot as still running makes it what a daemon killed mid-stage leaves.
     expect((await millrace(['run', 'once', '-w', ws.root])).exitCode).toBe(0);
+    const snapshotPath = join(ws.runtime, 'state', 'runtime_snapshot.json');
+    writeFileSync(snapshotPath, JSON.stringify({ ...JSON.parse(readFileSync(snapshotPath, 'utf8')), process_running: true }));
     const lock = { workspace_root: ws.root, owner_pid: 2 ** 22 + 17, owner_hostname: hostname(), owner_session_id: 'e'.repeat(32), acquired_at: '2026-01-01T00:00:00Z' };
     writeFileSync(join(ws.runtime, 'state', 'runtime_daemon.lock.json'), `${JSON.stringify(lock)}\n`);
     writeFileSync(join(ws.runtime, 'tasks', 'queue', 'bad.md'), '---\ntask_id: bad\ntitle: Bad\n---\nmissing fields\n');

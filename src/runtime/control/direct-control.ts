@@ -45,7 +45,7 @@ export async function resumeDirect(ctx: DirectControlContext): Promise<ControlRe
 export async function stopDirect(ctx: DirectControlContext): Promise<ControlResult> {
   const before = await readSnapshot(ctx.paths);
   const requeued = await requeueAllActive(ctx, 'runtime stopped directly by operator');
-  await writeIdle(ctx, before, { clearPause: true, clearStop: true });
+  await writeIdle(ctx, before, { clearStop: true });
   const applied = before.process_running || !before.stop_requested || requeued > 0;
   return direct('stop', applied, requeued > 0 ? `runtime stopped directly; requeued=${requeued}` : 'runtime stopped directly');
 }
@@ -92,9 +92,9 @@ export async function clearStaleStateDirect(ctx: DirectControlContext, reason: s
   const counters = await readRecoveryCounters(ctx.paths);
   const requeued = await requeueAllActive(ctx, reason);
   const lock = await clearStaleLock(ctx.paths);
-  await writeIdle(ctx, before, { clearPause: true, clearStop: true });
+  await writeIdle(ctx, before, { clearStop: true });
   await writeRecoveryCounters(ctx.paths, { ...counters, entries: [] });
   const lockCleared = lock === 'cleared_stale' || lock === 'cleared_invalid';
-  const applied = requeued > 0 || counters.entries.length > 0 || before.active_stage !== null || before.process_running || before.paused || before.stop_requested || lockCleared;
+  const applied = requeued > 0 || counters.entries.length > 0 || before.active_stage !== null || before.process_running || before.stop_requested || lockCleared;
   return direct('clear_stale_state', applied, `cleared stale runtime state; requeued=${requeued}; runtime_ownership_lock=${lock}`);
 }
