@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { StageResultEnvelopeSchema, type RunInspection, type StageResultSummary } from '../contracts/runtime-state.js';
 import { MAX_ID_LENGTH } from '../contracts/input-limits.js';
 import { MillraceError } from '../errors/index.js';
+import { readTailTextSync } from '../workspace/bounded-read.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { listRunIds, readStageResultFiles, runDirPath } from '../workspace/state/run-dirs.js';
@@ -128,6 +128,9 @@ export async function showRun(workspace: string, runId: string): Promise<RunInsp
   return run;
 }
 
+/** `runs tail` prints at most this much of the end of an artifact. */
+export const TAIL_MAX_BYTES = 1024 * 1024;
+
 export type RunsTailResult = { run_id: string; path: string; content: string };
 
 /** The most useful artifact of a run: troubleshoot report, else stdout, else stderr, else the last stage result. */
@@ -138,12 +141,15 @@ export async function tailRun(workspace: string, runId: string): Promise<RunsTai
   const pick = candidates[0];
   if (!pick) throw new MillraceError('NOT_FOUND', `no tailable artifact found for run: ${runId}`);
   const path = isAbsolute(pick) ? pick : resolve(join(run.run_dir, pick));
-  let content: string;
+  // At most the last 1 MiB: an agent's output may be any size.
+  let tail: { text: string; omittedBytes: number } | undefined;
   try {
-    content = await readFile(path, 'utf8');
+    tail = readTailTextSync(path, TAIL_MAX_BYTES, { code: 'FAILED' });
   } catch (error) {
     throw new MillraceError('FAILED', `${path}: ${(error as Error).message}`, { file: path });
   }
+  if (tail === undefined) throw new MillraceError('FAILED', `${path}: ENOENT: no such file or directory`, { file: path });
+  const content = tail.omittedBytes > 0 ? `[first ${tail.omittedBytes} bytes omitted]\n${tail.text}` : tail.text;
   return { run_id: runId, path, content };
 }
 

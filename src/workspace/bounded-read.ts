@@ -89,3 +89,37 @@ export function readBoundedTextOrRefuse(path: string, kind: InputKind, options: 
   if (read === undefined) throw fileRefusal(options.display ?? path, 'does not exist', options.code);
   return read.text;
 }
+
+/**
+ * The last `maxBytes` bytes of a regular file (an artifact such as an agent's stdout, which may be any size), with
+ * how many bytes before them were left out. Never loads more than `maxBytes`.
+ */
+export function readTailTextSync(path: string, maxBytes: number, options: BoundedReadOptions = {}): { text: string; omittedBytes: number } | undefined {
+  const display = options.display ?? path;
+  const code = options.code ?? 'INPUT_INVALID';
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    throw fileRefusal(display, `cannot be read: ${errnoOf(error) ?? (error as Error).message}`, code, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw fileRefusal(display, 'is not a regular file', code);
+    const start = Math.max(0, stat.size - maxBytes);
+    const buffer = Buffer.allocUnsafe(Math.min(maxBytes, stat.size));
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, start + length);
+      if (read === 0) break;
+      length += read;
+    }
+    // Drop a partial UTF-8 sequence cut at the start.
+    let from = 0;
+    while (start > 0 && from < length && from < 3 && (buffer[from]! & 0xc0) === 0x80) from += 1;
+    return { text: buffer.subarray(from, length).toString('utf8'), omittedBytes: start + from };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { DoctorReport } from '../../src/views/doctor.js';
 import type { QueueLsResult, QueueShowResult } from '../../src/views/queue.js';
+import type { RunsLsResult } from '../../src/commands/runs/ls.js';
+import type { RunsShowResult } from '../../src/commands/runs/show.js';
+import type { RunsTailResult } from '../../src/commands/runs/tail.js';
 import { createRuntimeWorkspace, millrace } from '../support/runtime-workspace.js';
 
 const slow = (name: string, fn: () => Promise<void>) => it(name, fn, 180_000);
@@ -41,6 +44,28 @@ describe('text output never passes terminal control characters; JSON stays exact
     }
     const ls = JSON.parse((await millrace(['queue', 'ls', '-w', ws.root, '--json'])).stdout) as JsonSuccess<QueueLsResult>;
     expect(ls.result.invalid[0]!.problems[0]).toContain('\u001b[2Jwipe: unexpected field');
+  });
+});
+
+describe('runs tail of agent output', () => {
+  slow('prints at most the last 1 MiB of a huge artifact, with controls escaped in text and exact in JSON', async () => {
+    const ws = await createRuntimeWorkspace();
+    writeDoc(ws.runtime, 't1', ['title: T', ...FIELDS]);
+    expect((await millrace(['run', 'daemon', '-w', ws.root, '--max-ticks', '2'])).exitCode).toBe(0);
+    const runs = JSON.parse((await millrace(['runs', 'ls', '-w', ws.root, '--json'])).stdout) as JsonSuccess<RunsLsResult>;
+    const runId = runs.result.runs[0]!.run_id;
+    const show = JSON.parse((await millrace(['runs', 'show', runId, '-w', ws.root, '--json'])).stdout) as JsonSuccess<RunsShowResult>;
+    const stdoutPath = join(show.result.run_dir, show.result.primary_stdout_path!);
+    const end = 'agent says \u001b[2J\u202e done\n';
+    writeFileSync(stdoutPath, 'x'.repeat(3 * 1024 * 1024) + end);
+    const text = await millrace(['runs', 'tail', runId, '-w', ws.root]);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).not.toMatch(RAW_CONTROL);
+    expect(text.stdout.startsWith(`[first ${3 * 1024 * 1024 + Buffer.byteLength(end) - 1024 * 1024} bytes omitted]`)).toBe(true);
+    expect(text.stdout.endsWith('agent says \\x1b[2J\\u202e done')).toBe(true);
+    const json = JSON.parse((await millrace(['runs', 'tail', runId, '-w', ws.root, '--json'])).stdout) as JsonSuccess<RunsTailResult>;
+    expect(json.result.content.endsWith(end)).toBe(true);
+    expect(json.result.content.length).toBeLessThan(1024 * 1024 + 100);
   });
 });
 

@@ -1,5 +1,6 @@
 import { workDocumentId, type WorkDocument } from '../../contracts/documents.js';
 import { MillraceError } from '../../errors/index.js';
+import { INPUT_SIZE_LIMITS, sizeLimitMessage } from '../../contracts/input-limits.js';
 import { renderWorkDocument } from '../documents/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { createFileExclusive } from './exclusive-file.js';
@@ -27,6 +28,12 @@ export async function enqueueWorkItem(paths: WorkspacePaths, doc: WorkDocument):
   if (existing) throw duplicateError(paths, doc, existing.path);
   const state = INTAKE_STATE[doc.kind];
   const path = documentPath(paths, doc.kind, state, id);
-  if (!(await createFileExclusive(path, renderWorkDocument(doc)))) throw duplicateError(paths, doc, path);
+  const text = renderWorkDocument(doc);
+  // Canonical rendering may quote and escape: what is stored must still be readable within the document limit.
+  if (Buffer.byteLength(text, 'utf8') > INPUT_SIZE_LIMITS['work document']) {
+    const file = displayPath(paths, path);
+    throw new MillraceError('DOCUMENT_INVALID', `${file}: (file): canonical text would be ${sizeLimitMessage('work document')}`, { exitCode: 1, file, field: '(file)' });
+  }
+  if (!(await createFileExclusive(path, text))) throw duplicateError(paths, doc, path);
   return { kind: doc.kind, state, id, path };
 }

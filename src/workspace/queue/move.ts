@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatTimestamp, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueMoveIntent, QueueState } from '../../contracts/queue-move.js';
 import { MillraceError } from '../../errors/index.js';
 import { parseWorkDocument, renderWorkDocument } from '../documents/index.js';
+import { readBoundedBytesSync } from '../bounded-read.js';
 import type { WorkspacePaths } from '../paths.js';
 import { createFileExclusive, isErrno, tempPathFor } from './exclusive-file.js';
 import { displayPath, documentPath, isKindState, moveIntentDir } from './layout.js';
@@ -29,13 +30,10 @@ export async function planMove(paths: WorkspacePaths, kind: WorkDocumentKind, id
   }
   const source = documentPath(paths, kind, from, id);
   const destination = documentPath(paths, kind, to, id);
-  let original: Buffer;
-  try {
-    original = await readFile(source);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) throw new MillraceError('NOT_FOUND', `${kind} ${id} is not in ${from}`, { file: displayPath(paths, source) });
-    throw error;
-  }
+  // Bounded: a document an agent grew past the limit is refused by name, never loaded whole.
+  const read = readBoundedBytesSync(source, 'work document', { display: displayPath(paths, source), code: 'DOCUMENT_INVALID' });
+  if (read === undefined) throw new MillraceError('NOT_FOUND', `${kind} ${id} is not in ${from}`, { file: displayPath(paths, source) });
+  const original = read.bytes;
   const content = options.mutate
     ? Buffer.from(renderWorkDocument(options.mutate(parseWorkDocument(kind, original.toString('utf8'), displayPath(paths, source)))), 'utf8')
     : original;

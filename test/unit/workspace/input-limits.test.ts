@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { INPUT_SIZE_LIMITS, MAX_ID_LENGTH, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../../src/contracts/input-limits.js';
-import { readBoundedTextSync } from '../../../src/workspace/bounded-read.js';
+import { z } from 'zod';
+import { readBoundedTextSync, readTailTextSync } from '../../../src/workspace/bounded-read.js';
+import { workspacePaths } from '../../../src/workspace/paths.js';
+import { enqueueWorkItem } from '../../../src/workspace/queue/enqueue.js';
+import { readJsonFile } from '../../../src/workspace/state/read-json.js';
+import { parseWorkDocument } from '../../../src/workspace/documents/index.js';
 import { validateWorkDocumentJson, validateWorkDocumentText } from '../../../src/workspace/documents/index.js';
 import { parseEnvelopeText } from '../../../src/workspace/mailbox/parse-envelope.js';
 
@@ -103,6 +108,30 @@ describe('bounded reads', () => {
     expect(() => readBoundedTextSync(join(dir, 'link.md'), 'work document', { display: 'link.md', noFollow: true })).toThrow('link.md: (file): is a symbolic link (refused)');
     expect(readBoundedTextSync(join(dir, 'link.md'), 'work document')?.text).toBe('text');
     expect(readBoundedTextSync(join(dir, 'missing.md'), 'work document')).toBeUndefined();
+  });
+});
+
+describe('other readers and writers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'millrace-readers-'));
+
+  it('a state file that is a FIFO is refused at once instead of blocking the reader', async () => {
+    execFileSync('mkfifo', [join(dir, 'snapshot.json')]);
+    await expect(readJsonFile(join(dir, 'snapshot.json'), z.object({}), { displayRoot: dir })).rejects.toThrow('snapshot.json: (file): is not a regular file');
+  });
+
+  it('a tail read returns the last bytes only, never cutting a UTF-8 sequence', () => {
+    writeFileSync(join(dir, 'out.txt'), `${'a'.repeat(1000)}é${'b'.repeat(9)}`);
+    expect(readTailTextSync(join(dir, 'out.txt'), 10)).toEqual({ text: 'b'.repeat(9), omittedBytes: 1002 });
+    expect(readTailTextSync(join(dir, 'out.txt'), 11)).toEqual({ text: `é${'b'.repeat(9)}`, omittedBytes: 1000 });
+  });
+
+  it('enqueue refuses a document whose canonical text would exceed the document limit', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'millrace-enqueue-'));
+    const paths = workspacePaths(root);
+    const body = `# Big\n\nTask-ID: big\nCreated-At: 2026-01-01T00:00:00Z\nCreated-By: me\nTarget-Paths:\n- a\nAcceptance:\n- a\nRequired-Checks:\n- a\nReferences:\n- a\nRisk:\n- a\n\n`;
+    const text = body + 'x'.repeat(INPUT_SIZE_LIMITS['work document'] - body.length - 10);
+    const doc = parseWorkDocument('task', text, 'big.md');
+    await expect(enqueueWorkItem(paths, doc)).rejects.toThrow('tasks/queue/big.md: (file): canonical text would be larger than the 1 MiB limit for a work document');
   });
 });
 
