@@ -129,13 +129,13 @@ export async function drainMailbox(paths: WorkspacePaths, handle: MailboxHandler
       continue;
     }
     const read = readEnvelope(source);
-  if (read.ok === 'gone') return;
-  if (!read.ok) {
-    await fail(read.reason, read.error, null);
-    return;
-  }
-  const parsed = read;
-  const previous = await readApplying(paths);
+    if (read.ok === 'gone') continue;
+    if (!read.ok) {
+      await fail(read.reason, read.error, null);
+      continue;
+    }
+    const parsed = read;
+    const previous = await readApplying(paths);
     const attempts = previous?.file === name ? previous.attempts + 1 : 1;
     if (attempts > MAX_APPLY_ATTEMPTS) {
       await fail('interrupted_while_applying', `${source}: the daemon stopped ${previous?.attempts ?? 0} times while applying it`, parsed.envelope);
