@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { execa } from 'execa';
+
+/**
+ * Every git command of the lane executor (docs/parallel.md): task worktrees, the commit of what agents left, the
+ * integration into the base branch, and the listing `doctor` uses. Git runs without a terminal prompt and with a
+ * fallback identity, so a repository without `user.email` can still record the runtime's commits.
+ */
+
+export type GitResult = { ok: boolean; stdout: string; stderr: string; code: number };
+
+const IDENTITY = ['-c', 'user.name=millrace', '-c', 'user.email=millrace@localhost'];
+
+async function git(cwd: string, args: string[], options: { identity?: boolean } = {}): Promise<GitResult> {
+  const identity = options.identity && !(await hasIdentity(cwd)) ? IDENTITY : [];
+  const result = await execa('git', [...identity, ...args], { cwd, reject: false, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true' } });
+  return { ok: result.exitCode === 0, stdout: String(result.stdout ?? '').trim(), stderr: String(result.stderr ?? '').trim(), code: result.exitCode ?? 1 };
+}
+
+async function hasIdentity(cwd: string): Promise<boolean> {
+  const result = await execa('git', ['config', 'user.email'], { cwd, reject: false, stdin: 'ignore' });
+  return result.exitCode === 0 && String(result.stdout).trim() !== '';
+}
+
+async function must(cwd: string, args: string[], options: { identity?: boolean } = {}): Promise<string> {
+  const result = await git(cwd, args, options);
+  if (!result.ok) throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr || result.stdout || `exit ${result.code}`}`);
+  return result.stdout;
+}
+
+/** The top directory of the repository containing `dir`, or null when `dir` is not inside one. */
+export async function gitTopLevel(dir: string): Promise<string | null> {
+  const result = await git(dir, ['rev-parse', '--show-toplevel']);
+  return result.ok ? result.stdout : null;
+}
+
+/** The branch checked out in `repo`, or null on a detached HEAD. */
+export async function gitCurrentBranch(repo: string): Promise<string | null> {
+  const result = await git(repo, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return result.ok ? result.stdout : null;
+}
+
+export async function gitBranchExists(repo: string, branch: string): Promise<boolean> {
+  return (await git(repo, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).ok;
+}
+
+export type WorktreeEntry = { path: string; branch: string | null };
+
+/** `git worktree list --porcelain`, the main checkout included. */
+export async function gitListWorktrees(repo: string): Promise<WorktreeEntry[]> {
+  const out = await must(repo, ['worktree', 'list', '--porcelain']);
+  const entries: WorktreeEntry[] = [];
+  for (const block of out.split(/\n\n+/)) {
+    const path = /^worktree (.+)$/m.exec(block)?.[1];
+    if (!path) continue;
+    const ref = /^branch refs\/heads\/(.+)$/m.exec(block)?.[1] ?? null;
+    entries.push({ path: resolve(path), branch: ref });
+  }
+  return entries;
+}
+
+/** Local branches whose name starts with `prefix` (e.g. `millrace/`). */
+export async function gitListBranches(repo: string, prefix: string): Promise<string[]> {
+  const out = await must(repo, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
+  return out === '' ? [] : out.split('\n').sort();
+}
+
+/**
+ * Make `path` a worktree on `branch`: reuse it when it already is one (a crashed lane's leftover), check out an
+ * existing branch (a requeued task keeps its work), or create the branch from `base`.
+ */
+export async function gitEnsureWorktree(repo: string, path: string, branch: string, base: string): Promise<'reused' | 'attached' | 'created'> {
+  const target = resolve(path);
+  const existing = (await gitListWorktrees(repo)).find((w) => w.path === target);
+  if (existing && existsSync(target)) {
+    if (existing.branch !== branch) throw new Error(`worktree ${target} is on ${existing.branch ?? 'a detached HEAD'}, expected ${branch}`);
+    return 'reused';
+  }
+  // A worktree whose directory was deleted by hand is still registered: prune it before adding again.
+  await git(repo, ['worktree', 'prune']);
+  await mkdir(dirname(target), { recursive: true });
+  if (await gitBranchExists(repo, branch)) {
+    await must(repo, ['worktree', 'add', target, branch]);
+    return 'attached';
+  }
+  await must(repo, ['worktree', 'add', '-b', branch, target, base]);
+  return 'created';
+}
+
+/** Stage and commit everything in the worktree; false when there was nothing to commit. */
+export async function gitCommitAll(worktree: string, message: string): Promise<boolean> {
+  await must(worktree, ['add', '-A']);
+  if ((await git(worktree, ['diff', '--cached', '--quiet'])).ok) return false;
+  await must(worktree, ['commit', '--no-verify', '-q', '-m', message], { identity: true });
+  return true;
+}
+
+export type IntegrationResult = { ok: true; commit: string } | { ok: false; reason: string; conflicts: string[] };
+
+async function unmergedFiles(cwd: string): Promise<string[]> {
+  const result = await git(cwd, ['diff', '--name-only', '--diff-filter=U']);
+  return result.ok && result.stdout !== '' ? result.stdout.split('\n').sort() : [];
+}
+
+/**
+ * Integrate `branch` into `base`, which must be checked out in `repo`. `merge`: a merge commit (or nothing to do when
+ * the branch is already contained). `ff`: rebase the branch onto `base` inside its worktree, then fast-forward.
+ * A conflict aborts the merge or rebase, so `repo`, the branch and the worktree are left as they were.
+ */
+export async function gitIntegrate(repo: string, worktree: string, branch: string, base: string, strategy: 'merge' | 'ff'): Promise<IntegrationResult> {
+  const current = await gitCurrentBranch(repo);
+  if (current !== base) return { ok: false, reason: `the workspace checkout is on ${current ?? 'a detached HEAD'}, not on the base branch ${base}`, conflicts: [] };
+  if (strategy === 'ff') {
+    const rebase = await git(worktree, ['rebase', base], { identity: true });
+    if (!rebase.ok) {
+      const conflicts = await unmergedFiles(worktree);
+      await git(worktree, ['rebase', '--abort']);
+      return { ok: false, reason: `rebase of ${branch} onto ${base} failed: ${firstLine(rebase.stderr || rebase.stdout)}`, conflicts };
+    }
+    const ff = await git(repo, ['merge', '--ff-only', '-q', branch]);
+    if (!ff.ok) return { ok: false, reason: `fast-forward of ${base} to ${branch} failed: ${firstLine(ff.stderr || ff.stdout)}`, conflicts: [] };
+  } else {
+    const merge = await git(repo, ['merge', '--no-ff', '--no-edit', '-q', '-m', `millrace: integrate ${branch}`, branch], { identity: true });
+    if (!merge.ok) {
+      const conflicts = await unmergedFiles(repo);
+      await git(repo, ['merge', '--abort']);
+      return { ok: false, reason: `merge of ${branch} into ${base} failed: ${firstLine(merge.stderr || merge.stdout)}`, conflicts };
+    }
+  }
+  return { ok: true, commit: await must(repo, ['rev-parse', 'HEAD']) };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+}
+
+/** Remove a worktree (even with untracked files) and, when asked, its branch. */
+export async function gitRemoveWorktree(repo: string, path: string, deleteBranch: string | null): Promise<void> {
+  if (existsSync(path)) await must(repo, ['worktree', 'remove', '--force', resolve(path)]);
+  await git(repo, ['worktree', 'prune']);
+  if (deleteBranch && (await gitBranchExists(repo, deleteBranch))) await must(repo, ['branch', '-D', deleteBranch]);
+}
