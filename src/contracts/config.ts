@@ -92,6 +92,28 @@ export const UsageGovernanceConfigSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * `[execution]`: parallel execution lanes (docs/parallel.md). `max_parallel = 1` with `isolation = "none"` is the
+ * serial runtime exactly; more lanes, or worktree isolation, run execution tasks through the lane executor.
+ */
+export const ExecutionConfigSchema = z.strictObject({
+  max_parallel: positiveInt.max(32).default(1),
+  isolation: z.enum(['none', 'worktree']).default('none'),
+  /** Where task worktrees are created, relative to the workspace root. */
+  worktree_dir: z.string().trim().min(1).default('millrace-agents/worktrees'),
+  /** Branch tasks start from and integrate into; null = the branch checked out in the workspace root. */
+  base_branch: z.string().trim().min(1).nullable().default(null),
+  integration: z.enum(['merge', 'ff']).default('merge'),
+  /** `remove`: a done task's worktree is removed after integration; `keep` leaves it for inspection. */
+  worktree_retention: z.enum(['remove', 'keep']).default('remove'),
+});
+export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;
+
+/** Whether tasks run through the lane executor instead of the serial execution plane. */
+export function usesLanes(execution: ExecutionConfig): boolean {
+  return execution.max_parallel > 1 || execution.isolation === 'worktree';
+}
+
 /** `[stages.<stage>]`: an existing table always carries `timeout_seconds` (3600 unless set). */
 export const StageConfigSchema = z.strictObject({
   runner: z.string().trim().min(1).nullable().default(null),
@@ -109,6 +131,7 @@ export const MillraceConfigSchema = z.strictObject({
   recovery: RecoveryConfigSchema.prefault({}),
   watchers: WatchersConfigSchema.prefault({}),
   usage_governance: UsageGovernanceConfigSchema.prefault({}),
+  execution: ExecutionConfigSchema.prefault({}),
   /** Keys are checked against the stage kinds installed, contributed ones included (config/stage-names.ts). */
   stages: z.record(z.string(), StageConfigSchema).default({}),
 });

@@ -58,6 +58,24 @@ export const ActiveRunStateSchema = z
   });
 export type ActiveRunState = z.infer<typeof ActiveRunStateSchema>;
 
+/**
+ * One busy execution lane (docs/parallel.md): its active run, the status marker of its own status file and, with
+ * worktree isolation, where its task's stages run and which branch they commit to.
+ */
+export const LaneStateSchema = z
+  .strictObject({
+    lane: z.number().int().min(1),
+    run: ActiveRunStateSchema,
+    status_marker: StatusMarkerSchema,
+    worktree_path: nullableString,
+    branch: nullableString,
+    base_branch: nullableString,
+  })
+  .superRefine((l, ctx) => {
+    if (l.run.plane !== 'execution' || l.run.work_item_kind !== 'task') ctx.addIssue({ code: 'custom', path: ['run'], message: 'a lane runs an execution task' });
+  });
+export type LaneState = z.infer<typeof LaneStateSchema>;
+
 const planeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(PlaneSchema, value);
 
 /** `state/runtime_snapshot.json` (runtime.md §8). Field order is the serialization order. */
@@ -85,6 +103,8 @@ export const RuntimeSnapshotSchema = z
     active_work_item_kind: WorkItemKindSchema.nullable().default(null),
     active_work_item_id: nullableString,
     active_runs_by_plane: planeRecord(ActiveRunStateSchema).default({}),
+    /** Busy execution lanes, by lane number; absent in a serial runtime's snapshot. */
+    execution_lanes: z.array(LaneStateSchema).optional(),
     execution_status_marker: StatusMarkerSchema,
     planning_status_marker: StatusMarkerSchema,
     learning_status_marker: StatusMarkerSchema.default(IDLE_MARKER),
@@ -118,6 +138,8 @@ export const RuntimeSnapshotSchema = z
       ctx.addIssue({ code: 'custom', path: ['active_work_item_kind'], message: 'an active work item requires an active stage and run id' });
     }
     if (s.active_since !== null && s.active_stage === null) ctx.addIssue({ code: 'custom', path: ['active_since'], message: 'active_since requires an active stage' });
+    const laneNumbers = (s.execution_lanes ?? []).map((l) => l.lane);
+    if (new Set(laneNumbers).size !== laneNumbers.length) ctx.addIssue({ code: 'custom', path: ['execution_lanes'], message: 'lane numbers are unique' });
     for (const [plane, run] of Object.entries(s.active_runs_by_plane)) {
       if (run && run.plane !== plane) ctx.addIssue({ code: 'custom', path: ['active_runs_by_plane', plane], message: `active run plane ${run.plane} is stored under ${plane}` });
     }

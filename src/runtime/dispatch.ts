@@ -8,7 +8,8 @@ import { join } from 'node:path';
 export type StallInfo = { stall_timeout_seconds: number; last_activity_at: string; stalled_at: string };
 
 /** What the host listens to while a runner runs. */
-export type DispatchHooks = { onActivity?: (activity: RunnerActivity) => void; onStalled?: (info: StallInfo) => void };
+/** `cwd`: where the harness runs (a lane's worktree, docs/parallel.md); the workspace root when absent. */
+export type DispatchHooks = { onActivity?: (activity: RunnerActivity) => void; onStalled?: (info: StallInfo) => void; cwd?: string };
 
 /** Resolves the stall timeout (seconds, 0 = off) of one request; `section` is the runner's config section, if any. */
 export type StallTimeoutResolver = (request: StageRunRequest, section: string | null) => number;
@@ -110,7 +111,7 @@ export function createRegistryDispatch(registry: Registry, config: RunnerConfigS
       watchdog = stallSeconds > 0 ? startStallWatchdog(stallSeconds, signal, context.now) : null;
       const raw = await adapter
         .run(request, {
-          workspaceRoot: context.workspaceRoot,
+          workspaceRoot: hooks?.cwd ?? context.workspaceRoot,
           runtimeRoot: context.runtimeRoot,
           config: runnerConfig,
           signal: watchdog?.signal ?? signal,

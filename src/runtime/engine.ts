@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { Plane, RunnerActivity, StageRunRequest } from '@millrace/plugin-api';
-import { IDLE_MARKER, PLANES, type ActiveRunState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
+import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
+import { usesLanes, type ExecutionConfig } from '../contracts/config.js';
+import { IDLE_MARKER, PLANES, type ActiveRunState, type LaneState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
@@ -14,6 +15,7 @@ import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/sta
 import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
 import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
+import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
@@ -25,6 +27,9 @@ import { entryNode, findNode, type RuntimePlan } from './plan-view.js';
 import type { QueuePort, QueuedItem } from './queue-port.js';
 import { recoverPostStageError, reconcileState, repairOrphans, runtimeErrorFieldsFor } from './recovery.js';
 import { buildStageRunRequest } from './request-builder.js';
+import { createLocalLaneExecutor, type LaneExecutor } from './lanes/lane-executor.js';
+import { laneView, mergeLaneView, migrateLanes } from './lanes/lane-ops.js';
+import { LaneScheduler, type AppliedStage, type BeforeApply, type LaneHost } from './lanes/lane-scheduler.js';
 import type { RuntimeState, StatusSource, TickStepContext, TickSteps } from './tick-steps.js';
 
 export type RuntimeConfigView = {
@@ -32,6 +37,7 @@ export type RuntimeConfigView = {
   runners: Record<string, unknown> & { default_runner?: string };
   watchers?: { enabled?: boolean };
   stages?: Record<string, { stall_timeout_seconds?: number | null } | undefined>;
+  execution?: ExecutionConfig;
 };
 
 /** The snapshot's `watcher_mode` for a config. */
@@ -50,6 +56,8 @@ export type EngineOptions = {
   now?: () => Date;
   /** The record of running stage agents' process groups that `dispatch` registers into. */
   agentGroups?: AgentGroupStore;
+  /** Runs lane stages (docs/parallel.md); the local executor over `dispatch` when absent. */
+  laneExecutor?: LaneExecutor;
 };
 
 /** Live runner activity reaches the monitor at most four times a second. */
@@ -59,7 +67,9 @@ export type IdleReason = 'no_work' | 'paused' | 'stop_requested' | 'missing_acti
 
 export type TickOutcome =
   | { kind: 'idle'; reason: IdleReason }
-  | { kind: 'stage'; request: StageRunRequest; result: StageResultEnvelope; stageResultPath: string; decision: RouterDecision };
+  | { kind: 'stage'; request: StageRunRequest; result: StageResultEnvelope; stageResultPath: string; decision: RouterDecision }
+  /** Lane mode: the stages this tick applied (lowest lane first) and how many lane stages still run. */
+  | { kind: 'lanes'; stages: AppliedStage[]; running: number };
 
 /**
  * The tick shell (runtime.md §4): reads the workspace, calls the pure decisions, applies them through the workspace
@@ -82,6 +92,11 @@ export class RuntimeEngine {
   private stopReason: string | null = null;
   /** Aborted when the operator wants the running stage abandoned (second Ctrl-C). */
   private readonly abort = new AbortController();
+  /** Execution lanes (docs/parallel.md); null in the serial runtime (`max_parallel = 1`, no worktree isolation). */
+  private lanes: LaneScheduler | null = null;
+  /** While a lane's stage is started or applied: the lane, the real snapshot around it and the lane's marker. */
+  private view: { lane: LaneState; real: RuntimeSnapshot; marker: string; withPlanning: boolean } | null = null;
+  private readonly unsavedLaneMarkers = new Map<number, string>();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -111,12 +126,19 @@ export class RuntimeEngine {
   /** Ask for a clean stop at the next stop gate (after the running stage, if any, is applied). */
   requestStop(reason: string): void {
     this.stopReason ??= reason;
+    this.lanes?.pool.wake();
   }
 
   /** Abandon the running stage now: the runner is aborted and the item is requeued. */
   abandonCurrentStage(): void {
     this.stopReason ??= 'interrupted';
     this.abort.abort();
+    this.lanes?.pool.wake();
+  }
+
+  /** How many lane stages are running (0 in the serial runtime). */
+  get runningLaneStages(): number {
+    return this.lanes?.running ?? 0;
   }
 
   get stopPending(): boolean {
@@ -146,8 +168,11 @@ export class RuntimeEngine {
     const state = this.requireState();
     for (const [plane, marker] of this.unsavedMarkers) await writeStatusFile(this.paths, plane, marker);
     this.unsavedMarkers.clear();
+    for (const [lane, marker] of this.unsavedLaneMarkers) await writeLaneStatusFile(this.paths, lane, marker);
+    this.unsavedLaneMarkers.clear();
     state.snapshot = { ...state.snapshot, updated_at: this.now().toISOString() };
-    await writeSnapshot(this.paths, state.snapshot);
+    const view = this.view;
+    await writeSnapshot(this.paths, view ? mergeLaneView(view.real, state.snapshot, view.lane, view.marker, view.withPlanning) : state.snapshot);
   }
 
   private async saveCounters(): Promise<void> {
@@ -157,6 +182,13 @@ export class RuntimeEngine {
   /** Set a plane's marker in memory; its status file is written by the next save. */
   private markPlane(plane: Plane, marker: string, runId: string | null, source: StatusSource): void {
     const state = this.requireState();
+    if (this.view && plane === 'execution') {
+      const previous = this.view.marker;
+      this.view.marker = marker;
+      this.unsavedLaneMarkers.set(this.view.lane.lane, marker);
+      if (previous !== marker) this.monitor('status_marker_changed', { plane, lane: this.view.lane.lane, run_id: runId, previous_marker: previous, current_marker: marker, source });
+      return;
+    }
     const previous = state.snapshot.status_markers_by_plane[plane] ?? null;
     state.snapshot = setPlaneMarker(state.snapshot, plane, marker, this.now());
     this.unsavedMarkers.set(plane, marker);
@@ -229,9 +261,13 @@ export class RuntimeEngine {
       const counters = await readRecoveryCounters(this.paths);
       // A snapshot still saying `process_running: true` was left by an owner that died mid-stage: its active stage
       // is stale (reconciled below). A cleanly closed runtime (false) stopped between stages and resumes as is.
-      this.state = { snapshot: { ...snapshot, process_running: !snapshot.process_running }, counters };
+      const execution = this.options.config.execution;
+      const lanesOn = execution !== undefined && usesLanes(execution);
+      this.state = { snapshot: migrateLanes({ ...snapshot, process_running: !snapshot.process_running }, lanesOn, IDLE_MARKER), counters };
+      if (lanesOn) this.lanes = new LaneScheduler(this.laneHost(), execution, this.options.laneExecutor ?? (await createLocalLaneExecutor(this.paths, execution, (request, signal, cwd) => this.dispatchStage(request, signal, cwd))));
       const ctx = this.context();
       await repairOrphans(ctx, this.options.queue);
+      await this.lanes?.reconcileLanes();
       await reconcileState(ctx, await this.statusMarkers());
       const plan = this.requirePlan();
       await this.refreshQueueDepths();
@@ -277,6 +313,7 @@ export class RuntimeEngine {
 
   /** runtime.md §3.2: mark not running, release our own lock. Active runs stay (a later startup recovers them). */
   async close(): Promise<void> {
+    if (this.lanes && this.state) await this.drainLanes();
     if (this.state?.snapshot.process_running) {
       this.state.snapshot = { ...this.state.snapshot, process_running: false };
       await this.save();
@@ -308,6 +345,7 @@ export class RuntimeEngine {
    * item back to the queue instead. The operator's pause survives either way; only `resume` clears it.
    */
   private async stopCleanly(options: { requeue: boolean } = { requeue: false }): Promise<TickOutcome> {
+    if (this.lanes) await this.drainLanes();
     const ctx = this.context();
     const state = this.requireState();
     if (options.requeue) {
@@ -348,8 +386,9 @@ export class RuntimeEngine {
     await steps.drainMailbox?.(ctx);
     await steps.intake?.(ctx);
     await this.refreshQueueDepths();
-    if (state.snapshot.stop_requested || this.stopReason !== null) return this.stopCleanly();
-    if (state.snapshot.paused) return this.idle('paused', 'runtime_tick_paused');
+    if (state.snapshot.stop_requested || this.stopReason !== null) return this.stopCleanly({ requeue: this.lanes !== null && this.abort.signal.aborted });
+    const applied = (await this.lanes?.applyFinished()) ?? [];
+    if (state.snapshot.paused) return applied.length > 0 ? this.lanesOutcome(applied) : this.idle('paused', 'runtime_tick_paused');
     await reconcileState(ctx, await this.statusMarkers());
     state.snapshot = { ...state.snapshot, process_running: true };
     if (hasActiveStageWithoutIdentity(state.snapshot)) {
@@ -358,6 +397,7 @@ export class RuntimeEngine {
       await this.clearStaleActiveState();
       return this.idle('missing_active_work_item_identity', 'runtime_tick_idle');
     }
+    if (this.lanes) return this.laneTick(ctx, this.lanes, applied);
 
     if (activeRuns(state.snapshot).length === 0) {
       const claimed = await this.claim(ctx);
@@ -378,7 +418,7 @@ export class RuntimeEngine {
     return this.runStage(ctx, run);
   }
 
-  private async claim(ctx: TickStepContext): Promise<'claimed' | 'none' | 'backpressure'> {
+  private async claim(ctx: TickStepContext, families: ReadonlyArray<'planning' | 'execution'> = ['planning', 'execution']): Promise<'claimed' | 'none' | 'backpressure'> {
     const steps = this.options.steps ?? {};
     const state = this.requireState();
     const scope = (await steps.claimScope?.(ctx)) ?? null;
@@ -387,6 +427,7 @@ export class RuntimeEngine {
     }
     const order: Array<'planning' | 'execution'> = scope ? ['execution', 'planning'] : ['planning', 'execution'];
     for (const family of order) {
+      if (!families.includes(family)) continue;
       const item = await this.options.queue.claimNext(family, scope?.rootSpecId ?? null, this.now());
       if (!item) continue;
       if (item.kind === 'spec' && steps.onSpecActivation && (await steps.onSpecActivation(ctx, item.id)) === 'refused') {
@@ -446,8 +487,8 @@ export class RuntimeEngine {
     return request;
   }
 
-  private async runStage(ctx: TickStepContext, run: ActiveRunState): Promise<TickOutcome> {
-    const state = this.requireState();
+  /** Build the request, mark the plane running and announce the stage; the caller dispatches it. */
+  private async startStage(ctx: TickStepContext, run: ActiveRunState): Promise<StageRunRequest> {
     const request = await this.buildRequest(ctx, run);
     await ensureRunDir(this.paths, run.run_id);
     const runningMarker = `### ${request.running_status_marker.replace(/^###\s*/, '')}`;
@@ -463,24 +504,35 @@ export class RuntimeEngine {
       work_item_id: run.request_kind === 'closure_target' ? null : run.work_item_id,
       troubleshoot_report_path: request.preferred_troubleshoot_report_path ? this.rel(request.preferred_troubleshoot_report_path) : null,
     };
-    await this.event('stage_started', startedData);
-    this.monitor('stage_started', { ...startedData, status_marker: runningMarker });
+    await this.event('stage_started', this.view ? { ...startedData, lane: this.view.lane.lane } : startedData);
+    this.monitor('stage_started', { ...startedData, status_marker: runningMarker, ...(this.view ? { lane: this.view.lane.lane } : {}) });
+    return request;
+  }
 
-    const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: run.plane, stage: run.stage, run_id: run.run_id, work_item_id: startedData.work_item_id, ...a }), ACTIVITY_INTERVAL_MS);
+  /** Dispatch a started stage to its runner, relaying its activity and stall; `cwd` is a lane's working directory. */
+  private async dispatchStage(request: StageRunRequest, signal: AbortSignal, cwd?: string): Promise<RunnerRawResult> {
+    const workItemId = request.request_kind === 'closure_target' ? null : request.active_work_item_id;
+    const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: request.plane, stage: request.stage, run_id: request.run_id, work_item_id: workItemId, ...a }), ACTIVITY_INTERVAL_MS);
     let stalled: StallInfo | null = null;
-    const watchPlanning = this.options.steps?.watchPlanningStage;
-    const stageWritten = run.plane === 'planning' && run.request_kind === 'active_work_item' && watchPlanning ? await watchPlanning(ctx, run) : null;
     const raw = await this.options
-      .dispatch(request, this.abort.signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info) })
+      .dispatch(request, signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info), ...(cwd ? { cwd } : {}) })
       .finally(async () => {
         activity.close();
         await this.options.agentGroups?.finishRun(request.run_id);
       });
     if (stalled) {
-      const data = { request_id: request.request_id, run_id: run.run_id, plane: run.plane, stage: run.stage, ...(stalled as StallInfo) };
+      const data = { request_id: request.request_id, run_id: request.run_id, plane: request.plane, stage: request.stage, ...(stalled as StallInfo) };
       await this.event('runner_stalled', data);
       this.monitor('runner_stalled', data);
     }
+    return raw;
+  }
+
+  private async runStage(ctx: TickStepContext, run: ActiveRunState): Promise<TickOutcome> {
+    const request = await this.startStage(ctx, run);
+    const watchPlanning = this.options.steps?.watchPlanningStage;
+    const stageWritten = run.plane === 'planning' && run.request_kind === 'active_work_item' && watchPlanning ? await watchPlanning(ctx, run) : null;
+    const raw = await this.dispatchStage(request, this.abort.signal);
     await stageWritten?.();
     if (raw.exit_kind === 'interrupted' && this.abort.signal.aborted) {
       // Abandoned by the operator: nothing is routed or counted; the stop gate requeues the item.
@@ -488,7 +540,13 @@ export class RuntimeEngine {
       await this.stopCleanly({ requeue: true });
       return { kind: 'idle', reason: 'interrupted' };
     }
-    const result = normalizeRunnerOutput(raw, request, {
+    return this.completeStage(ctx, request, raw);
+  }
+
+  /** Normalize, route and apply a stage's raw result (runtime.md §4 steps 17-20). */
+  private async completeStage(ctx: TickStepContext, request: StageRunRequest, raw: Awaited<ReturnType<RunnerDispatch>>, beforeApply?: BeforeApply): Promise<AppliedStage> {
+    const state = this.requireState();
+    let result = normalizeRunnerOutput(raw, request, {
       stdoutText: raw.stdout_path ? await readText(raw.stdout_path) : undefined,
       structuredText: raw.terminal_result_path ? await readText(raw.terminal_result_path) : undefined,
       runDirFiles: await listFilesRecursive(request.run_dir),
@@ -500,6 +558,7 @@ export class RuntimeEngine {
       stageResultPath = await writeStageResult(this.paths, request.request_id, result);
       decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
       this.markPlane(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
+      if (beforeApply) ({ result, decision } = await beforeApply(result, decision));
       // One save for the whole outcome (below): queue moves and counters are written as they happen, and a crash
       // before the save is repaired at startup like any other half-applied transition.
       const applying: TickStepContext = {
@@ -553,6 +612,85 @@ export class RuntimeEngine {
     await this.event('router_decision', decisionData);
     this.monitor('router_decision', decisionData);
     return { kind: 'stage', request, result, stageResultPath, decision };
+  }
+
+  /** Lane mode (docs/parallel.md): planning stays serial in the tick while execution lanes run beside it. */
+  private async laneTick(ctx: TickStepContext, lanes: LaneScheduler, applied: AppliedStage[]): Promise<TickOutcome> {
+    const state = this.requireState();
+    const steps = this.options.steps ?? {};
+    const scope = (await steps.claimScope?.(ctx)) ?? null;
+    if (!state.snapshot.active_runs_by_plane.planning && (await this.claim(ctx, ['planning'])) === 'backpressure') {
+      await lanes.fill(scope?.rootSpecId ?? null);
+      return applied.length > 0 ? this.lanesOutcome(applied) : this.idle('closure_backpressure', 'runtime_tick_idle');
+    }
+    await lanes.fill(scope?.rootSpecId ?? null);
+    const planning = state.snapshot.active_runs_by_plane.planning;
+    if (planning) {
+      this.lastIdleReason = null;
+      const outcome = await this.runStage(ctx, planning);
+      return outcome.kind === 'stage' ? this.lanesOutcome([...applied, outcome]) : outcome;
+    }
+    if (lanes.running > 0) {
+      this.lastIdleReason = null;
+      await lanes.pool.waitAny(Math.max(50, Math.round(this.options.config.runtime.idle_sleep_seconds * 1000)));
+      if (this.stopPending) return this.lanesOutcome(applied);
+      applied.push(...(await lanes.applyFinished()));
+      await lanes.fill(scope?.rootSpecId ?? null);
+      return this.lanesOutcome(applied);
+    }
+    if ((state.snapshot.execution_lanes ?? []).length === 0) {
+      const closureRun = (await steps.completion?.(ctx)) ?? null;
+      if (closureRun) {
+        state.snapshot = installRun(state.snapshot, closureRun, this.now());
+        this.lastIdleReason = null;
+        return this.runStage(ctx, closureRun);
+      }
+    }
+    return applied.length > 0 ? this.lanesOutcome(applied) : this.idle('no_work', 'runtime_tick_idle');
+  }
+
+  private lanesOutcome(stages: AppliedStage[]): TickOutcome {
+    return { kind: 'lanes', stages, running: this.lanes?.running ?? 0 };
+  }
+
+  /** Let every running lane stage finish and apply its result (stop and close leave nothing running). */
+  private async drainLanes(): Promise<void> {
+    const lanes = this.lanes;
+    if (!lanes) return;
+    while (lanes.running > 0) {
+      await lanes.pool.waitAll();
+      await lanes.applyFinished();
+    }
+  }
+
+  private async withLaneView<T>(lane: LaneState, withPlanning: boolean, body: () => Promise<T>): Promise<T> {
+    const state = this.requireState();
+    const real = state.snapshot;
+    const view = { lane, real, marker: lane.status_marker, withPlanning };
+    this.view = view;
+    state.snapshot = laneView(real, lane, withPlanning);
+    try {
+      return await body();
+    } finally {
+      state.snapshot = mergeLaneView(real, state.snapshot, lane, view.marker, withPlanning);
+      this.view = null;
+    }
+  }
+
+  private laneHost(): LaneHost {
+    return {
+      state: () => this.requireState(),
+      context: () => this.context(),
+      queue: this.options.queue,
+      abortSignal: this.abort.signal,
+      now: () => this.now(),
+      event: (type, data) => this.event(type, data),
+      activation: (item) => this.activation(item),
+      withLaneView: (lane, withPlanning, body) => this.withLaneView(lane, withPlanning, body),
+      startStage: (ctx, run) => this.startStage(ctx, run),
+      completeStage: (ctx, request, raw, beforeApply) => this.completeStage(ctx, request, raw, beforeApply),
+      save: () => this.save(),
+    };
   }
 
   private rel(path: string): string {

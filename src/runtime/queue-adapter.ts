@@ -3,6 +3,7 @@ import { IncidentDocumentSchema } from '../contracts/documents.js';
 import { MillraceError, isMillraceError } from '../errors/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import {
+  claimNextLaneTask,
   claimNextWorkItem,
   countDocumentFiles,
   enqueueWorkItem,
@@ -41,6 +42,10 @@ export function createQueueAdapter(paths: WorkspacePaths): QueuePort {
     },
     async claimNext(family, scope) {
       const claimed = await claimNextWorkItem(paths, family, scope ? { rootSpecId: scope } : {});
+      return claimed.status === 'claimed' ? { kind: claimed.item.kind, id: claimed.item.id, path: claimed.item.path } : null;
+    },
+    async claimForLane(scope, options) {
+      const claimed = await claimNextLaneTask(paths, { ...options, ...(scope ? { rootSpecId: scope } : {}) });
       return claimed.status === 'claimed' ? { kind: claimed.item.kind, id: claimed.item.id, path: claimed.item.path } : null;
     },
     finish: (kind, id, to) => move(paths, kind, id, to === 'done' ? SUCCESS[kind] : 'blocked'),

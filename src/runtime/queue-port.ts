@@ -47,6 +47,8 @@ export type QueuePort = {
   repair(): Promise<void>;
   /** Claim the next eligible item of a family (rename queue -> active), or null. `scope` = open closure root. */
   claimNext(family: QueueFamily, scope: string | null, now: Date): Promise<QueuedItem | null>;
+  /** Claim a task for a free execution lane (docs/parallel.md), or null when none may start now. */
+  claimForLane?(scope: string | null, options: { isolation: 'none' | 'worktree'; maxActive: number }): Promise<QueuedItem | null>;
   /** Move an active item to `done`/`resolved` (success) or `blocked`. Throws QueueStateError. */
   finish(kind: QueuedItem['kind'], id: string, to: 'done' | 'blocked'): Promise<void>;
   /** Move an active item back to its queue folder and log the reason. Throws QueueStateError. */

@@ -29,7 +29,14 @@ export async function repairOrphans(ctx: TickStepContext, queue: QueuePort): Pro
     state.snapshot = clearPlaneRun(state.snapshot, run.plane, null, ctx.now());
     await ctx.appendEvent('runtime_recovered_finished_run', { plane: run.plane, run_id: run.run_id, work_item_kind: run.work_item_kind, work_item_id: run.work_item_id, location });
   }
-  const referenced = new Set(activeRuns(state.snapshot).map((r) => `${r.work_item_kind}:${r.work_item_id}`));
+  for (const lane of state.snapshot.execution_lanes ?? []) {
+    const location = await queue.locate('task', lane.run.work_item_id!);
+    if (location === 'active') continue;
+    state.snapshot = { ...state.snapshot, execution_lanes: (state.snapshot.execution_lanes ?? []).filter((l) => l.lane !== lane.lane) };
+    await ctx.appendEvent('runtime_recovered_finished_run', { plane: 'execution', lane: lane.lane, run_id: lane.run.run_id, work_item_kind: 'task', work_item_id: lane.run.work_item_id, location });
+  }
+  const runs = [...activeRuns(state.snapshot), ...(state.snapshot.execution_lanes ?? []).map((l) => l.run)];
+  const referenced = new Set(runs.map((r) => `${r.work_item_kind}:${r.work_item_id}`));
   for (const item of await queue.listActive()) {
     if (referenced.has(`${item.kind}:${item.id}`)) continue;
     try {

@@ -22,6 +22,7 @@ export type RunOnceResult = {
 };
 
 function tickReason(outcome: TickOutcome): string {
+  if (outcome.kind === 'lanes') return outcome.stages.at(-1)?.decision.reason ?? 'lanes_running';
   return outcome.kind === 'idle' ? outcome.reason : outcome.decision.reason;
 }
 
@@ -98,6 +99,7 @@ export async function runDaemon(options: RunCommonOptions & { maxTicks?: number 
       idleSleepMs: () => engine.idleSleepMs,
       onTick: (outcome, tick) => {
         if (outcome.kind === 'stage') stages++;
+        if (outcome.kind === 'lanes') stages += outcome.stages.length;
         options.onTick?.(outcome, tick);
       },
     },

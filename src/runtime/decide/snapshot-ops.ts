@@ -73,6 +73,7 @@ export function setPlaneMarker(s: RuntimeSnapshot, plane: Plane, marker: string,
 /** Idle update (runtime.md §5.7), status files excluded. */
 export function idleSnapshot(s: RuntimeSnapshot, options: { processRunning: boolean; clearPause?: boolean; clearStop?: boolean }, now: Date): RuntimeSnapshot {
   let next: RuntimeSnapshot = projectForeground({ ...s, ...ZERO_COUNTS, process_running: options.processRunning, active_runs_by_plane: {}, current_failure_class: null, updated_at: now.toISOString() });
+  if (next.execution_lanes) next = { ...next, execution_lanes: [] };
   for (const plane of PLANES) next = setPlaneMarker(next, plane, IDLE_MARKER, now);
   if (options.clearPause) next = { ...next, paused: false, pause_sources: [] };
   if (options.clearStop) next = { ...next, stop_requested: false };

@@ -1,0 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
+import { MillraceError } from '../../errors/index.js';
+import type { WorkspacePaths } from '../paths.js';
+import { writeTextAtomic } from './atomic-write.js';
+
+/** `state/lanes/execution_lane_<n>_status.md`: the status file of one execution lane (docs/parallel.md). */
+export function laneStatusFilePath(paths: WorkspacePaths, lane: number): string {
+  return join(paths.state, 'lanes', `execution_lane_${lane}_status.md`);
+}
+
+export async function readLaneStatusFile(paths: WorkspacePaths, lane: number): Promise<string | undefined> {
+  return readFile(laneStatusFilePath(paths, lane), 'utf8').catch(() => undefined);
+}
+
+export async function writeLaneStatusFile(paths: WorkspacePaths, lane: number, marker: string): Promise<void> {
+  if (!STATUS_MARKER_PATTERN.test(marker)) throw new MillraceError('INTERNAL', `status marker must be one line "### <TOKEN>": ${JSON.stringify(marker)}`);
+  if ((await readLaneStatusFile(paths, lane)) === `${marker}\n`) return;
+  await writeTextAtomic(laneStatusFilePath(paths, lane), `${marker}\n`);
+}
