@@ -45,6 +45,8 @@ export type StatusView = {
   /** From `state/baseline_manifest.json`; null when it is unreadable or invalid. */
   baseline_manifest_id: string | null;
   baseline_seed_package_version: string | null;
+  /** Busy execution lanes (docs/parallel.md), lowest first; empty in the serial runtime. */
+  execution_lanes: LaneStatus[];
   compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
   persisted_compile_input: { mode_id: string; config_fingerprint: string; assets_fingerprint: string } | null;
   current_failure_class: string | null;
@@ -55,6 +57,17 @@ export type StatusView = {
   closure: ClosureStatus;
   /** Documents in queue folders that do not parse (never deleted; selection skips them). */
   invalid_documents: Array<{ kind: string; state: string; path: string; problems: string[] }>;
+};
+
+export type LaneStatus = {
+  lane: number;
+  stage: string;
+  node_id: string;
+  work_item_id: string | null;
+  run_id: string;
+  status_marker: string;
+  worktree_path: string | null;
+  branch: string | null;
 };
 
 /** Read-only status (control-and-inspection.md §6): never takes the lock, never compiles. */
@@ -85,6 +98,9 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   const counts = countByFolder(listing);
   const paused = snapshot.paused || snapshot.pause_sources.length > 0;
   const pauseLabel = !paused ? 'none' : snapshot.pause_sources.length ? snapshot.pause_sources.join(',') : 'operator';
+  const lanes: LaneStatus[] = [...(snapshot.execution_lanes ?? [])]
+    .sort((a, b) => a.lane - b.lane)
+    .map((l) => ({ lane: l.lane, stage: l.run.stage, node_id: l.run.node_id, work_item_id: l.run.work_item_id, run_id: l.run.run_id, status_marker: l.status_marker, worktree_path: l.worktree_path, branch: l.branch }));
   const runs = FOREGROUND_ORDER.map((p: Plane) => snapshot.active_runs_by_plane[p]).filter((r): r is ActiveRunState => r !== undefined);
   return {
     workspace: paths.workspaceRoot,
@@ -105,7 +121,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     active_stage_kind_id: snapshot.active_stage_kind_id,
     active_work_item_kind: snapshot.active_work_item_kind,
     active_work_item_id: snapshot.active_work_item_id,
-    active_run_count: runs.length,
+    active_run_count: runs.length + lanes.length,
     execution_queue_depth: counts.task.queue,
     planning_queue_depth: counts.spec.queue + counts.incident.incoming,
     learning_queue_depth: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
@@ -115,6 +131,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     active_runs: runs,
     baseline_manifest_id: baseline?.manifest_id ?? null,
     baseline_seed_package_version: baseline?.seed_package_version ?? null,
+    execution_lanes: lanes,
     compile_input: compileInput,
     persisted_compile_input: persisted,
     current_failure_class: snapshot.current_failure_class,
@@ -173,6 +190,7 @@ export function renderStatusLines(v: StatusView): string[] {
     ),
     `baseline_manifest_id: ${n(v.baseline_manifest_id)}`,
     `baseline_seed_package_version: ${n(v.baseline_seed_package_version)}`,
+    ...v.execution_lanes.map((l) => `lane: ${l.lane} stage=${l.stage} node=${l.node_id} work_item_id=${n(l.work_item_id)} status=${l.status_marker.replace(/^### /, '')} run=${runHandle(l.run_id)} branch=${n(l.branch)}`),
   ];
   if (v.compile_input) {
     lines.push(`compile_input.mode_id: ${v.compile_input.mode_id}`, `compile_input.config_fingerprint: ${v.compile_input.config_fingerprint}`, `compile_input.assets_fingerprint: ${v.compile_input.assets_fingerprint}`);

@@ -62,7 +62,11 @@ export class LaneScheduler {
     const applied: AppliedStage[] = [];
     for (const finished of this.pool.takeFinished()) {
       const lane = findLane(this.host.state().snapshot, finished.lane);
-      if (!lane) continue;
+      if (!lane || lane.run.run_id !== finished.request.run_id) {
+        // The lane's task was requeued by the operator while this stage ran: its result belongs to no active run.
+        await this.host.event('lane_stage_discarded', { lane: finished.lane, request_id: finished.request.request_id, run_id: finished.request.run_id, work_item_id: finished.request.active_work_item_id });
+        continue;
+      }
       if (finished.raw.exit_kind === 'interrupted' && this.host.abortSignal.aborted) {
         await this.host.event('stage_abandoned', { request_id: finished.request.request_id, run_id: lane.run.run_id, plane: 'execution', stage: lane.run.stage, lane: lane.lane });
         continue;
@@ -79,7 +83,7 @@ export class LaneScheduler {
   async fill(scope: string | null): Promise<void> {
     const state = this.host.state();
     if (state.snapshot.paused || state.snapshot.stop_requested) return;
-    for (const laneNumber of freeLaneNumbers(state.snapshot, this.execution.max_parallel)) {
+    for (const laneNumber of freeLaneNumbers(state.snapshot, this.execution.max_parallel).filter((n) => !this.pool.isRunning(n))) {
       const item = await this.host.queue.claimForLane?.(scope, { isolation: this.execution.isolation, maxActive: this.execution.max_parallel });
       if (!item) break;
       const run = this.host.activation(item);

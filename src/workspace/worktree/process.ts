@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { execa } from 'execa';
 
@@ -80,6 +80,8 @@ export async function gitEnsureWorktree(repo: string, path: string, branch: stri
   }
   // A worktree whose directory was deleted by hand is still registered: prune it before adding again.
   await git(repo, ['worktree', 'prune']);
+  // A directory git does not know as a worktree is what a killed `worktree add` left: nothing was committed there.
+  if (existsSync(target)) await rm(target, { recursive: true, force: true });
   await mkdir(dirname(target), { recursive: true });
   if (await gitBranchExists(repo, branch)) {
     await must(repo, ['worktree', 'add', target, branch]);
@@ -87,6 +89,28 @@ export async function gitEnsureWorktree(repo: string, path: string, branch: stri
   }
   await must(repo, ['worktree', 'add', '-b', branch, target, base]);
   return 'created';
+}
+
+const INTEGRATION_MESSAGE = 'millrace: integrate ';
+
+/**
+ * Undo what a killed runtime left half done: a rebase or merge in progress in a task worktree, or one of our own
+ * integration merges in the workspace checkout (recognized by its message; an operator's merge is left alone).
+ */
+export async function gitAbortInterrupted(cwd: string, ownMergesOnly: boolean): Promise<string[]> {
+  const undone: string[] = [];
+  const gitPath = async (name: string) => (await git(cwd, ['rev-parse', '--git-path', name])).stdout;
+  const abs = (p: string) => resolve(cwd, p);
+  if (existsSync(abs(await gitPath('rebase-merge'))) || existsSync(abs(await gitPath('rebase-apply')))) {
+    if ((await git(cwd, ['rebase', '--abort'])).ok) undone.push('rebase');
+  }
+  if ((await git(cwd, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).ok) {
+    const message = await readFile(abs(await gitPath('MERGE_MSG')), 'utf8').catch(() => '');
+    if (!ownMergesOnly || message.startsWith(INTEGRATION_MESSAGE)) {
+      if ((await git(cwd, ['merge', '--abort'])).ok) undone.push('merge');
+    }
+  }
+  return undone;
 }
 
 /** Stage and commit everything in the worktree; false when there was nothing to commit. */
@@ -122,7 +146,7 @@ export async function gitIntegrate(repo: string, worktree: string, branch: strin
     const ff = await git(repo, ['merge', '--ff-only', '-q', branch]);
     if (!ff.ok) return { ok: false, reason: `fast-forward of ${base} to ${branch} failed: ${firstLine(ff.stderr || ff.stdout)}`, conflicts: [] };
   } else {
-    const merge = await git(repo, ['merge', '--no-ff', '--no-edit', '-q', '-m', `millrace: integrate ${branch}`, branch], { identity: true });
+    const merge = await git(repo, ['merge', '--no-ff', '--no-edit', '-q', '-m', `${INTEGRATION_MESSAGE}${branch}`, branch], { identity: true });
     if (!merge.ok) {
       const conflicts = await unmergedFiles(repo);
       await git(repo, ['merge', '--abort']);
