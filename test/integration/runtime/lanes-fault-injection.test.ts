@@ -27,7 +27,7 @@ function checkInvariants(ws: LaneWorkspace): void {
 
 describe('crash safety with lanes', () => {
   it('survives SIGKILL of a daemon with 3 busy worktree lanes and finishes every task exactly once', async () => {
-    const ws = await createLaneWorkspace({ execution: 'max_parallel = 3\nisolation = "worktree"', sleepMs: 150 });
+    const ws = await createLaneWorkspace({ execution: 'max_parallel = 3\nisolation = "worktree"', sleepMs: 400 });
     TASKS.forEach((id, i) => writeLaneTask(ws, id, ['out'], `2026-11-27T10:00:0${i}Z`));
     let seed = 11;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
@@ -36,7 +36,9 @@ describe('crash safety with lanes', () => {
       const child = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
       const lock = join(ws.runtime, 'state', 'runtime_daemon.lock.json');
       for (let waited = 0; !existsSync(lock) && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(random() * 2500)));
+      // Kill while several lanes are busy (or whenever the remaining work allows), at a random point of their work.
+      for (let waited = 0; taskFolder(ws, 'active').length < 2 && waited < 20_000 && child.exitCode === null; waited += 25) await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 1200)));
       if (taskFolder(ws, 'active').length > 1) killedWithBusyLanes++;
       child.kill('SIGKILL');
       await child;
