@@ -15,6 +15,7 @@ import { FULL_SCOPE, listQueue, stateDir } from '../workspace/queue/index.js';
 import { inspectLock } from '../workspace/state/lock.js';
 import { dependencyProblemsOf } from './queue.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
+import { checkTaskWorktrees } from './doctor-lanes.js';
 
 /** One problem `millrace doctor` found, with the one-line fix. */
 export type DoctorFinding = { severity: 'error' | 'warning'; code: string; path: string | null; message: string; remedy: string };
@@ -57,7 +58,11 @@ async function checkActiveState(paths: WorkspacePaths, live: boolean, add: Add):
     const item = run.work_item_id ? `${run.work_item_kind} ${run.work_item_id}` : `closure target ${run.closure_target_root_spec_id ?? 'unknown'}`;
     add({ severity: 'error', code: 'stale_active_state', path: paths.snapshot, message: `${run.plane} ${run.stage} is active for ${item} but no runtime owns the workspace`, remedy: `resume it with \`millrace run daemon\`, or ${RESTART}` });
   }
-  const activeIds = new Set(Object.values(snapshot.active_runs_by_plane).flatMap((r) => (r?.work_item_id ? [r.work_item_id] : [])));
+  for (const lane of snapshot.process_running ? (snapshot.execution_lanes ?? []) : []) {
+    add({ severity: 'error', code: 'stale_active_state', path: paths.snapshot, message: `lane ${lane.lane} ${lane.run.stage} is active for task ${lane.run.work_item_id} but no runtime owns the workspace`, remedy: `resume it with \`millrace run daemon\`, or ${RESTART}` });
+  }
+  const laneIds = (snapshot.execution_lanes ?? []).flatMap((l) => (l.run.work_item_id ? [l.run.work_item_id] : []));
+  const activeIds = new Set([...Object.values(snapshot.active_runs_by_plane).flatMap((r) => (r?.work_item_id ? [r.work_item_id] : [])), ...laneIds]);
   const { items } = await listQueue(paths, { task: ['active'], spec: ['active'], incident: ['active'] });
   for (const item of items) {
     if (!activeIds.has(item.id)) add({ severity: 'error', code: 'stranded_active_document', path: item.path, message: `${item.kind} ${item.id} is in active/ but no run works on it`, remedy: RESTART });
@@ -116,6 +121,7 @@ async function checkPlan(paths: WorkspacePaths, inputs: DoctorInputs, add: Add):
   }
   const permission = maximumPermissionWarning(config);
   if (permission) add({ severity: 'warning', code: 'codex_permission_maximum', path: paths.tomlConfig, message: permission, remedy: 'set runners.codex.permission_default = "basic" (workspace-write sandbox) in millrace-agents/millrace.toml' });
+  await checkTaskWorktrees(paths, config.execution.worktree_retention === 'keep', add);
   const currentness = await inputs.planCurrentness(paths, config);
   if (currentness === 'stale') add({ severity: 'error', code: 'compiled_plan_stale', path: paths.compiledPlan, message: 'the compiled plan no longer matches the mode, config, plugins or assets', remedy: 'run `millrace compile validate` to recompile (or `millrace reload-config` while a daemon runs)' });
   if (currentness === 'missing') add({ severity: 'warning', code: 'compiled_plan_missing', path: paths.compiledPlan, message: 'no compiled plan yet', remedy: 'run `millrace compile validate`; the runtime also compiles at startup' });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeSnapshotSchema } from '../../src/contracts/runtime-state.js';
-import { readEvents } from '../support/runtime-workspace.js';
+import { millrace, readEvents } from '../support/runtime-workspace.js';
 import { concurrency, createLaneWorkspace, gitIn, readAgentLog, runDaemonUntil, taskFolder, writeLaneTask } from '../support/lanes-workspace.js';
 
 const STAGES_PER_TASK = 3;
@@ -33,6 +33,16 @@ describe('parallel execution lanes', () => {
     expect(events.filter((e) => e.event_type === 'lane_integrated')).toHaveLength(ids.length);
     const snapshot = RuntimeSnapshotSchema.parse(JSON.parse(readFileSync(join(ws.runtime, 'state', 'runtime_snapshot.json'), 'utf8')));
     expect(snapshot.execution_lanes).toEqual([]);
+
+    // doctor reports task worktrees and branches nothing will use again (a done task's, an unknown task's).
+    gitIn(ws.root, 'worktree', 'add', '-q', '-b', 'millrace/task-1', join(ws.root, 'millrace-agents', 'worktrees', 'task-1'));
+    gitIn(ws.root, 'branch', 'millrace/ghost');
+    const doctor = JSON.parse((await millrace(['doctor', '-w', ws.root, '--json'])).stdout) as { result: { findings: Array<{ code: string; message: string }> } };
+    const codes = doctor.result.findings.filter((f) => f.code.startsWith('orphan_task_')).map((f) => `${f.code}: ${f.message}`);
+    expect(codes).toEqual([
+      'orphan_task_branch: branch millrace/ghost of task ghost has no worktree and its task is finished',
+      'orphan_task_worktree: worktree of task task-1 (branch millrace/task-1) is no longer used',
+    ]);
   }, 300_000);
 
   it('blocks the second of two tasks editing the same line, with an incident naming its branch and files, branch and worktree kept', async () => {
