@@ -1,5 +1,5 @@
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
-import { isMillraceError, MillraceError } from '../errors/index.js';
+import { isMillraceError, isNoSpaceError, MillraceError } from '../errors/index.js';
 import type { Registry } from '../registry/registry.js';
 import { safeTerminalText } from './terminal-text.js';
 
@@ -74,6 +74,10 @@ function normalizeError(err: unknown): MillraceError {
   if (isMillraceError(err)) return err;
   const oclif = (err as { oclif?: { exit?: number } }).oclif;
   if (oclif !== undefined) return new MillraceError('USAGE', (err as Error).message, { exitCode: oclif.exit ?? 2 });
+  if (isNoSpaceError(err)) {
+    const file = err.path ?? 'a file';
+    return new MillraceError('NO_SPACE', `${file}: no space left on device`, { cause: err, file: err.path, hint: 'free some space on that file system, then run the command again (nothing was half-written)' });
+  }
   const message = err instanceof Error ? err.message : String(err);
   return new MillraceError('INTERNAL', `unexpected internal error: ${message}`, { cause: err, hint: 'This is a bug in Millrace; rerun with DEBUG=1 for the stack trace.' });
 }

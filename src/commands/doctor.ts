@@ -1,24 +1,40 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import type { StateRepair } from '../runtime/control/repair-state.js';
 import type { DoctorReport } from '../views/doctor.js';
 
-export type DoctorResult = DoctorReport;
+export type DoctorResult = DoctorReport & { repair?: StateRepair };
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Diagnose the workspace: locks, stale state, queue documents, assets, plan and plugins.';
-  static override description = 'Read-only. Every problem is printed with a one-line remedy. Exits 1 when any error is found (warnings alone exit 0).';
+  static override description =
+    'Read-only unless --fix. Every problem is printed with a one-line remedy. Exits 1 when any error is found (warnings alone exit 0). ' +
+    '--fix (no runtime may be running) moves every bad state file to millrace-agents/state/quarantine/<time>-<name>, rebuilds an idle state from the queue folders (active work is requeued) and then diagnoses again.';
   static override enableJsonFlag = true;
-  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json'];
+  static override flags = {
+    fix: Flags.boolean({ summary: 'Quarantine bad state files and rebuild the runtime state from the queue folders, then diagnose.', default: false }),
+  };
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json', '<%= config.bin %> doctor --fix'];
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(Doctor);
     const { buildDoctorReport, renderDoctorLines } = await import('../views/doctor.js');
     const { planCurrentness } = await import('../views/plan-currentness.js');
     const { detectLineageDrift } = await import('../runtime/decide/closure.js');
+    let repair: StateRepair | undefined;
+    if (flags.fix) {
+      const { repairState } = await import('../runtime/control/repair-state.js');
+      repair = await repairState(flags.workspace);
+      if (!this.jsonEnabled()) {
+        for (const q of repair.quarantined) this.log(`quarantined: ${q.file} -> ${q.moved_to} (${q.reason})`);
+        this.log(`rebuilt: ${repair.cleared.detail}`);
+      }
+    }
     const registry = await this.registry();
     const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }), detectLineageDrift });
     if (!this.jsonEnabled()) for (const line of renderDoctorLines(report)) this.log(line);
     // The report is the output (also under --json); the exit code says whether anything is wrong.
     if (!report.ok) process.exitCode = 1;
-    return report;
+    return repair ? { ...report, repair } : report;
   }
 }

@@ -17,6 +17,7 @@ export const ERROR_EXIT_CODES = {
   COMPILE_FAILED: 1,
   CONTRIBUTION_MISSING: 1,
   RUNNER_UNKNOWN: 1,
+  NO_SPACE: 1,
   INTERNAL: 10,
 } as const;
 export type ErrorCode = keyof typeof ERROR_EXIT_CODES;
@@ -53,6 +54,12 @@ export class MillraceError extends Error {
   toJSON() {
     return { code: this.code, message: this.message, exitCode: this.exitCode, file: this.file ?? null, field: this.field ?? null, hint: this.hint ?? null };
   }
+}
+
+/** A failed write because the disk (or quota) is full; its message names the file (see `writeFailure`). */
+export function isNoSpaceError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** Cross-package check: each plugin may carry its own copy of this module, so no instanceof. */

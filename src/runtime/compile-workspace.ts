@@ -112,7 +112,7 @@ export async function compileWorkspaceAt(options: { workspaceRoot: string; regis
   const paths = requireInitializedWorkspace(options.workspaceRoot);
   const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry: options.registry });
   const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry: options.registry, modeId: options.modeId, write: true, now: options.now });
-  const baseline = await readBaselineManifest(paths.baselineManifest, paths.baselineManifest).then(
+  const baseline = await readBaselineManifest(paths.baselineManifest, paths.baselineManifest, paths.workspaceRoot).then(
     (m) => ({ manifest_id: m.manifest_id, seed_package_version: m.seed_package_version }),
     () => null,
   );

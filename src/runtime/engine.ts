@@ -6,6 +6,7 @@ import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest } from '@m
 import { usesLanes, type ExecutionConfig } from '../contracts/config.js';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type LaneState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
+import { isNoSpaceError, MillraceError } from '../errors/index.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
@@ -14,6 +15,8 @@ import { appendRuntimeEvent } from '../workspace/state/events-log.js';
 import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/state/lock.js';
 import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
 import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
+import { escapingFolders } from '../workspace/state/state-inspection.js';
+import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
 import { createThrottle } from './activity-throttle.js';
@@ -240,10 +243,16 @@ export class RuntimeEngine {
 
   /** runtime.md §3.1: lock, plan, state, orphan repair + reconciliation, snapshot, `runtime_started`. */
   async startup(): Promise<void> {
+    const [escaping] = await escapingFolders(this.paths);
+    if (escaping) {
+      const file = relative(this.paths.workspaceRoot, escaping.path);
+      throw new MillraceError('WORKSPACE_STATE_INVALID', `${file}: ${escaping.reason}`, { file, hint: 'replace the link by a real folder inside the workspace; `millrace doctor` lists every such folder' });
+    }
     try {
       this.lock = await acquireLock(this.paths, this.now());
     } catch (error) {
-      await this.event('runtime_daemon_lock_denied', { reason: (error as Error).message });
+      // Best effort: the refusal (or a full disk) is the error to report, not a failed log line.
+      await this.event('runtime_daemon_lock_denied', { reason: (error as Error).message }).catch(() => undefined);
       throw error;
     }
     try {
@@ -256,6 +265,7 @@ export class RuntimeEngine {
       const reaped = await reapOrphanAgentGroups(this.paths);
       if (reaped.problem) await this.event('runtime_agent_groups_unreadable', { problem: reaped.problem });
       for (const group of reaped.ended) await this.event('runtime_orphan_agent_group_ended', { ...group });
+      await sweepStaleTemps(this.paths, this.now());
       this.plan = await this.options.loadPlan();
       const snapshot = await readSnapshot(this.paths);
       const counters = await readRecoveryCounters(this.paths);
@@ -314,16 +324,20 @@ export class RuntimeEngine {
   /** runtime.md §3.2: mark not running, release our own lock. Active runs stay (a later startup recovers them). */
   async close(): Promise<void> {
     if (this.lanes && this.state) await this.drainLanes();
-    if (this.state?.snapshot.process_running) {
-      this.state.snapshot = { ...this.state.snapshot, process_running: false };
-      await this.save();
-      const plan = this.requirePlan();
-      await this.event('runtime_closed', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: false });
-    }
-    if (this.lock) {
-      const id = this.lock.record.owner_session_id;
-      if (await releaseLock(this.paths, id)) await this.event('runtime_daemon_lock_released', { session_id: id });
-      this.lock = null;
+    try {
+      if (this.state?.snapshot.process_running) {
+        this.state.snapshot = { ...this.state.snapshot, process_running: false };
+        await this.save();
+        const plan = this.requirePlan();
+        await this.event('runtime_closed', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: false });
+      }
+    } finally {
+      // Released even when the last save failed (a full disk): removing a file needs no space.
+      if (this.lock) {
+        const id = this.lock.record.owner_session_id;
+        this.lock = null;
+        if (await releaseLock(this.paths, id)) await this.event('runtime_daemon_lock_released', { session_id: id }).catch(() => undefined);
+      }
     }
   }
 
@@ -569,6 +583,8 @@ export class RuntimeEngine {
       await applyDecision(applying, this.options.queue, this.options.steps ?? {}, result, decision);
       if (decision.action !== 'run_stage') this.queueMoved = true;
     } catch (error) {
+      // A full disk is not the stage's fault: stop here (the item stays where it is) instead of routing to a repair stage.
+      if (isNoSpaceError(error)) throw error;
       const recovery = await recoverPostStageError(ctx, { result, decision, stageResultPath: stageResultPath || null, error });
       return { kind: 'stage', request, result, stageResultPath, decision: recovery };
     }
@@ -699,7 +715,7 @@ export class RuntimeEngine {
 }
 
 async function readBaselineIdentity(paths: WorkspacePaths): Promise<{ manifest_id: string; seed_package_version: string } | null> {
-  return readBaselineManifest(paths.baselineManifest, paths.baselineManifest).catch(() => null);
+  return readBaselineManifest(paths.baselineManifest, paths.baselineManifest, paths.workspaceRoot).catch(() => null);
 }
 
 async function readText(path: string): Promise<string | null | undefined> {

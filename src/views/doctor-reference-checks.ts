@@ -33,7 +33,7 @@ export async function checkStatusMarkers(paths: WorkspacePaths, add: (f: Finding
 /** `state/baseline_manifest.json` parses and validates (control-and-inspection.md §9). */
 export async function checkBaselineManifest(paths: WorkspacePaths, add: (f: Finding) => void): Promise<void> {
   try {
-    await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json');
+    await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json', paths.workspaceRoot);
   } catch (error) {
     if (!isMillraceError(error)) throw error;
     add({ severity: 'error', code: 'baseline_manifest_invalid', path: paths.baselineManifest, message: error.message, remedy: 'restore the file from version control, or delete it and run `millrace init` to write a new baseline' });

@@ -16,6 +16,7 @@ import { inspectLock } from '../workspace/state/lock.js';
 import { dependencyProblemsOf } from './queue.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 import { checkTaskWorktrees } from './doctor-lanes.js';
+import { escapingFolders, inspectStateFiles } from '../workspace/state/state-inspection.js';
 
 /** One problem `millrace doctor` found, with the one-line fix. */
 export type DoctorFinding = { severity: 'error' | 'warning'; code: string; path: string | null; message: string; remedy: string };
@@ -33,22 +34,37 @@ export type DoctorInputs = {
 type Add = (f: Omit<DoctorFinding, 'path'> & { path?: string | null }) => void;
 
 const RESTART = '`millrace clear-stale-state` (requeues active work), then start the runtime again';
+const FIX = 'run `millrace doctor --fix`: it moves the file to millrace-agents/state/quarantine/ and rebuilds the state from the queue folders (active work is requeued)';
+
+/** State files that cannot be used (wrong type, unreadable, a link out of the workspace, invalid content). */
+function checkStateFiles(paths: WorkspacePaths, add: Add): boolean {
+  const problems = inspectStateFiles(paths);
+  for (const p of problems) add({ severity: 'error', code: 'state_file_invalid', path: p.path, message: p.reason, remedy: FIX });
+  return problems.some((p) => p.path === paths.snapshot);
+}
+
+/** Queue folders, logs and runs must stay inside the workspace: the runtime refuses a link leading out. */
+async function checkFolders(paths: WorkspacePaths, add: Add): Promise<void> {
+  for (const p of await escapingFolders(paths)) {
+    add({ severity: 'error', code: 'folder_outside_workspace', path: p.path, message: p.reason, remedy: 'replace the link by a real folder inside the workspace (move its files in); the runtime refuses to start until then' });
+  }
+}
 
 async function checkLock(paths: WorkspacePaths, add: Add): Promise<boolean> {
   const lock = await inspectLock(paths);
   const path = paths.lock;
   if (lock.state === 'active') add({ severity: 'warning', code: 'runtime_ownership_lock_active', path, message: lock.detail, remedy: 'a runtime owns this workspace; stop it with `millrace stop` before repairing state by hand' });
   if (lock.state === 'stale') add({ severity: 'error', code: 'runtime_ownership_lock_stale', path, message: lock.detail, remedy: 'run `millrace clear-stale-state` to remove the dead owner\'s lock' });
-  if (lock.state === 'invalid') add({ severity: 'error', code: 'runtime_ownership_lock_invalid', path, message: lock.detail, remedy: 'run `millrace clear-stale-state` to remove the unreadable lock' });
+  if (lock.state === 'invalid') add({ severity: 'error', code: 'runtime_ownership_lock_invalid', path, message: lock.detail, remedy: FIX });
   return lock.state === 'active';
 }
 
-async function checkActiveState(paths: WorkspacePaths, live: boolean, add: Add): Promise<void> {
+async function checkActiveState(paths: WorkspacePaths, live: boolean, snapshotBad: boolean, add: Add): Promise<void> {
   let snapshot;
   try {
     snapshot = await readSnapshot(paths);
   } catch (error) {
-    add({ severity: 'error', code: 'snapshot_invalid', path: paths.snapshot, message: (error as Error).message, remedy: RESTART });
+    if (!snapshotBad) add({ severity: 'error', code: 'state_file_invalid', path: paths.snapshot, message: (error as Error).message, remedy: FIX });
     return;
   }
   if (live) return;
@@ -146,7 +162,9 @@ export async function buildDoctorReport(workspace: string, inputs: DoctorInputs)
   const findings: DoctorFinding[] = [];
   const add: Add = (f) => findings.push({ ...f, path: f.path ? relative(paths.workspaceRoot, f.path) || f.path : null });
   const live = await checkLock(paths, add);
-  await checkActiveState(paths, live, add);
+  const snapshotBad = checkStateFiles(paths, add);
+  await checkFolders(paths, add);
+  await checkActiveState(paths, live, snapshotBad, add);
   await checkQueues(paths, add);
   checkAssets(paths, add);
   await checkPlan(paths, inputs, add);

@@ -93,7 +93,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   } catch (error) {
     currentnessError = error instanceof Error ? error.message : String(error);
   }
-  const baseline = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json').catch(() => null);
+  const baseline = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json', paths.workspaceRoot).catch(() => null);
   const listing = await scan;
   const counts = countByFolder(listing);
   const paused = snapshot.paused || snapshot.pause_sources.length > 0;

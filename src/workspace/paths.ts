@@ -44,6 +44,8 @@ export function workspacePaths(workspace: string) {
     recoveryCounters: join(state, 'recovery_counters.json'),
     baselineManifest: join(state, 'baseline_manifest.json'),
     compiledPlan: join(state, 'compiled_plan.json'),
+    parseCache: join(state, 'queue_parse_cache.json'),
+    quarantine: join(state, 'quarantine'),
     compileDiagnostics: join(state, 'compile_diagnostics.json'),
     lock: join(state, 'runtime_daemon.lock.json'),
     runtimeErrorContext: join(state, 'runtime_error_context.json'),

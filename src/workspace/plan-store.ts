@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 import { CompileDiagnosticsSchema, CompiledPlanSchema, type CompileDiagnostics, type CompiledPlan } from '../contracts/compiled-plan.js';
 import type { WorkspacePaths } from './paths.js';
+import { readStateFile } from './state/state-file.js';
 
-type PlanPaths = Pick<WorkspacePaths, 'compiledPlan' | 'compileDiagnostics'>;
+type PlanPaths = Pick<WorkspacePaths, 'compiledPlan' | 'compileDiagnostics' | 'workspaceRoot'>;
 
 /** A state file read: the value, or null with the reason it could not be used (absent, unreadable, invalid). */
 export type StoredRead<T> = { value: T; problem: null } | { value: null; problem: string };
 
-/** Pretty JSON + newline, written to `.<name>.tmp-<hex>` beside the target, fsynced, renamed over it. */
+/** Pretty JSON + newline, written to the writers' temp file beside the target, fsynced, renamed over it. */
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(16).toString('hex')}`);
+  const tmp = tempPathFor(path);
   try {
     const handle = await open(tmp, 'w');
     try {
@@ -23,18 +23,15 @@ async function writeJsonAtomically(path: string, value: unknown): Promise<void> 
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw error;
+    throw writeFailure(error, path);
   }
 }
 
-async function readJsonState<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } } }): Promise<StoredRead<T>> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { value: null, problem: code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${code ?? String(error)})` };
-  }
+async function readJsonState<T>(path: string, workspaceRoot: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } } }): Promise<StoredRead<T>> {
+  const read = readStateFile(path, workspaceRoot);
+  if (read.kind === 'absent') return { value: null, problem: `${path} does not exist` };
+  if (read.kind === 'refused') return { value: null, problem: `${path} ${read.reason}` };
+  const raw = read.text;
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -50,8 +47,8 @@ async function readJsonState<T>(path: string, schema: { safeParse(v: unknown): {
 }
 
 /** The persisted plan; an unreadable or invalid file counts as no plan (compiler.md §3.1). */
-export const readCompiledPlan = (paths: PlanPaths): Promise<StoredRead<CompiledPlan>> => readJsonState(paths.compiledPlan, CompiledPlanSchema);
-export const readCompileDiagnostics = (paths: PlanPaths): Promise<StoredRead<CompileDiagnostics>> => readJsonState(paths.compileDiagnostics, CompileDiagnosticsSchema);
+export const readCompiledPlan = (paths: PlanPaths): Promise<StoredRead<CompiledPlan>> => readJsonState(paths.compiledPlan, paths.workspaceRoot, CompiledPlanSchema);
+export const readCompileDiagnostics = (paths: PlanPaths): Promise<StoredRead<CompileDiagnostics>> => readJsonState(paths.compileDiagnostics, paths.workspaceRoot, CompileDiagnosticsSchema);
 
 export async function writeCompiledPlan(paths: PlanPaths, plan: CompiledPlan): Promise<void> {
   await writeJsonAtomically(paths.compiledPlan, CompiledPlanSchema.parse(plan));

@@ -10,8 +10,8 @@ export const BIN = join(REPO_ROOT, 'bin', 'run.js');
 export const FAKE_AGENT = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-agent.mjs');
 
 /** `millrace init` a temp workspace wired to the command runner and the scripted fake agent. */
-export async function createRuntimeWorkspace(options: { script?: Record<string, string[]>; extraToml?: string } = {}): Promise<{ root: string; runtime: string; script: string }> {
-  const root = mkdtempSync(join(tmpdir(), 'millrace-rt-'));
+export async function createRuntimeWorkspace(options: { script?: Record<string, string[]>; extraToml?: string; root?: string } = {}): Promise<{ root: string; runtime: string; script: string }> {
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'millrace-rt-'));
   await execa('node', [BIN, 'init', '-w', root]);
   const runtime = join(root, 'millrace-agents');
   for (const m of STAGE_METADATA) {

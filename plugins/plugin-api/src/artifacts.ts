@@ -26,26 +26,59 @@ export type RunArtifactPaths = ReturnType<typeof runArtifactPaths>;
 let tempCounter = 0;
 
 /**
+ * The temp file name every Millrace writer uses beside its target: `.<name>.<pid>-<n>.tmp`. The pid lets a startup
+ * sweep tell a dead writer's leftover from a live writer's file (see `isWriterTempName`).
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${(tempCounter += 1)}.tmp`);
+}
+
+const WRITER_TEMP_NAME = /^\..+\.(\d+)-\d+\.tmp$/;
+
+/** The writer pid of a temp file name made by `tempPathFor`, or null when the name is not one. */
+export function writerTempPid(name: string): number | null {
+  const match = WRITER_TEMP_NAME.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+const NO_SPACE_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * A failed write reported against the file the caller meant to write (not its temp file). A full disk or quota
+ * becomes one line, `<path>: no space left on device`, keeping `code` so callers can still tell it apart.
+ */
+export function writeFailure(error: unknown, path: string): Error {
+  const errno = error as NodeJS.ErrnoException;
+  if (!NO_SPACE_CODES.has(errno?.code ?? '')) return error instanceof Error ? error : new Error(String(error));
+  const failure: NodeJS.ErrnoException = new Error(`${path}: no space left on device (${errno.code})`, { cause: error });
+  failure.code = errno.code;
+  failure.path = path;
+  failure.syscall = errno.syscall;
+  return failure;
+}
+
+/**
  * Write a file so that readers (and a restart after the process is killed) see either the old or the new content,
- * never a torn one: temp file in the same directory + rename. No fsync: it protects only against power loss and
- * costs most of a stage's write time. Synchronous inside: the files are small, and each thread-pool round trip of
- * the promise API cost more than the write itself. The host writes its own state files with this too.
+ * never a torn one: temp file in the same directory + rename. Whatever fails (the write itself, e.g. a full disk
+ * half-way through, or the rename), the temp file is removed and the error names `path`. No fsync: it protects
+ * only against power loss and costs most of a stage's write time. Synchronous inside: the files are small, and each
+ * thread-pool round trip of the promise API cost more than the write itself. The host writes its own state files
+ * with this too.
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}-${(tempCounter += 1)}.tmp`);
+  const tmp = tempPathFor(path);
   try {
-    writeFileSync(tmp, content, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, content, 'utf8');
-  }
-  try {
+    try {
+      writeFileSync(tmp, content, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(tmp, content, 'utf8');
+    }
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw error;
+    throw writeFailure(error, path);
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import { BaselineManifestSchema, type BaselineManifest, type BaselineManifestEntry } from '../../contracts/baseline-manifest.js';
+import { readStateFile } from '../state/state-file.js';
 import { listAssetFiles, sha256 } from './asset-files.js';
 
 /** JSON with keys sorted at every level, no whitespace, non-ASCII escaped as \uXXXX: the input of identity hashes. */
@@ -36,13 +37,14 @@ export function renderBaselineManifest(manifest: BaselineManifest): string {
 }
 
 /** Read and validate `state/baseline_manifest.json`; `displayPath` names the file in errors. */
-export async function readBaselineManifest(path: string, displayPath: string): Promise<BaselineManifest> {
+export async function readBaselineManifest(path: string, displayPath: string, workspaceRoot: string): Promise<BaselineManifest> {
+  const read = readStateFile(path, workspaceRoot);
+  if (read.kind === 'absent') throw new MillraceError('WORKSPACE_STATE_INVALID', `${displayPath}: missing`, { file: displayPath, hint: 'run `millrace init` to rebuild the baseline manifest' });
+  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${displayPath}: ${read.reason}`, { file: displayPath, hint: 'move it aside and run `millrace upgrade` to rebuild it' });
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(read.text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MillraceError('WORKSPACE_STATE_INVALID', `${displayPath}: missing`, { file: displayPath, hint: 'run `millrace init` to rebuild the baseline manifest' });
     throw new MillraceError('WORKSPACE_STATE_INVALID', `${displayPath}: not valid JSON: ${(error as Error).message}`, { file: displayPath, cause: error });
   }
   const parsed = BaselineManifestSchema.safeParse(raw);

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-
-const tempPath = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 
 /**
  * Create `path` with `content` only if nothing exists there, atomically: the bytes go to a temp file,
@@ -11,14 +9,14 @@ const tempPath = (path: string) => `${path}.${process.pid}.${randomBytes(4).toSt
  */
 export async function writeFileIfAbsent(path: string, content: string | Buffer): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = tempPath(path);
-  await writeFile(temp, content);
+  const temp = tempPathFor(path);
   try {
+    await writeFile(temp, content);
     await link(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw writeFailure(error, path);
   } finally {
     await unlink(temp).catch(() => undefined);
   }

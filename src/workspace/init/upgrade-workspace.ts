@@ -42,7 +42,7 @@ export async function upgradeWorkspace(options: UpgradeWorkspaceOptions): Promis
   const fromFile = options.localizeRemovedFrom ? await readLocalizeList(options.localizeRemovedFrom) : [];
   const localize = normalizeLocalizePaths([...(options.localizeRemoved ?? []), ...fromFile]);
   const assetRoot = options.assetRoot ?? ASSET_ROOT;
-  const original = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json');
+  const original = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json', paths.workspaceRoot);
   const candidate = await buildBaselineManifest(assetRoot, options.packageVersion);
 
   const invalid = invalidLocalizePaths(original, candidate, localize);

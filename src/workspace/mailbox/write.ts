@@ -1,6 +1,6 @@
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 import { MailboxEnvelopeSchema, type MailboxEnvelope } from '../../contracts/mailbox.js';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -19,15 +19,15 @@ export async function writeMailboxCommand(paths: WorkspacePaths, envelope: Mailb
   // What the daemon could not read back is refused here, before anything is written.
   parseEnvelopeText(text, `mailbox envelope ${envelope.command}`);
   await mkdir(paths.mailbox.incoming, { recursive: true });
-  const tmp = `${destination}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, text, 'utf8');
+  const tmp = tempPathFor(destination);
   try {
+    await writeFile(tmp, text, 'utf8');
     await link(tmp, destination);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new MillraceError('FAILED', `unable to enqueue ${envelope.command} control command: ${destination} already exists`, { file: destination });
     }
-    throw error;
+    throw writeFailure(error, destination);
   } finally {
     await unlink(tmp).catch(() => undefined);
   }

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { link, mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 
-/** A temp file name in the same folder as `path`; never matches `*.md`, so scans ignore it. */
-export const tempPathFor = (path: string): string => join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+/** A temp file name in the same folder as `path` (the writers' shared pattern); never matches `*.md`, so scans ignore it. */
+export { tempPathFor };
 
 export const isErrno = (error: unknown, code: string): boolean => (error as NodeJS.ErrnoException | null)?.code === code;
 
@@ -15,13 +15,13 @@ export const isErrno = (error: unknown, code: string): boolean => (error as Node
 export async function createFileExclusive(path: string, content: string): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
-  await writeFile(temp, content, 'utf8');
   try {
+    await writeFile(temp, content, 'utf8');
     await link(temp, path);
     return true;
   } catch (error) {
     if (isErrno(error, 'EEXIST')) return false;
-    throw error;
+    throw writeFailure(error, path);
   } finally {
     await rm(temp, { force: true });
   }

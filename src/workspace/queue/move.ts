@@ -3,6 +3,7 @@ import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatTimestamp, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueMoveIntent, QueueState } from '../../contracts/queue-move.js';
+import { writeFailure } from '@millrace/plugin-api';
 import { MillraceError } from '../../errors/index.js';
 import { parseWorkDocument, renderWorkDocument } from '../documents/index.js';
 import { readBoundedBytesSync } from '../bounded-read.js';
@@ -79,8 +80,15 @@ export function moveSteps(paths: WorkspacePaths, plan: PlannedMove): Array<() =>
   ];
   if (intent.temp) {
     steps.push(async () => {
-      await mkdir(dirname(intent.destination), { recursive: true });
-      await writeFile(intent.temp!, content);
+      try {
+        await mkdir(dirname(intent.destination), { recursive: true });
+        await writeFile(intent.temp!, content);
+      } catch (error) {
+        // Nothing has moved yet: drop the temp file and the intent, the document stays where it was.
+        await rm(intent.temp!, { force: true });
+        await rm(intentPath, { force: true });
+        throw writeFailure(error, intent.destination);
+      }
     });
   }
   steps.push(async () => {

@@ -1,6 +1,7 @@
 import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueMoveIntentSchema, type QueueMoveIntent } from '../../contracts/queue-move.js';
+import { writerTempPid } from '@millrace/plugin-api';
 import type { WorkspacePaths } from '../paths.js';
 import { isErrno } from './exclusive-file.js';
 import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
@@ -18,12 +19,11 @@ export type RepairAction =
 export type RepairReport = { actions: RepairAction[] };
 
 export type RepairOptions = {
-  /** Temp files (`.<name>.<hex>.tmp`) older than this are leftovers of a killed write and are removed. Default 60 s. */
+  /** Temp files (`.<name>.<pid>-<n>.tmp`) older than this are leftovers of a killed write and are removed. Default 60 s. */
   staleTempMs?: number;
   now?: Date;
 };
 
-const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 async function readBytes(path: string): Promise<Buffer | undefined> {
   try {
@@ -116,7 +116,7 @@ async function sweepStaleTemps(paths: WorkspacePaths, options: RepairOptions): P
       if (isErrno(error, 'ENOENT')) continue;
       throw error;
     }
-    for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+    for (const name of names.filter((n) => writerTempPid(n) !== null)) {
       const path = join(dir, name);
       try {
         if ((await stat(path)).mtimeMs > cutoff) continue;

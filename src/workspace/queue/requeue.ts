@@ -1,8 +1,8 @@
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
+import { appendLine } from '../state/append-line.js';
 import { INTAKE_STATE, stateDir } from './layout.js';
 import { moveWorkItem } from './move.js';
 import type { QueueLocation } from './scan.js';
@@ -16,6 +16,6 @@ export async function requeueWorkItem(paths: WorkspacePaths, kind: WorkDocumentK
   if (trimmed === '') throw new MillraceError('INPUT_INVALID', 'requeue reason is required', { field: 'reason' });
   const location = await moveWorkItem(paths, kind, id, 'active', INTAKE_STATE[kind], { now });
   const line = JSON.stringify({ at: now.toISOString().replace(/(\.\d+)?Z$/, '+00:00'), kind, reason: trimmed });
-  await appendFile(join(stateDir(paths, kind, INTAKE_STATE[kind]), `${id}.requeue.jsonl`), `${line}\n`, 'utf8');
+  appendLine(join(stateDir(paths, kind, INTAKE_STATE[kind]), `${id}.requeue.jsonl`), line);
   return location;
 }

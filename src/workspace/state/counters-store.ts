@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { RecoveryCountersSchema, emptyRecoveryCounters, type RecoveryCounters } from '../../contracts/runtime-state.js';
 import { errorFromIssues } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -6,8 +5,7 @@ import { writeJsonFileAtomic } from './atomic-write.js';
 import { readJsonFile } from './read-json.js';
 
 export async function readRecoveryCounters(paths: WorkspacePaths): Promise<RecoveryCounters> {
-  if (!existsSync(paths.recoveryCounters)) return emptyRecoveryCounters();
-  return readJsonFile(paths.recoveryCounters, RecoveryCountersSchema, { displayRoot: paths.workspaceRoot });
+  return readJsonFile(paths.recoveryCounters, RecoveryCountersSchema, { workspaceRoot: paths.workspaceRoot, absent: emptyRecoveryCounters });
 }
 
 export async function writeRecoveryCounters(paths: WorkspacePaths, counters: RecoveryCounters): Promise<void> {

@@ -1,9 +1,8 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { RuntimeEventSchema, type RuntimeEvent } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
+import { appendLine } from './append-line.js';
+import { readStateFile } from './state-file.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -13,19 +12,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Append one event line (keys sorted recursively). One `appendFile` per event keeps lines whole. */
+/** Append one event line (keys sorted recursively); a failed append leaves no torn line behind. */
 export async function appendRuntimeEvent(paths: WorkspacePaths, eventType: string, data: Record<string, unknown>, now: Date): Promise<RuntimeEvent> {
   const event = RuntimeEventSchema.parse({ data, event_type: eventType, kind: 'runtime_event', occurred_at: now.toISOString(), schema_version: '1.0' });
   const line = `${JSON.stringify(sortKeys(event))}\n`;
-  // Synchronous: a tick appends several small lines, and a thread-pool round trip per call cost more than the write.
-  // The logs folder almost always exists: create it only when the append says it is missing.
-  try {
-    appendFileSync(paths.eventsLog, line, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(paths.eventsLog), { recursive: true });
-    appendFileSync(paths.eventsLog, line, 'utf8');
-  }
+  appendLine(paths.eventsLog, line);
   return event;
 }
 
@@ -34,7 +25,9 @@ export async function appendRuntimeEvent(paths: WorkspacePaths, eventType: strin
  * naming its line number.
  */
 export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeEvent[]> {
-  const text = await readFile(paths.eventsLog, 'utf8').catch(() => '');
+  const read = readStateFile(paths.eventsLog, paths.workspaceRoot);
+  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: ${read.reason}`, { file: 'millrace-agents/logs/runtime_events.jsonl' });
+  const text = read.kind === 'text' ? read.text : '';
   const lines = text.split('\n');
   const events: RuntimeEvent[] = [];
   for (const [index, line] of lines.entries()) {

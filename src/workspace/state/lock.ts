@@ -2,8 +2,12 @@ import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { DaemonLockSchema, type DaemonLock, type LockInspection } from '../../contracts/runtime-state.js';
+import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
+import { readStateFile } from './state-file.js';
+
+const LOCK_FILE = 'millrace-agents/state/runtime_daemon.lock.json';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -19,26 +23,24 @@ function pidAlive(pid: number): boolean {
  * this host: a lock from another host is reported `active`, since its pid means nothing here.
  */
 export async function inspectLock(paths: WorkspacePaths): Promise<LockInspection> {
-  let text: string;
-  try {
-    text = await readFile(paths.lock, 'utf8');
-  } catch {
-    return { state: 'absent', detail: 'runtime ownership lock is absent', record: null };
-  }
+  const read = readStateFile(paths.lock, paths.workspaceRoot);
+  if (read.kind === 'absent') return { state: 'absent', detail: 'runtime ownership lock is absent', record: null };
+  if (read.kind === 'refused') return { state: 'invalid', detail: `${LOCK_FILE}: runtime ownership lock ${read.reason}`, record: null };
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { state: 'invalid', detail: `invalid runtime ownership lock payload: ${(error as Error).message}`, record: null };
+    return { state: 'invalid', detail: `${LOCK_FILE}: invalid runtime ownership lock payload: ${(error as Error).message}`, record: null };
   }
   const parsed = DaemonLockSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { state: 'invalid', detail: `invalid runtime ownership lock payload: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, record: null };
+    return { state: 'invalid', detail: `${LOCK_FILE}: invalid runtime ownership lock payload: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, record: null };
   }
   const record = parsed.data;
   if (record.workspace_root !== paths.workspaceRoot) {
-    return { state: 'invalid', detail: `runtime ownership lock references a different workspace root (${record.workspace_root})`, record };
+    return { state: 'invalid', detail: `${LOCK_FILE}: runtime ownership lock references a different workspace root (${record.workspace_root})`, record };
   }
   if (record.owner_hostname !== hostname() || pidAlive(record.owner_pid)) {
     return { state: 'active', detail: `workspace runtime ownership lock is active: pid=${record.owner_pid} host=${record.owner_hostname} session=${record.owner_session_id}`, record };
@@ -50,20 +52,20 @@ export type LockAcquisition = { record: DaemonLock; takenOver: LockInspection | 
 
 /** Write `record` to a temp file, then hard-link it to `target`: false when `target` exists (never replaced). */
 async function createExclusiveAt(target: string, record: DaemonLock): Promise<boolean> {
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
+  const tmp = tempPathFor(target);
   try {
-    await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await link(tmp, target);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw writeFailure(error, target);
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
@@ -71,15 +73,20 @@ async function createExclusiveAt(target: string, record: DaemonLock): Promise<bo
 
 /** Replace the lock file in one step (temp file + rename): the lock is never absent while it changes hands. */
 async function replaceLock(paths: WorkspacePaths, record: DaemonLock): Promise<void> {
-  const tmp = `${paths.lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
+  const tmp = tempPathFor(paths.lock);
   try {
-    await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, paths.lock);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailure(error, paths.lock);
   }
-  await rename(tmp, paths.lock);
 }
 
 /**
@@ -162,7 +169,7 @@ function refuse(current: LockInspection): never {
     const r = current.record;
     throw new MillraceError('LOCK_HELD', `workspace runtime ownership lock is already held by pid=${r.owner_pid} host=${r.owner_hostname} session=${r.owner_session_id}`, { hint });
   }
-  if (current.state === 'invalid') throw new MillraceError('LOCK_HELD', `${current.detail}; run clear-stale-state to repair ownership lock before starting runtime again`, { hint });
+  if (current.state === 'invalid') throw new MillraceError('LOCK_HELD', `${current.detail}; run clear-stale-state to repair ownership lock before starting runtime again`, { hint: 'run `millrace doctor --fix` to move the bad lock to millrace-agents/state/quarantine/', file: LOCK_FILE });
   throw new MillraceError('LOCK_HELD', `${current.detail}; run clear-stale-state to remove stale ownership before starting runtime again`, { hint });
 }
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { RuntimeSnapshotSchema, StoredRuntimeSnapshotSchema, bootstrapSnapshot, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
+import { StoredRuntimeSnapshotSchema, RuntimeSnapshotSchema, bootstrapSnapshot, type RuntimeSnapshot } from '../../contracts/runtime-state.js';
 import { errorFromIssues } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
@@ -7,8 +6,7 @@ import { readJsonFile } from './read-json.js';
 
 /** `state/runtime_snapshot.json`; a missing file reads as the bootstrap snapshot, an old-style one is migrated. */
 export async function readSnapshot(paths: WorkspacePaths): Promise<RuntimeSnapshot> {
-  if (!existsSync(paths.snapshot)) return bootstrapSnapshot(new Date());
-  return readJsonFile(paths.snapshot, StoredRuntimeSnapshotSchema, { displayRoot: paths.workspaceRoot });
+  return readJsonFile(paths.snapshot, StoredRuntimeSnapshotSchema, { workspaceRoot: paths.workspaceRoot, absent: () => bootstrapSnapshot(new Date()) });
 }
 
 /** Validates before writing, so an inconsistent snapshot never reaches disk. */

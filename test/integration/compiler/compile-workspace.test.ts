@@ -22,7 +22,7 @@ describe('compileWorkspace', () => {
     const plan = CompiledPlanSchema.parse(await readJson(paths.compiledPlan));
     expect(plan.compiled_plan_id).toBe(outcome.plan?.compiled_plan_id);
     expect(CompileDiagnosticsSchema.parse(await readJson(paths.compileDiagnostics))).toMatchObject({ ok: true, mode_id: 'default_codex', errors: [] });
-    expect((await readdir(paths.state)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect((await readdir(paths.state)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(await readFile(paths.compiledPlan, 'utf8')).toMatch(/^\{\n {2}"schema_version": "1.0",[\s\S]*\}\n$/);
   });
 

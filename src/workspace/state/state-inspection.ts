@@ -1,0 +1,128 @@
+import { lstat, mkdir, rename } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { z } from 'zod';
+import { BaselineManifestSchema } from '../../contracts/baseline-manifest.js';
+import { CompileDiagnosticsSchema, CompiledPlanSchema } from '../../contracts/compiled-plan.js';
+import { RecoveryCountersSchema, RuntimeErrorContextSchema, RuntimeEventSchema, RuntimeSnapshotSchema, STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
+import type { WorkspacePaths } from '../paths.js';
+import { readStateFile, symlinkEscape } from './state-file.js';
+
+/** One state file that cannot be used, and why (one line). `path` is absolute. */
+export type StateFileProblem = { path: string; reason: string };
+
+type Validate = (text: string) => string | null;
+
+function jsonOf(schema: z.ZodType): Validate {
+  return (text) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return `invalid JSON: ${(error as Error).message}`;
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return null;
+    const issue = parsed.error.issues[0];
+    return `${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+  };
+}
+
+const statusMarker: Validate = (text) => (STATUS_MARKER_PATTERN.test(text.trim()) && text.trim().split('\n').length === 1 ? null : 'is not one status marker line "### <TOKEN>"');
+
+/** Every line an event; a torn last line (a writer killed mid-append) is allowed, as the reader skips it. */
+const eventsLog: Validate = (text) => {
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      if (index === lines.length - 1) continue;
+      return `line ${index + 1}: invalid JSON`;
+    }
+    const parsed = RuntimeEventSchema.safeParse(json);
+    if (!parsed.success) return `line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`;
+  }
+  return null;
+};
+
+/**
+ * The runtime's state files and how each is checked. The lock is inspected by `inspectLock` (it has its own states);
+ * the parse cache verifies its own digest, so only its file type matters.
+ */
+export function stateFiles(paths: WorkspacePaths): Array<{ path: string; validate: Validate | null }> {
+  return [
+    { path: paths.snapshot, validate: jsonOf(RuntimeSnapshotSchema) },
+    { path: paths.recoveryCounters, validate: jsonOf(RecoveryCountersSchema) },
+    { path: paths.executionStatus, validate: statusMarker },
+    { path: paths.planningStatus, validate: statusMarker },
+    { path: paths.learningStatus, validate: statusMarker },
+    { path: paths.compiledPlan, validate: jsonOf(CompiledPlanSchema) },
+    { path: paths.compileDiagnostics, validate: jsonOf(CompileDiagnosticsSchema) },
+    { path: paths.parseCache, validate: null },
+    { path: paths.runtimeErrorContext, validate: jsonOf(RuntimeErrorContextSchema) },
+    { path: paths.baselineManifest, validate: jsonOf(BaselineManifestSchema) },
+    { path: paths.eventsLog, validate: eventsLog },
+  ];
+}
+
+/** Every state file that exists but cannot be read, is not a regular file, leaves the workspace, or is invalid. */
+export function inspectStateFiles(paths: WorkspacePaths): StateFileProblem[] {
+  const problems: StateFileProblem[] = [];
+  for (const { path, validate } of stateFiles(paths)) {
+    const read = readStateFile(path, paths.workspaceRoot);
+    if (read.kind === 'absent') continue;
+    const reason = read.kind === 'refused' ? read.reason : validate?.(read.text) ?? null;
+    if (reason !== null) problems.push({ path, reason });
+  }
+  return problems;
+}
+
+/** The folders whose documents, logs and runs the runtime reads and writes (queue folders, runs, logs, state). */
+function workspaceFolders(paths: WorkspacePaths): string[] {
+  return [
+    paths.state,
+    paths.runs,
+    paths.logs,
+    ...Object.values(paths.tasks),
+    ...Object.values(paths.specs),
+    ...Object.values(paths.incidents),
+    ...Object.values(paths.mailbox),
+    join(paths.runtimeRoot, 'tasks'),
+    join(paths.runtimeRoot, 'specs'),
+    join(paths.runtimeRoot, 'incidents'),
+  ];
+}
+
+/** Folders that are symbolic links leading out of the workspace (refused by the runtime, reported by doctor). */
+export async function escapingFolders(paths: WorkspacePaths): Promise<StateFileProblem[]> {
+  const problems: StateFileProblem[] = [];
+  for (const dir of workspaceFolders(paths)) {
+    const stats = await lstat(dir).catch(() => null);
+    if (!stats?.isSymbolicLink()) continue;
+    const escape = symlinkEscape(dir, paths.workspaceRoot);
+    if (escape !== null) problems.push({ path: dir, reason: `is a symbolic link leading outside the workspace (to ${escape})` });
+  }
+  return problems;
+}
+
+/** `20261205T183012Z`: sortable, and a valid file name everywhere. */
+const stamp = (now: Date) => now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+
+/**
+ * Move a bad state file (whatever it is: file, directory, FIFO, link) to `state/quarantine/<time>-<name>` by
+ * rename, never copying or deleting it. Returns the new path.
+ */
+export async function quarantineStateFile(paths: WorkspacePaths, path: string, now: Date): Promise<string> {
+  await mkdir(paths.quarantine, { recursive: true });
+  const base = `${stamp(now)}-${basename(path)}`;
+  for (let n = 0; ; n += 1) {
+    const target = join(paths.quarantine, n === 0 ? base : `${base}.${n}`);
+    if ((await lstat(target).catch(() => null)) !== null) continue;
+    await rename(path, target);
+    return target;
+  }
+}
+
+export const workspaceRelative = (paths: WorkspacePaths, path: string) => relative(paths.workspaceRoot, path);
