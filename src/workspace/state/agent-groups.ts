@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { AgentGroupsFileSchema, type AgentGroupRecord } from '../../contracts/agent-groups.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
+import { readStateFile } from './state-file.js';
 import { isSameProcess, processEnvironmentHas, processGroupMembers, readProcStat, type ProcStat } from './proc-table.js';
 
 /** The variable `spawnAgent` puts in every agent's environment (`@millrace/plugin-api/agent-process`). */
@@ -12,9 +11,11 @@ export type AgentGroupsRead = { groups: AgentGroupRecord[]; problem: string | nu
 
 /** `state/agent_process_groups.json`; missing reads as none, an unreadable or invalid file as none plus the problem. */
 export async function readAgentGroups(paths: WorkspacePaths): Promise<AgentGroupsRead> {
-  if (!existsSync(paths.agentProcessGroups)) return { groups: [], problem: null };
+  const read = readStateFile(paths.agentProcessGroups, paths.workspaceRoot);
+  if (read.kind === 'absent') return { groups: [], problem: null };
+  if (read.kind === 'refused') return { groups: [], problem: read.reason };
   try {
-    const parsed = AgentGroupsFileSchema.safeParse(JSON.parse(await readFile(paths.agentProcessGroups, 'utf8')));
+    const parsed = AgentGroupsFileSchema.safeParse(JSON.parse(read.text));
     if (parsed.success) return { groups: parsed.data.groups, problem: null };
     const issue = parsed.error.issues[0];
     return { groups: [], problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };

@@ -1,6 +1,7 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
+import { AgentGroupsFileSchema } from '../../contracts/agent-groups.js';
 import { BaselineManifestSchema } from '../../contracts/baseline-manifest.js';
 import { CompileDiagnosticsSchema, CompiledPlanSchema } from '../../contracts/compiled-plan.js';
 import { RecoveryCountersSchema, RuntimeErrorContextSchema, RuntimeEventSchema, RuntimeSnapshotSchema, STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
@@ -63,6 +64,7 @@ export function stateFiles(paths: WorkspacePaths): Array<{ path: string; validat
     { path: paths.parseCache, validate: null },
     { path: paths.runtimeErrorContext, validate: jsonOf(RuntimeErrorContextSchema) },
     { path: paths.baselineManifest, validate: jsonOf(BaselineManifestSchema) },
+    { path: paths.agentProcessGroups, validate: jsonOf(AgentGroupsFileSchema) },
     { path: paths.eventsLog, validate: eventsLog },
   ];
 }
