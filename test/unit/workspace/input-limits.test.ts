@@ -116,7 +116,7 @@ describe('other readers and writers', () => {
 
   it('a state file that is a FIFO is refused at once instead of blocking the reader', async () => {
     execFileSync('mkfifo', [join(dir, 'snapshot.json')]);
-    await expect(readJsonFile(join(dir, 'snapshot.json'), z.object({}), { displayRoot: dir })).rejects.toThrow('snapshot.json: (file): is not a regular file');
+    await expect(readJsonFile(join(dir, 'snapshot.json'), z.object({}), { workspaceRoot: dir, absent: () => ({}) })).rejects.toThrow('snapshot.json: is a FIFO (named pipe), not a file');
   });
 
   it('a tail read returns the last bytes only, never cutting a UTF-8 sequence', () => {
