@@ -16,7 +16,8 @@ type Finding = { severity: 'error' | 'warning'; code: string; path?: string | nu
 /** Execution and planning status files hold one `### <TOKEN>` line (control-and-inspection.md §9). */
 export async function checkStatusMarkers(paths: WorkspacePaths, add: (f: Finding) => void): Promise<void> {
   for (const plane of ['execution', 'planning'] as const satisfies readonly Plane[]) {
-    const content = await readStatusFile(paths, plane);
+    // A file that cannot be read as text is reported by the state-file check (state_file_invalid).
+    const content = await readStatusFile(paths, plane).catch(() => undefined);
     if (content === undefined) continue; // reported as missing_file
     const marker = content.endsWith('\n') ? content.slice(0, -1) : content;
     if (STATUS_MARKER_PATTERN.test(marker)) continue;

@@ -109,7 +109,8 @@ describe('corrupt or hostile state files', () => {
     for (const file of mustReport) {
       const about = report.findings.filter((f) => f.path === file && f.severity === 'error');
       expect({ file, found: about.length > 0 }).toEqual({ file, found: true });
-      expect(about[0]!.remedy).toContain('millrace doctor --fix');
+      // Status files may also carry doctor's marker check (remedy: clear-stale-state, which rewrites them too).
+      expect(about.some((f) => f.remedy.includes('millrace doctor --fix'))).toBe(true);
     }
 
     const fix = await millrace(['doctor', '--fix', '--json', '-w', root]);
