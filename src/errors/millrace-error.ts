@@ -1,13 +1,13 @@
-/** Closed set of error codes; each maps to one exit code (docs/errors.md). */
+/** Closed set of error codes; each maps to one exit code. docs/errors.md holds the same table (a test compares them). */
 export const ERROR_EXIT_CODES = {
   FAILED: 1,
   USAGE: 2,
-  DOCUMENT_INVALID: 3,
+  DOCUMENT_INVALID: 1,
   CONFIG_INVALID: 1,
-  ID_INVALID: 3,
-  DUPLICATE_ID: 3,
-  ENVELOPE_INVALID: 3,
-  INPUT_INVALID: 3,
+  ID_INVALID: 1,
+  DUPLICATE_ID: 1,
+  ENVELOPE_INVALID: 1,
+  INPUT_INVALID: 1,
   NOT_FOUND: 1,
   WORKSPACE_NOT_INITIALIZED: 4,
   WORKSPACE_STATE_INVALID: 4,

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERROR_EXIT_CODES } from '../../src/errors/millrace-error.js';
 import { runCli } from '../support/cli.js';
 import { withTempTree } from '../support/temp-tree.js';
 
@@ -46,6 +47,21 @@ describe('first run as a new user', () => {
       expect(files).toContain('millrace-agents/millrace.toml');
       expect(files).toContain('millrace-agents/state/baseline_manifest.json');
       expect(files.filter((f) => /^millrace-agents\/(runs|logs)\//.test(f) || (f.startsWith('millrace-agents/state/') && !f.endsWith('baseline_manifest.json')))).toEqual([]);
+    });
+  }, 120_000);
+
+  it('the CLI exits with the code the errors table gives (invalid document, not initialized)', async () => {
+    await withTempTree(async (root) => {
+      const missing = await runCli(['status', '-w', root, '--json']);
+      expect(missing.exitCode).toBe(ERROR_EXIT_CODES.WORKSPACE_NOT_INITIALIZED);
+      expect(JSON.parse(missing.stdout)).toMatchObject({ status: ERROR_EXIT_CODES.WORKSPACE_NOT_INITIALIZED, error: { code: 'WORKSPACE_NOT_INITIALIZED' } });
+      expect((await runCli(['init', '-w', root])).exitCode).toBe(0);
+      writeFileSync(join(root, 'bad.json'), JSON.stringify({ task_id: 'bad', title: 'Bad' }));
+      const invalid = await runCli(['queue', 'add-task', join(root, 'bad.json'), '-w', root, '--json']);
+      expect(invalid.exitCode).toBe(ERROR_EXIT_CODES.DOCUMENT_INVALID);
+      expect(JSON.parse(invalid.stdout)).toMatchObject({ status: ERROR_EXIT_CODES.DOCUMENT_INVALID, error: { code: 'DOCUMENT_INVALID', exitCode: ERROR_EXIT_CODES.DOCUMENT_INVALID } });
+      const badId = await runCli(['queue', 'show', '../x', '-w', root]);
+      expect(badId.exitCode).toBe(ERROR_EXIT_CODES.ID_INVALID);
     });
   }, 120_000);
 });
