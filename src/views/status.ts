@@ -28,6 +28,8 @@ export type StatusView = {
   compiled_plan_id: string;
   compiled_plan_currentness: 'current' | 'stale' | 'missing' | 'unknown';
   compiled_plan_currentness_error: string | null;
+  /** Set when the plan is stale: what the next `run` will compile and use (so status never contradicts itself). */
+  plan_stale_detail: string | null;
   active_plane: string | null;
   active_stage: string | null;
   active_node_id: string | null;
@@ -115,6 +117,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     compiled_plan_id: snapshot.compiled_plan_id,
     compiled_plan_currentness: currentness,
     compiled_plan_currentness_error: currentnessError,
+    plan_stale_detail: planStaleDetail(currentness, compileInput, persisted),
     active_plane: snapshot.active_plane,
     active_stage: snapshot.active_stage,
     active_node_id: snapshot.active_node_id,
@@ -156,6 +159,18 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
 
 type Registryish = RunnerSchemaSource & CompilerRegistry;
 
+type CompileInputIdentity = StatusView['compile_input'];
+
+/** Pure: why the compiled plan is not the one the next run uses, naming the mode that run will compile. */
+export function planStaleDetail(currentness: StatusView['compiled_plan_currentness'], expected: CompileInputIdentity, persisted: CompileInputIdentity): string | null {
+  if (!expected) return null;
+  if (currentness !== 'stale') return null;
+  if (persisted && persisted.mode_id !== expected.mode_id) {
+    return `the compiled plan is for mode ${persisted.mode_id} but the config selects ${expected.mode_id}; the next run compiles and uses ${expected.mode_id}`;
+  }
+  return `config, plugins or assets changed since the plan was compiled; the next run recompiles mode ${expected.mode_id}`;
+}
+
 const n = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 export const runHandle = (id: string) => (/^run-[0-9a-f]{12,}$/.test(id) ? id.slice(4, 16) : id);
 
@@ -172,6 +187,7 @@ export function renderStatusLines(v: StatusView): string[] {
     `active_mode_id: ${v.active_mode_id}`,
     `compiled_plan_id: ${v.compiled_plan_id}`,
     `compiled_plan_currentness: ${v.compiled_plan_currentness}`,
+    ...(v.plan_stale_detail ? [`plan_stale_detail: ${v.plan_stale_detail}`] : []),
     `active_plane: ${n(v.active_plane)}`,
     `active_stage: ${n(v.active_stage)}`,
     `active_node_id: ${n(v.active_node_id)}`,

@@ -171,4 +171,18 @@ describe('reference parity through the CLI', () => {
     expect(readFileSync(queued, 'utf8')).toBe(before);
     expect(readFileSync(join(ws.runtime, 'tasks', 'queue', 't2.md'), 'utf8')).toMatch(/root_spec_id: idea-seed/);
   }, 180_000);
+
+  it('status never contradicts itself: a stale plan says which mode the next run uses', async () => {
+    const ws = await createRuntimeWorkspace();
+    expect((await millrace(['compile', 'validate', '-w', ws.root])).exitCode).toBe(0);
+    const current = await millrace(['status', '-w', ws.root]);
+    expect(current.stdout).toContain('compiled_plan_currentness: current\n');
+    expect(current.stdout).not.toContain('plan_stale_detail');
+    const toml = join(ws.runtime, 'millrace.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace('default_mode = "default_command"', 'default_mode = "default_pi"'));
+    const stale = await millrace(['status', '-w', ws.root]);
+    expect(stale.stdout).toContain('compiled_plan_currentness: stale\nplan_stale_detail: the compiled plan is for mode default_command but the config selects default_pi; the next run compiles and uses default_pi\n');
+    const json = JSON.parse((await millrace(['status', '-w', ws.root, '--json'])).stdout) as JsonSuccess<StatusResult>;
+    expect(json.result.plan_stale_detail).toContain('the next run compiles and uses default_pi');
+  }, 120_000);
 });
