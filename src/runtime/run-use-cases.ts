@@ -16,6 +16,8 @@ export type RunOnceResult = {
   stage: string | null;
   terminal_result: string | null;
   failure_class: string | null;
+  /** The stage result's notes (why a stage failed: the runner's error, a missing marker ...). */
+  notes: string[];
   /** 1 when the stage failed to produce a legal result (runtime.md §13). */
   exit_code: 0 | 1;
   warnings: string[];
@@ -49,6 +51,7 @@ export async function runOnce(options: RunCommonOptions): Promise<RunOnceResult>
     stage: outcome.kind === 'stage' ? outcome.result.stage : null,
     terminal_result: outcome.kind === 'stage' ? outcome.result.terminal_result : null,
     failure_class: failureClass,
+    notes: outcome.kind === 'stage' ? outcome.result.notes : [],
     exit_code: failed ? 1 : 0,
     warnings,
   };

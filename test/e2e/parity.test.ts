@@ -185,4 +185,13 @@ describe('reference parity through the CLI', () => {
     const json = JSON.parse((await millrace(['status', '-w', ws.root, '--json'])).stdout) as JsonSuccess<StatusResult>;
     expect(json.result.plan_stale_detail).toContain('the next run compiles and uses default_pi');
   }, 120_000);
+
+  it('a stage failure is visible in run once output: stage, failure class and the note', async () => {
+    const ws = await createRuntimeWorkspace({ script: { builder: ['EXIT:3'] } });
+    writeTask(ws.runtime, 't-fail');
+    const once = await millrace(['run', 'once', '-w', ws.root]);
+    expect(once.stdout).toContain('\nstage: builder\n');
+    expect(once.stdout).toMatch(/^failure_class: (?!none$)\S+$/m);
+    expect(once.stdout).toMatch(/^note: \S.*$/m);
+  }, 120_000);
 });

@@ -19,6 +19,9 @@ export default class RunOnce extends BaseCommand {
     for (const w of result.warnings) this.addWarning(w);
     if (!this.jsonEnabled()) {
       this.log(`run_mode: once\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\ntick_reason: ${result.tick_reason}`);
+      // A stage failure is visible here, not three commands deep: the stage, its result, failure class and notes.
+      if (result.stage) this.log(`stage: ${result.stage}\nterminal_result: ${result.terminal_result ?? 'none'}\nfailure_class: ${result.failure_class ?? 'none'}`);
+      for (const note of result.notes) this.log(`note: ${note}`);
     }
     if (result.exit_code !== 0) process.exitCode = result.exit_code;
     return result;
