@@ -9,7 +9,7 @@ export type { RunDaemonResult };
 export default class RunDaemon extends BaseCommand {
   static override summary = 'Run the runtime loop: claim work and run stages until stopped.';
   static override description =
-    'Ctrl-C (SIGINT) or SIGTERM once: finish the running stage, requeue unfinished work and stop. Twice: abandon the running stage now (its item is requeued).';
+    'Ctrl-C (SIGINT) or SIGTERM once: finish the running stage, then stop between stages (the next start continues each item with its next stage; an operator pause stays). Twice: abandon the running stage now (its item is requeued).';
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> run daemon', '<%= config.bin %> run daemon --max-ticks 10 --monitor basic'];
   static override flags = {

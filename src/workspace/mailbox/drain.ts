@@ -115,48 +115,58 @@ async function readApplying(paths: WorkspacePaths): Promise<{ file: string; atte
  */
 export async function drainMailbox(paths: WorkspacePaths, handle: MailboxHandler, now: () => string): Promise<MailboxDrainOutcome[]> {
   const outcomes: MailboxDrainOutcome[] = [];
-  const applyingPath = join(paths.mailbox.incoming, '..', 'applying.json');
   for (const name of await listIncomingMailbox(paths)) {
-    const source = join(paths.mailbox.incoming, name);
-    const stats = await lstat(source).catch(() => null);
-    if (!stats) continue;
-    const fail = async (reason: MailboxFailureReason, error: string, envelope: MailboxEnvelope | null) => {
-      const archivePath = await moveToFailed(paths, name, { reason, error, envelope }, now);
-      outcomes.push({ file: name, disposition: 'failed', command: envelope?.command ?? null, command_id: envelope?.command_id ?? null, error, archive_path: archivePath });
-    };
-    if (!stats.isFile()) {
-      await fail('not_a_regular_file', `${source}: ${describeType(stats)}`, null);
-      continue;
-    }
-    const read = readEnvelope(source);
-    if (read.ok === 'gone') continue;
-    if (!read.ok) {
-      await fail(read.reason, read.error, null);
-      continue;
-    }
-    const parsed = read;
-    const previous = await readApplying(paths);
-    const attempts = previous?.file === name ? previous.attempts + 1 : 1;
-    if (attempts > MAX_APPLY_ATTEMPTS) {
-      await fail('interrupted_while_applying', `${source}: the daemon stopped ${previous?.attempts ?? 0} times while applying it`, parsed.envelope);
-      await unlink(applyingPath).catch(() => undefined);
-      continue;
-    }
-    await writeJsonFileAtomic(applyingPath, { schema_version: '1.0', kind: 'mailbox_applying', file: name, attempts });
-    let result: Record<string, unknown>;
     try {
-      result = (await handle(parsed.envelope)) ?? {};
+      await drainOne(paths, name, handle, now, outcomes);
     } catch (error) {
-      await fail('apply_failed', error instanceof Error ? error.message : String(error), parsed.envelope);
-      await unlink(applyingPath).catch(() => undefined);
-      continue;
+      // Even moving it failed (e.g. a full disk): the envelope stays for a later drain, and the daemon goes on.
+      const message = error instanceof Error ? error.message : String(error);
+      outcomes.push({ file: name, disposition: 'failed', command: null, command_id: null, error: message, archive_path: join(paths.mailbox.incoming, name) });
     }
-    const archive: MailboxArchive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'processed', archived_at: now(), envelope: parsed.envelope, result };
-    const archivePath = join(paths.mailbox.processed, name);
-    await writeJsonFileAtomic(archivePath, archive);
-    await unlink(source).catch(() => undefined);
-    await unlink(applyingPath).catch(() => undefined);
-    outcomes.push({ file: name, disposition: 'processed', command: parsed.envelope.command, command_id: parsed.envelope.command_id, error: null, archive_path: archivePath });
   }
   return outcomes;
+}
+
+async function drainOne(paths: WorkspacePaths, name: string, handle: MailboxHandler, now: () => string, outcomes: MailboxDrainOutcome[]): Promise<void> {
+  const applyingPath = join(paths.mailbox.incoming, '..', 'applying.json');
+  const source = join(paths.mailbox.incoming, name);
+  const stats = await lstat(source).catch(() => null);
+  if (!stats) return;
+  const fail = async (reason: MailboxFailureReason, error: string, envelope: MailboxEnvelope | null) => {
+    const archivePath = await moveToFailed(paths, name, { reason, error, envelope }, now);
+    outcomes.push({ file: name, disposition: 'failed', command: envelope?.command ?? null, command_id: envelope?.command_id ?? null, error, archive_path: archivePath });
+  };
+  if (!stats.isFile()) {
+    await fail('not_a_regular_file', `${source}: ${describeType(stats)}`, null);
+    return;
+  }
+  const read = readEnvelope(source);
+  if (read.ok === 'gone') return;
+  if (!read.ok) {
+    await fail(read.reason, read.error, null);
+    return;
+  }
+  const parsed = read;
+  const previous = await readApplying(paths);
+  const attempts = previous?.file === name ? previous.attempts + 1 : 1;
+  if (attempts > MAX_APPLY_ATTEMPTS) {
+    await fail('interrupted_while_applying', `${source}: the daemon stopped ${previous?.attempts ?? 0} times while applying it`, parsed.envelope);
+    await unlink(applyingPath).catch(() => undefined);
+    return;
+  }
+  await writeJsonFileAtomic(applyingPath, { schema_version: '1.0', kind: 'mailbox_applying', file: name, attempts });
+  let result: Record<string, unknown>;
+  try {
+    result = (await handle(parsed.envelope)) ?? {};
+  } catch (error) {
+    await fail('apply_failed', error instanceof Error ? error.message : String(error), parsed.envelope);
+    await unlink(applyingPath).catch(() => undefined);
+    return;
+  }
+  const archive: MailboxArchive = { schema_version: '1.0', kind: 'mailbox_archive', disposition: 'processed', archived_at: now(), envelope: parsed.envelope, result };
+  const archivePath = join(paths.mailbox.processed, name);
+  await writeJsonFileAtomic(archivePath, archive);
+  await unlink(source).catch(() => undefined);
+  await unlink(applyingPath).catch(() => undefined);
+  outcomes.push({ file: name, disposition: 'processed', command: parsed.envelope.command, command_id: parsed.envelope.command_id, error: null, archive_path: archivePath });
 }
