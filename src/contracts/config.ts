@@ -1,5 +1,6 @@
 import { MAX_TIMER_MS, MAX_TIMER_SECONDS, STAGE_NAMES, timerMsMessage, timerSecondsMessage, type ConfigSchemaLike } from '@millrace/plugin-api';
 import { z } from 'zod';
+import { UsagePricesSchema } from './usage.js';
 
 /**
  * The whole Millrace configuration (config.md §2): one schema, every field defaulted, unknown keys rejected.
@@ -132,6 +133,8 @@ export const MillraceConfigSchema = z.strictObject({
   watchers: WatchersConfigSchema.prefault({}),
   usage_governance: UsageGovernanceConfigSchema.prefault({}),
   execution: ExecutionConfigSchema.prefault({}),
+  /** Model prices for the usage ledger's cost when a runner reports none; nothing is priced by default. */
+  usage_prices: UsagePricesSchema.default({}),
   /** Keys are checked against the stage kinds installed, contributed ones included (config/stage-names.ts). */
   stages: z.record(z.string(), StageConfigSchema).default({}),
 });

@@ -21,6 +21,9 @@ import { readStatusFile, writeStatusFile } from '../workspace/state/status-files
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
+import { buildUsageRecord } from './decide/usage-record.js';
+import { appendUsageRecord } from '../workspace/state/usage-ledger.js';
+import type { UsagePrices } from '../contracts/usage.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
 import { decideRoute, type RouterDecision } from './decide/route.js';
 import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withPlanIdentity, withQueueDepths } from './decide/snapshot-ops.js';
@@ -41,6 +44,7 @@ export type RuntimeConfigView = {
   watchers?: { enabled?: boolean };
   stages?: Record<string, { stall_timeout_seconds?: number | null } | undefined>;
   execution?: ExecutionConfig;
+  usage_prices?: UsagePrices;
 };
 
 /** The snapshot's `watcher_mode` for a config. */
@@ -570,6 +574,7 @@ export class RuntimeEngine {
     let decision: RouterDecision | null = null;
     try {
       stageResultPath = await writeStageResult(this.paths, request.request_id, result);
+      appendUsageRecord(this.paths, buildUsageRecord(result, raw, this.config.usage_prices ?? {}, this.now()));
       decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
       this.markPlane(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
       if (beforeApply) ({ result, decision } = await beforeApply(result, decision));

@@ -50,6 +50,7 @@ export function workspacePaths(workspace: string) {
     lock: join(state, 'runtime_daemon.lock.json'),
     runtimeErrorContext: join(state, 'runtime_error_context.json'),
     agentProcessGroups: join(state, 'agent_process_groups.json'),
+    usageLedger: join(state, 'usage_ledger.jsonl'),
   };
 }
 export type WorkspacePaths = ReturnType<typeof workspacePaths>;

@@ -79,6 +79,14 @@ describe('millrace run daemon --mode default_codex with the real codex binary', 
       'permission_default = "basic"',
       `env = { CODEX_HOME = ${JSON.stringify(home.codexHome)}, FAKE_API_KEY = "fake-key" }`,
       '',
+      '[stages.builder]',
+      'model = "fake-model"',
+      '',
+      '[usage_prices."fake-model"]',
+      'input_usd_per_mtok = 2.0',
+      'cached_input_usd_per_mtok = 0.5',
+      'output_usd_per_mtok = 10.0',
+      '',
     ].join('\n'));
     await writeFile(join(root, 'task.md'), TASK);
     const added = await cli('queue', 'add-task', join(root, 'task.md'));
@@ -105,5 +113,18 @@ describe('millrace run daemon --mode default_codex with the real codex binary', 
     const shown = await cli('runs', 'show', runIds.find((id) => existsSync(join(runtimeRoot, 'runs', id, 'stage_results'))) ?? '');
     expect(shown.exitCode).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ result: { token_usage: { input_tokens: 480, cached_input_tokens: 80, output_tokens: 120, thinking_tokens: 20, total_tokens: 600 } } });
+
+    // one usage ledger record per stage run; the builder's model is priced from config (no price is built in)
+    const ledger = (await readFile(join(runtimeRoot, 'state', 'usage_ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(ledger.map((r) => [r.stage, r.runner_name, r.work_item_id, (r.token_usage as { total_tokens: number }).total_tokens])).toEqual([
+      ['builder', 'codex_cli', 'task-e2e-1', 300],
+      ['checker', 'codex_cli', 'task-e2e-1', 150],
+      ['updater', 'codex_cli', 'task-e2e-1', 150],
+    ]);
+    // (240 - 40) x $2 + 40 x $0.5 + 60 x $10 per million tokens
+    expect(ledger[0]).toMatchObject({ model_name: 'fake-model', cost_usd: 0.00102, cost_source: 'price_table', plane: 'execution' });
+    expect(ledger[1]).toMatchObject({ cost_usd: null, cost_source: null });
+    const usage = await cli('usage', '--by', 'item');
+    expect(JSON.parse(usage.stdout)).toMatchObject({ result: { group_by: 'item', rows: [{ key: 'task:task-e2e-1', runs: 3, total_tokens: 600, cost_usd: 0.00102, unpriced_runs: 2 }] } });
   }, 120_000); // about 15 s alone; generous for a loaded 2-core CI machine
 });

@@ -105,4 +105,15 @@ it('takes a task builder -> checker -> updater -> done under run daemon --mode d
   ]);
   // every model call went to the fake on 127.0.0.1: builder (tool round + answer), checker, updater
   expect(server.requests.filter((r) => r.kind === 'chat').map((r) => stageInPrompt(r.userText))).toEqual(['builder', 'builder', 'checker', 'updater']);
+
+  // one usage ledger record per stage run, in pi's session totals normalized (input counts cached tokens)
+  const ledger = (await readFile(join(agents, 'state', 'usage_ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { stage: string; runner_name: string; model_name: string; token_usage: Record<string, number> });
+  expect(ledger.map((r) => [r.stage, r.runner_name, r.model_name])).toEqual([
+    ['builder', 'pi_rpc', 'fake-model'],
+    ['checker', 'pi_rpc', 'fake-model'],
+    ['updater', 'pi_rpc', 'fake-model'],
+  ]);
+  expect(ledger[0]?.token_usage).toEqual({ input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 0, output_tokens: 60, thinking_tokens: 0, total_tokens: 300 });
+  const usage = await millrace(['usage', '--by', 'runner', '--json'], repo);
+  expect(JSON.parse(usage.stdout)).toMatchObject({ result: { rows: [{ key: 'pi_rpc', runs: 3, input_tokens: 480, total_tokens: 600 }] } });
 });
