@@ -1,5 +1,7 @@
 import type { MonitorEvent } from '../runtime/monitor.js';
 
+const ACTIVITY_LINE_MS = 2000;
+
 /** `--monitor basic` lines (runtime.md §12): `[HH:MM:SS] <text>`. Stateful only for run handles and idle throttling. */
 export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[] {
   const handles = new Map<string, string>();
@@ -25,6 +27,12 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
     if (p.node_id && p.node_id !== p.stage) out += ` node=${v(p.node_id)}`;
     if (p.stage_kind_id && p.stage_kind_id !== p.stage && p.stage_kind_id !== p.node_id) out += ` kind=${v(p.stage_kind_id)}`;
     return out;
+  };
+  /** Activity lines are rate-limited per run: at most one every ACTIVITY_LINE_MS (the latest one wins the slot). */
+  const lastActivityLine = new Map<string, number>();
+  const depthsText = (p: Record<string, unknown>) => {
+    const depths = p.queue_depths_by_plane as Record<string, number> | undefined;
+    return depths ? ` queue ${['execution', 'planning'].map((pl) => `${pl}=${depths[pl] ?? 0}`).join(' ')}` : '';
   };
   return (event) => {
     const p = event.payload;
@@ -57,11 +65,26 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         const startedAt = Math.min(runStarts.get(key) ?? Infinity, Date.parse(String(p.started_at)) || Infinity);
         const completedAt = Date.parse(String(p.completed_at)) || event.occurred_at.getTime();
         const elapsed = Number.isFinite(startedAt) ? ((completedAt - startedAt) / 1000).toFixed(1) : dur;
+        const usage = p.token_usage as { total_tokens?: number } | null | undefined;
         return [
           line(`stage done ${ref(p)} run=${handle(p.run_id)} result=${v(p.terminal_result)}${status !== p.terminal_result ? ` status=${status}` : ''} dur=${dur}s`),
-          line(`run ${v(p.plane)} run=${handle(p.run_id)} elapsed=${elapsed}s`),
+          ...(p.failure_class ? [line(`stage failed ${ref(p)} run=${handle(p.run_id)}${p.work_item_id ? ` work=${v(p.work_item_kind)}:${v(p.work_item_id)}` : ''} class=${v(p.failure_class)} dur=${dur}s`)] : []),
+          line(`run ${v(p.plane)} run=${handle(p.run_id)} elapsed=${elapsed}s${usage?.total_tokens !== undefined ? ` tokens=${usage.total_tokens}` : ''}`),
         ];
       }
+      case 'runner_activity': {
+        const key = String(p.run_id);
+        const at = event.occurred_at.getTime();
+        if (at - (lastActivityLine.get(key) ?? -Infinity) < ACTIVITY_LINE_MS) return [];
+        lastActivityLine.set(key, at);
+        const started = runStarts.get(`${String(p.plane)}:${String(p.run_id)}`);
+        const elapsed = started === undefined ? '' : ` +${Math.max(0, Math.round((at - started) / 1000))}s`;
+        const usage = p.usage as { total_tokens?: number } | undefined;
+        const tokens = usage?.total_tokens !== undefined ? ` tokens=${usage.total_tokens}` : '';
+        return [line(`activity ${v(p.plane)}/${v(p.stage)} run=${handle(p.run_id)}${elapsed}${tokens} ${v(p.kind)}: ${v(p.text)}`)];
+      }
+      case 'runner_stalled':
+        return [line(`stalled ${v(p.plane)}/${v(p.stage)} run=${handle(p.run_id)} no activity since ${v(p.last_activity_at)} (stall_timeout=${v(p.stall_timeout_seconds)}s)`)];
       case 'router_decision': {
         const plane = v(p.plane);
         const reason = p.reason ? ` reason=${v(p.reason)}` : '';
@@ -81,10 +104,10 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         const at = event.occurred_at.getTime();
         if (lastIdle && lastIdle.reason === reason && at - lastIdle.at < 120_000) return [];
         lastIdle = { reason, at };
-        return [line(`idle reason=${reason}`)];
+        return [line(`idle reason=${reason}${depthsText(p)}`)];
       }
       case 'runtime_paused':
-        return [line(`paused reason=${v(p.reason)}`)];
+        return [line(`paused reason=${v(p.reason)}${Array.isArray(p.pause_sources) && p.pause_sources.length ? ` sources=${p.pause_sources.join(',')}` : ''}${depthsText(p)}`)];
       case 'runtime_stopped':
         return [line(`stopped reason=${v(p.reason)}`)];
       default:

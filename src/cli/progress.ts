@@ -11,11 +11,16 @@ export type StageProgress = { onEvent(event: MonitorEvent): void; finish(): Prom
 export async function createStageProgress(stream: NodeJS.WriteStream = process.stdout): Promise<StageProgress> {
   const { Listr, PRESET_TIMER } = await import('listr2');
   const fancy = Boolean(stream.isTTY) && !process.env.CI;
-  let current: { done: (ok: boolean, title: string) => void; run: Promise<unknown> } | null = null;
+  let current: { done: (ok: boolean, title: string) => void; run: Promise<unknown>; setOutput: (text: string) => void } | null = null;
   let lastDecision = 'none';
+  let lastOutputAt = 0;
+  // A pipe gets each output change as a line: at most one a second there; a terminal redraws in place.
+  const outputEveryMs = fancy ? 250 : 1000;
 
   const startStage = (unsafeTitle: string) => {
     const title = safeTerminalText(unsafeTitle);
+    let taskRef: { output: string } | null = null;
+    let pendingOutput: string | null = null;
     let settle!: (r: { ok: boolean; title: string }) => void;
     const finished = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
     const list = new Listr(
@@ -23,7 +28,8 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         {
           title,
           task: async (_ctx, task) => {
-            task.output = safeTerminalText(`last decision: ${lastDecision}`);
+            taskRef = task;
+            task.output = pendingOutput ?? safeTerminalText(`last decision: ${lastDecision}`);
             const r = await finished;
             task.title = safeTerminalText(r.title);
             if (!r.ok) throw new Error(r.title);
@@ -41,18 +47,45 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         fallbackRendererOptions: { timer: PRESET_TIMER },
       },
     );
-    current = { done: (ok, t) => settle({ ok, title: t }), run: list.run().catch(() => undefined) };
+    current = {
+      done: (ok, t) => settle({ ok, title: t }),
+      run: list.run().catch(() => undefined),
+      setOutput: (unsafe) => {
+        const text = safeTerminalText(unsafe);
+        if (taskRef) taskRef.output = text;
+        else pendingOutput = text;
+      },
+    };
   };
+  const seconds = (s: unknown) => `${Number(s ?? 0).toFixed(1)}s`;
+  const shortRun = (id: unknown) => String(id ?? '').replace(/^run-/, '').slice(0, 8);
 
   return {
     onEvent(event) {
       const p = event.payload;
+      const work = p.work_item_id ? ` ${String(p.work_item_kind)}:${String(p.work_item_id)}` : '';
       if (event.event_type === 'stage_started') {
-        const work = p.work_item_id ? ` ${String(p.work_item_kind)}:${String(p.work_item_id)}` : '';
-        startStage(`${String(p.plane)}/${String(p.stage)}${work}`);
+        const timeout = Number(p.timeout_seconds ?? 0) > 0 ? ` (timeout ${String(p.timeout_seconds)}s)` : '';
+        startStage(`${String(p.plane)}/${String(p.stage)}${work}${timeout}`);
+      } else if (event.event_type === 'runner_activity' && current) {
+        const now = Date.now();
+        if (now - lastOutputAt < outputEveryMs) return;
+        lastOutputAt = now;
+        const usage = p.usage as { total_tokens?: number } | undefined;
+        current.setOutput(`${String(p.kind)}: ${String(p.text)}${usage?.total_tokens !== undefined ? ` [${usage.total_tokens} tokens]` : ''}`);
+      } else if (event.event_type === 'runner_stalled' && current) {
+        current.setOutput(`stalled: no activity since ${String(p.last_activity_at)}`);
       } else if (event.event_type === 'stage_completed' && current) {
         const ok = p.failure_class === null || p.failure_class === undefined;
-        current.done(ok, `${String(p.plane)}/${String(p.stage)} -> ${String(p.terminal_result)}${ok ? '' : ` (${String(p.failure_class)})`}`);
+        const usage = p.token_usage as { total_tokens?: number } | null | undefined;
+        const tokens = usage?.total_tokens !== undefined ? `, ${usage.total_tokens} tokens` : '';
+        current.done(ok, `${String(p.plane)}/${String(p.stage)}${work} -> ${String(p.terminal_result)} in ${seconds(p.duration_seconds)}${tokens}${ok ? '' : ` (${String(p.failure_class)}, run ${shortRun(p.run_id)})`}`);
+      } else if (event.event_type === 'runtime_idle' || event.event_type === 'runtime_paused') {
+        const depths = (p.queue_depths_by_plane ?? {}) as Record<string, number>;
+        const queues = `queue execution=${depths.execution ?? 0} planning=${depths.planning ?? 0}`;
+        const sources = Array.isArray(p.pause_sources) && p.pause_sources.length ? ` by ${p.pause_sources.join(', ')}` : '';
+        const what = event.event_type === 'runtime_paused' ? `paused${sources}: waiting for resume` : p.reason === 'no_work' ? 'idle: waiting for work' : `idle: ${String(p.reason)}`;
+        stream.write(`${safeTerminalText(what)} (${queues})\n`);
       } else if (event.event_type === 'router_decision') {
         lastDecision = `${String(p.action)} ${String(p.reason)}${p.next_stage ? ` -> ${String(p.next_stage)}` : ''}`;
       }

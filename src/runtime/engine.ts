@@ -350,7 +350,12 @@ export class RuntimeEngine {
     await this.save();
     if (this.lastIdleReason !== reason) {
       await this.event(eventType, reason === 'no_work' || reason === 'paused' || reason === 'stop_requested' ? {} : { reason });
-      this.monitor(reason === 'paused' ? 'runtime_paused' : reason === 'stop_requested' ? 'runtime_stopped' : 'runtime_idle', { reason });
+      const snapshot = this.requireState().snapshot;
+      this.monitor(reason === 'paused' ? 'runtime_paused' : reason === 'stop_requested' ? 'runtime_stopped' : 'runtime_idle', {
+        reason,
+        queue_depths_by_plane: snapshot.queue_depths_by_plane,
+        pause_sources: snapshot.pause_sources,
+      });
     }
     this.lastIdleReason = reason;
     return { kind: 'idle', reason };
@@ -523,7 +528,7 @@ export class RuntimeEngine {
       troubleshoot_report_path: request.preferred_troubleshoot_report_path ? this.rel(request.preferred_troubleshoot_report_path) : null,
     };
     await this.event('stage_started', this.view ? { ...startedData, lane: this.view.lane.lane } : startedData);
-    this.monitor('stage_started', { ...startedData, status_marker: runningMarker, ...(this.view ? { lane: this.view.lane.lane } : {}) });
+    this.monitor('stage_started', { ...startedData, status_marker: runningMarker, timeout_seconds: request.timeout_seconds, runner_name: request.runner_name, model_name: request.model_name, ...(this.view ? { lane: this.view.lane.lane } : {}) });
     return request;
   }
 

@@ -32,7 +32,8 @@ describe('run daemon ownership, signals and idling', () => {
     expect(status.result).toMatchObject({ runtime_ownership_lock: 'active', process_running: true });
     daemon.kill('SIGINT');
     const done = await daemon;
-    expect(done.exitCode).toBe(0);
+    expect(done.exitCode).toBe(130);
+    expect(done.stderr).toContain('finishing the current stage; Ctrl-C again to abandon');
     expect(done.stdout).toContain('interrupted: true');
     expect(done.stdout).toMatch(/ticks: \d+/);
     expect(existsSync(lock)).toBe(false);
@@ -46,7 +47,7 @@ describe('run daemon ownership, signals and idling', () => {
     await waitFor(() => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
     daemon.kill('SIGINT');
     const done = await daemon;
-    expect(done.exitCode).toBe(0);
+    expect(done.exitCode).toBe(130);
     const events = readEvents(ws.runtime).map((e) => e.event_type);
     expect(events).toContain('stage_completed');
     expect(events).toContain('runtime_tick_stopped');

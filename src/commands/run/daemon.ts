@@ -37,14 +37,21 @@ export default class RunDaemon extends BaseCommand {
       onReady: (controls) => {
         const onSignal = () => {
           signals++;
-          if (signals === 1) controls.requestStop('signal');
-          else controls.abandon();
+          if (signals === 1) {
+            process.stderr.write('finishing the current stage; Ctrl-C again to abandon\n');
+            controls.requestStop('signal');
+          } else {
+            process.stderr.write('abandoning the current stage; its work item is requeued\n');
+            controls.abandon();
+          }
         };
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
       },
     }).finally(() => renderer.close());
     for (const w of result.warnings) this.addWarning(w);
+    // An operator interrupt (Ctrl-C / SIGTERM) ends the daemon with 130, like any interrupted command line tool.
+    if (signals > 0) process.exitCode = 130;
     if (!this.jsonEnabled()) {
       if (result.interrupted) this.log('interrupted: true');
       this.log(`run_mode: daemon\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\nticks: ${result.ticks}`);
