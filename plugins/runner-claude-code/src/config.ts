@@ -76,7 +76,10 @@ export const ClaudeRunnerConfigSchema = z.strictObject({
   event_log_policy: z.enum(['failure_full', 'full']).default('failure_full'),
   /** A ceiling on every claude stage's timeout (the stage's own `timeout_seconds` applies when smaller). */
   timeout_seconds: optionalSeconds,
-  /** Stop a stage whose stream has printed nothing for this long (null or 0: no stall detection). */
+  /**
+   * Host-owned (the host validates it and applies stall detection, since this runner reports every output line as
+   * activity); accepted here because the host hands it back with the section.
+   */
   stall_timeout_seconds: z.number().int().min(0).max(MAX_TIMER_SECONDS, timerSecondsMessage).nullable().default(null),
 });
 export type ClaudeRunnerConfig = z.infer<typeof ClaudeRunnerConfigSchema>;

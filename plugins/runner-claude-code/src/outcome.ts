@@ -6,8 +6,6 @@ export type ProcessOutcome = {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
-  /** Stopped because the stream printed nothing for `stall_timeout_seconds`. */
-  stalled: boolean;
   interrupted: boolean;
   binaryNotFound: boolean;
   /** Any other spawn or OS error. */
@@ -22,7 +20,6 @@ export type ClaudeOutcomeInput = {
   stream: ClaudeStreamSummary;
   legalMarkers: string[];
   timeoutSeconds: number;
-  stallTimeoutSeconds: number | null;
   /** Last non-empty stderr line, to explain a non-zero exit. */
   stderrTail: string | null;
 };
@@ -67,10 +64,8 @@ export function decideClaudeOutcome(input: ClaudeOutcomeInput): ClaudeOutcome {
     return { ...base, exit_kind: 'runner_error', exit_code: 1, failure_class: 'runner_transport_failure', notes: [`runner process error: ${proc.spawnError}`] };
   }
   const killNote = proc.forcedKill ? ['processes killed after the SIGINT grace period'] : [];
-  if (proc.timedOut || proc.stalled) {
-    const why = proc.stalled
-      ? `claude printed nothing for ${input.stallTimeoutSeconds ?? 0} seconds (stall timeout)`
-      : `runner process exceeded timeout of ${input.timeoutSeconds} seconds`;
+  if (proc.timedOut) {
+    const why = `runner process exceeded timeout of ${input.timeoutSeconds} seconds`;
     const marker = result && !result.isError ? finalLegalMarker(result.text, input.legalMarkers) : null;
     if (marker) {
       return { exit_kind: 'completed', exit_code: 0, observed_exit_kind: 'timeout', observed_exit_code: TIMEOUT_EXIT_CODE, failure_class: null, notes: [`runner timeout reconciled after final terminal marker ${marker}`, why, ...killNote] };

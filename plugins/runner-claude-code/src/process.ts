@@ -12,8 +12,6 @@ export type SpawnClaudeInput = {
   /** Written to claude's stdin, which is then closed. */
   prompt: string;
   timeoutMs: number;
-  /** Stop when stdout stays silent this long (null: never). */
-  stallTimeoutMs: number | null;
   /** Time claude gets after SIGINT before every process of its tree is killed. */
   graceMs: number;
   /** Raw stdout (the stream-json event log) is copied here as it arrives. */
@@ -46,9 +44,10 @@ function killGroup(pgid: number): void {
 
 /**
  * The one place claude is launched: never through a shell, prompt on stdin, in its own process group under the agent
- * supervisor (`spawnAgent`), stdout read incrementally. A timeout, a stall or an abort sends SIGINT (claude then ends its tool calls itself); after the
- * grace period every process group of claude's tree is killed. Tool calls run in sessions of their own, so the tree
- * is recorded before the SIGINT, while the tools are still claude's children.
+ * supervisor (`spawnAgent`), stdout read incrementally. A timeout or an abort (an operator stop, or the host's stall
+ * detection) sends SIGINT (claude then ends its tool calls itself); after the grace period every process group of
+ * claude's tree is killed. Tool calls run in sessions of their own, so the tree is recorded before the SIGINT, while
+ * the tools are still claude's children.
  */
 export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeResult> {
   const [command = '', ...args] = input.argv;
@@ -68,11 +67,9 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
     reject: false,
   }, input.supervision);
   let timedOut = false;
-  let stalled = false;
   let interrupted = false;
   let forcedKill = false;
   let graceTimer: NodeJS.Timeout | undefined;
-  let stallTimer: NodeJS.Timeout | undefined;
   const groups = new Set<number>();
 
   const recordTree = async () => {
@@ -95,25 +92,15 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
     }, input.graceMs);
     void recordTree().then(() => subprocess.kill('SIGINT'));
   };
-  const armStall = () => {
-    if (input.stallTimeoutMs === null || graceTimer) return;
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => {
-      stalled = true;
-      stop();
-    }, input.stallTimeoutMs);
-  };
   subprocess.stdout?.on('data', (chunk: Uint8Array) => {
     eventLog.write(chunk);
     input.onStdout(chunk);
-    armStall();
   });
   let timeoutTimer: NodeJS.Timeout | undefined;
   let settled = false;
-  // Timeout and stall count from claude's start, not from the supervisor's.
+  // The timeout counts from claude's start, not from the supervisor's.
   void subprocess.agentStarted.then(() => {
     if (settled) return;
-    armStall();
     timeoutTimer = setTimeout(() => {
       timedOut = true;
       stop();
@@ -129,11 +116,10 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
   const result = await subprocess;
   settled = true;
   clearTimeout(timeoutTimer);
-  clearTimeout(stallTimer);
   if (graceTimer) clearTimeout(graceTimer);
   input.signal?.removeEventListener('abort', onAbort);
   // After a stop, leave nothing of the tree behind (claude may exit before the tools it started).
-  if (timedOut || stalled || interrupted) killTree();
+  if (timedOut || interrupted) killTree();
   await new Promise<void>((resolve) => eventLog.end(() => resolve()));
   const endedAt = new Date();
 
@@ -142,9 +128,8 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
   return {
     exitCode: result.exitCode ?? null,
     signal: result.signal ?? null,
-    timedOut: timedOut && !stalled,
-    stalled,
-    interrupted: interrupted && !timedOut && !stalled,
+    timedOut,
+    interrupted: interrupted && !timedOut,
     binaryNotFound: spawnFailed && code === 'ENOENT',
     spawnError: spawnFailed && code !== 'ENOENT' ? (result.originalMessage ?? result.shortMessage ?? 'spawn failed') : null,
     forcedKill,

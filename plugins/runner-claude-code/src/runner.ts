@@ -53,7 +53,7 @@ async function prepareHome(config: ClaudeRunnerConfig): Promise<{ home: string |
 }
 
 const notLaunched = (at: Date, spawnError: string | null): ProcessOutcome & { startedAt: Date; endedAt: Date } => ({
-  exitCode: null, signal: null, timedOut: false, stalled: false, interrupted: false, binaryNotFound: false, spawnError, forcedKill: false, startedAt: at, endedAt: at,
+  exitCode: null, signal: null, timedOut: false, interrupted: false, binaryNotFound: false, spawnError, forcedKill: false, startedAt: at, endedAt: at,
 });
 
 async function runStage(request: StageRunRequest, context: RunnerContext, options: ClaudeRunnerOptions): Promise<RunnerRawResult> {
@@ -97,7 +97,6 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
             env: buildClaudeEnv(config, home),
             prompt,
             timeoutMs: timeoutSeconds * 1000,
-            stallTimeoutMs: config.stall_timeout_seconds ? config.stall_timeout_seconds * 1000 : null,
             graceMs: options.graceMs ?? 10_000,
             eventLogPath: paths.events,
             stderrPath: paths.stderr,
@@ -118,12 +117,11 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
       stream,
       legalMarkers: request.legal_terminal_markers,
       timeoutSeconds,
-      stallTimeoutSeconds: config.stall_timeout_seconds,
       stderrTail: lastLine(stderrText),
     });
     if (proc.binaryNotFound) stderrText = `runner binary not found: ${config.command}\n`;
     else if (proc.spawnError !== null) stderrText = `runner process error: ${proc.spawnError}\n`;
-    else if (proc.timedOut || proc.stalled) stderrText = `${stderrText ?? ''}${outcome.notes.find((n) => n.startsWith('runner process exceeded') || n.includes('stall timeout')) ?? 'runner timed out'}\n`;
+    else if (proc.timedOut) stderrText = `${stderrText ?? ''}runner process exceeded timeout of ${timeoutSeconds} seconds\n`;
   }
 
   if (stderrText !== null) await writeFileAtomic(paths.stderr, stderrText);

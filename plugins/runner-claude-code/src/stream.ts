@@ -16,8 +16,13 @@ export type ClaudeResult = {
   errors: string[];
 };
 
-/** Something worth showing while a stage runs. */
-export type ClaudeActivity = { kind: 'tool_call'; tool: string; detail: string } | { kind: 'assistant_text'; text: string } | { kind: 'api_retry'; attempt: number; error: string };
+/** Something claude did, one per line of its output: the host shows it and counts it as a sign of life. */
+export type ClaudeActivity =
+  | { kind: 'tool_call'; tool: string; detail: string }
+  | { kind: 'assistant_text'; text: string }
+  | { kind: 'api_retry'; attempt: number; error: string }
+  /** Any other line (init, tool results, the result, unknown or malformed lines). */
+  | { kind: 'stream_event'; what: string };
 
 export type ClaudeStreamSummary = {
   /** JSON object lines seen (of any type). */
@@ -101,7 +106,7 @@ export class ClaudeStreamParser {
   private lineNumber = 0;
   private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
 
-  /** Consume a chunk; returns the activity it completed. */
+  /** Consume a chunk; returns the activity of the lines it completed (at least one per non-empty line). */
   push(chunk: Uint8Array | string): ClaudeActivity[] {
     this.buffer += typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk));
     const activity: ClaudeActivity[] = [];
@@ -137,22 +142,22 @@ export class ClaudeStreamParser {
     }
     if (!isObject(event)) {
       this.state.malformedLines.push(this.lineNumber);
-      return [];
+      return [{ kind: 'stream_event', what: 'malformed line' }];
     }
     this.state.eventCount += 1;
     const type = text(event.type) ?? '';
+    const subtype = text(event.subtype);
+    const what = subtype ? `${type} ${subtype}` : type || 'event without a type';
     if (!KNOWN_TYPES.has(type)) {
       this.state.unknownEventCount += 1;
-      return [];
+      return [{ kind: 'stream_event', what }];
     }
-    if (type === 'result') {
-      this.state.result = parseResult(event);
-      return [];
-    }
-    if (type === 'system' && event.subtype === 'init') this.state.model = text(event.model) ?? this.state.model;
-    if (type === 'system' && event.subtype === 'api_retry') return [{ kind: 'api_retry', attempt: count(event.attempt), error: text(event.error) ?? 'unknown' }];
-    if (type === 'assistant' && isObject(event.message) && Array.isArray(event.message.content)) return this.assistant(event.message.content);
-    return [];
+    if (type === 'result') this.state.result = parseResult(event);
+    if (type === 'system' && subtype === 'init') this.state.model = text(event.model) ?? this.state.model;
+    if (type === 'system' && subtype === 'api_retry') return [{ kind: 'api_retry', attempt: count(event.attempt), error: text(event.error) ?? 'unknown' }];
+    if (type === 'user') return [{ kind: 'stream_event', what: 'tool result' }];
+    const assistant = type === 'assistant' && isObject(event.message) && Array.isArray(event.message.content) ? this.assistant(event.message.content) : [];
+    return assistant.length > 0 ? assistant : [{ kind: 'stream_event', what }];
   }
 
   private assistant(content: unknown[]): ClaudeActivity[] {
@@ -181,7 +186,8 @@ export function parseClaudeStream(output: string): ClaudeStreamSummary {
 
 /** The host's activity for one of ours (`RunnerContext.onActivity`). */
 export function toRunnerActivity(activity: ClaudeActivity): RunnerActivityInput {
-  return { kind: activity.kind === 'tool_call' ? 'tool' : activity.kind === 'assistant_text' ? 'output' : 'event', text: describeActivity(activity) };
+  const kind = activity.kind === 'tool_call' ? 'tool' : activity.kind === 'assistant_text' ? 'output' : 'event';
+  return { kind, text: describeActivity(activity) };
 }
 
 /** One line of text for an activity. */
@@ -193,5 +199,7 @@ export function describeActivity(activity: ClaudeActivity): string {
       return `assistant: ${activity.text}`;
     case 'api_retry':
       return `API retry ${activity.attempt} (${activity.error})`;
+    case 'stream_event':
+      return activity.what;
   }
 }

@@ -11,6 +11,8 @@ export default async function contribute() {
         description: 'Runs one stage with the Claude Code CLI (claude -p --output-format stream-json)',
         configSection: 'claude',
         configSchema: ClaudeRunnerConfigSchema,
+        // every line of claude's output becomes an activity, so the host's stall detection applies
+        reportsActivity: true,
         load: async () => (await import('../runner.js')).createClaudeCodeRunner(),
       },
     ],

@@ -6,7 +6,7 @@ describe('millrace:contribute hook of runner-claude-code', () => {
     const bundle = await contribute();
     expect(bundle.apiVersion).toBe(1);
     const [runner] = bundle.runners ?? [];
-    expect(runner).toMatchObject({ id: 'claude_code', configSection: 'claude' });
+    expect(runner).toMatchObject({ id: 'claude_code', configSection: 'claude', reportsActivity: true });
     expect(runner?.configSchema?.safeParse({}).success).toBe(true);
     expect(runner?.configSchema?.safeParse({ args: ['--verbose'] }).success).toBe(false);
     expect((await runner!.load()).name).toBe('claude_code');

@@ -3,10 +3,10 @@ import { parseClaudeStream } from '../../src/stream.js';
 import { INIT_LINE, SUCCESS_STREAM, resultLine } from '../support/recorded-stream.js';
 
 const exited = (exitCode: number | null, extra: Partial<ProcessOutcome> = {}): ProcessOutcome => ({
-  exitCode, signal: null, timedOut: false, stalled: false, interrupted: false, binaryNotFound: false, spawnError: null, forcedKill: false, ...extra,
+  exitCode, signal: null, timedOut: false, interrupted: false, binaryNotFound: false, spawnError: null, forcedKill: false, ...extra,
 });
 const decide = (proc: ProcessOutcome, stream: string, extra: Partial<ClaudeOutcomeInput> = {}) =>
-  decideClaudeOutcome({ command: 'claude', process: proc, stream: parseClaudeStream(stream), legalMarkers: ['### BUILDER_COMPLETE', '### BLOCKED'], timeoutSeconds: 60, stallTimeoutSeconds: null, stderrTail: null, ...extra });
+  decideClaudeOutcome({ command: 'claude', process: proc, stream: parseClaudeStream(stream), legalMarkers: ['### BUILDER_COMPLETE', '### BLOCKED'], timeoutSeconds: 60, stderrTail: null, ...extra });
 
 describe('claude outcome', () => {
   it('completes on a success result with text', () => {
@@ -40,11 +40,10 @@ describe('claude outcome', () => {
     expect(decide(exited(0), resultLine({ result: '  ' }))).toMatchObject({ exit_kind: 'runner_error', failure_class: 'runner_empty_assistant_text' });
   });
 
-  it('maps timeout, stall and interruption, reconciling a timeout after a final marker', () => {
+  it('maps timeout and interruption, reconciling a timeout after a final marker', () => {
     expect(decide(exited(null, { timedOut: true, forcedKill: true }), INIT_LINE)).toMatchObject({
       exit_kind: 'timeout', exit_code: 124, failure_class: 'runner_timeout', notes: ['runner process exceeded timeout of 60 seconds', 'processes killed after the SIGINT grace period'],
     });
-    expect(decide(exited(null, { stalled: true }), INIT_LINE, { stallTimeoutSeconds: 5 })).toMatchObject({ exit_kind: 'timeout', failure_class: 'runner_timeout', notes: ['claude printed nothing for 5 seconds (stall timeout)'] });
     expect(decide(exited(null, { timedOut: true }), SUCCESS_STREAM)).toMatchObject({ exit_kind: 'completed', exit_code: 0, observed_exit_kind: 'timeout', observed_exit_code: 124, failure_class: null });
     expect(decide(exited(130, { interrupted: true }), INIT_LINE)).toMatchObject({ exit_kind: 'interrupted', failure_class: 'runner_interrupted' });
   });

@@ -1,5 +1,5 @@
 import { ClaudeStreamParser, describeActivity, normalizeClaudeUsage, parseClaudeStream, toRunnerActivity } from '../../src/stream.js';
-import { INIT_LINE, SUCCESS_STREAM, TEXT_LINE, TOOL_USE_LINE, resultLine } from '../support/recorded-stream.js';
+import { INIT_LINE, SUCCESS_STREAM, TEXT_LINE, TOOL_RESULT_LINE, TOOL_USE_LINE, resultLine } from '../support/recorded-stream.js';
 
 describe('claude stream-json parser', () => {
   it('reads the result text, usage, cost and the activity of a whole run', () => {
@@ -28,7 +28,7 @@ describe('claude stream-json parser', () => {
     expect(parser.summary().result).toBeNull();
     activity.push(...parser.end());
     expect(parser.summary().result?.text).toBe('fin ✓\n### BUILDER_COMPLETE');
-    expect(activity).toEqual([{ kind: 'assistant_text', text: 'héllo ✓' }]);
+    expect(activity).toEqual([{ kind: 'stream_event', what: 'system init' }, { kind: 'assistant_text', text: 'héllo ✓' }, { kind: 'stream_event', what: 'result success' }]);
   });
 
   it('reports tool calls and assistant text as activity as soon as their line is complete', () => {
@@ -37,6 +37,18 @@ describe('claude stream-json parser', () => {
     const activity = parser.push(`${TOOL_USE_LINE.slice(40)}\n${TEXT_LINE}\n`);
     expect(activity.map(describeActivity)).toEqual(['tool Bash: touch proof.txt', 'assistant: Done. ### BUILDER_COMPLETE']);
     expect(activity.map(toRunnerActivity)).toEqual([{ kind: 'tool', text: 'tool Bash: touch proof.txt' }, { kind: 'output', text: 'assistant: Done. ### BUILDER_COMPLETE' }]);
+  });
+
+  it('reports one activity for every non-empty line, whatever it holds (the host counts them as signs of life)', () => {
+    const parser = new ClaudeStreamParser();
+    const activity = parser.push([INIT_LINE, '{"type":"rate_limit_event"}', 'not json', '', TOOL_RESULT_LINE, '{}', ''].join('\n'));
+    expect(activity.map((a) => toRunnerActivity(a))).toEqual([
+      { kind: 'event', text: 'system init' },
+      { kind: 'event', text: 'rate_limit_event' },
+      { kind: 'event', text: 'malformed line' },
+      { kind: 'event', text: 'tool result' },
+      { kind: 'event', text: 'event without a type' },
+    ]);
   });
 
   it('ignores unknown event types and counts malformed lines with their numbers', () => {
