@@ -63,6 +63,6 @@ const done = readdirSync(join(runtime, 'tasks', 'done')).filter((n) => n.endsWit
 console.log(`tasks: ${N}  stages: ${starts.length}  done: ${done}  exit: ${code}`);
 console.log(`total: ${(totalMs / 1000).toFixed(1)} s  peak RSS: ${(peakKb / 1024).toFixed(1)} MB (target < 150 MB)`);
 console.log(`per-stage runtime overhead (excluding runner time): median ${median.toFixed(1)} ms, p90 ${(overheads[Math.floor(overheads.length * 0.9)] ?? NaN).toFixed(1)} ms (target median < 15 ms)`);
-if (!process.env.BENCH_ONLY_RUNTIME) for (const extra of ['bench-queue.mjs', 'bench-compile.mjs', 'bench-lanes.mjs']) {
+if (!process.env.BENCH_ONLY_RUNTIME) for (const extra of ['bench-queue.mjs', 'bench-compile.mjs', 'bench-lanes.mjs', 'bench-web.mjs']) {
   if (existsSync(join(repo, 'scripts', extra))) spawnSync(process.execPath, [join(repo, 'scripts', extra)], { stdio: 'inherit' });
 }

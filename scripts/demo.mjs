@@ -71,3 +71,4 @@ run(['run', 'daemon', '-w', ws, '--max-ticks', '10']);
 console.log('\n== millrace status');
 run(['status', '-w', ws]);
 console.log(`\nDemo workspace: ${ws}\nTry: node bin/run.js runs ls -w ${ws}`);
+console.log(`See it in the browser (Ctrl-C to stop): node bin/run.js web -w ${ws}`);

@@ -4,7 +4,7 @@ import { formatProblem } from '../workspace/documents/problems.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { SEARCH_ORDER, displayPath } from '../workspace/queue/layout.js';
 import { readWorkItem } from '../workspace/queue/locate.js';
-import { FULL_SCOPE, countByFolder, countDocumentFiles, listQueue, type QueueItem, type QueueListing } from '../workspace/queue/scan.js';
+import { FULL_SCOPE, countByFolder, countDocumentFiles, listQueue, listQueueLocations, readQueueFile, type QueueListing, type QueueLocation } from '../workspace/queue/scan.js';
 import { join } from 'node:path';
 import { decideNextWorkItem, type ClaimPlane } from '../workspace/queue/select.js';
 import { dependencyProblemText, findDependencyProblems, type DependencyProblem } from '../workspace/queue/dependencies.js';
@@ -109,25 +109,33 @@ export async function buildQueueItemView(paths: WorkspacePaths, id: string): Pro
   };
 }
 
-/** One queue folder: how many documents it holds and the first `limit` of them by id. */
-export type QueueFolderView = { kind: WorkDocumentKind; state: QueueState; count: number; items: Array<{ kind: WorkDocumentKind; state: QueueState; id: string; title: string }> };
+/** One queue folder: how many `*.md` files it holds and the first `limit` of them by id (title null: does not parse). */
+export type QueueFolderView = { kind: WorkDocumentKind; state: QueueState; count: number; items: Array<{ kind: WorkDocumentKind; state: QueueState; id: string; title: string | null }> };
 
-/** Read model of the queue as a board (the web dashboard's queue columns): every folder from one scan. */
+/** Read model of the queue as a board (the web dashboard's queue columns). */
 export type QueueBoardView = { folders: QueueFolderView[] };
 
+/** Counts from the folder listings; only the documents shown are read, so 10,000 queued tasks cost one readdir. */
 export async function buildQueueBoard(paths: WorkspacePaths, limitPerFolder: number): Promise<QueueBoardView> {
-  const listing = await listQueue(paths, FULL_SCOPE, { persistParsed: true });
-  const byFolder = new Map<string, QueueItem[]>();
-  for (const item of listing.items) {
-    const key = `${item.kind}/${item.state}`;
+  const byFolder = new Map<string, QueueLocation[]>();
+  for (const location of await listQueueLocations(paths, FULL_SCOPE)) {
+    const key = `${location.kind}/${location.state}`;
     const list = byFolder.get(key);
-    if (list) list.push(item);
-    else byFolder.set(key, [item]);
+    if (list) list.push(location);
+    else byFolder.set(key, [location]);
   }
   return {
-    folders: SEARCH_ORDER.map(({ kind, state }) => {
-      const items = (byFolder.get(`${kind}/${state}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { kind, state, count: items.length, items: items.slice(0, limitPerFolder).map((i) => ({ kind, state, id: i.id, title: i.document.fields.title })) };
-    }),
+    folders: await Promise.all(
+      SEARCH_ORDER.map(async ({ kind, state }) => {
+        const locations = (byFolder.get(`${kind}/${state}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const items = await Promise.all(
+          locations.slice(0, limitPerFolder).map(async (location) => {
+            const parsed = await readQueueFile(paths, location);
+            return { kind, state, id: location.id, title: parsed && 'document' in parsed ? parsed.document.fields.title : null };
+          }),
+        );
+        return { kind, state, count: locations.length, items };
+      }),
+    ),
   };
 }

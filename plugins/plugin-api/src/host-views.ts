@@ -34,10 +34,10 @@ export type HostStatusView = Passthrough & {
   invalid_documents: Array<{ kind: string; state: string; path: string; problems: string[] }>;
 };
 
-/** One work document in a queue folder listing. */
-export type HostQueueEntry = { kind: string; state: string; id: string; title: string };
+/** One work document in a queue folder listing; `title` is null when the file does not parse. */
+export type HostQueueEntry = { kind: string; state: string; id: string; title: string | null };
 
-/** Every queue folder: its count and its first `limit` documents by id. */
+/** Every queue folder: its count of `*.md` files and its first `limit` documents by id. */
 export type HostQueueBoard = Passthrough & {
   folders: Array<{ kind: string; state: string; count: number; items: HostQueueEntry[] }>;
 };
@@ -57,6 +57,8 @@ export type HostStageResult = Passthrough & {
   completed_at: string;
   duration_seconds: number;
   token_usage: HostTokenUsage | null;
+  /** USD, when the runner's harness priced the stage run. */
+  cost_usd?: number | null;
 };
 
 /** `millrace runs show --json` */

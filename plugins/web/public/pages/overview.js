@@ -41,7 +41,7 @@ function queueBoard(ws, queues) {
       'div',
       { class: 'column', 'data-folder': `${f.kind}/${f.state}` },
       h('h3', {}, `${f.state} `, h('span', { class: 'count' }, fmtInt(f.count))),
-      h('ul', {}, f.items.map((i) => h('li', { 'data-item': i.id }, link(`#/w/${ws.index}/item/${encodeURIComponent(i.id)}`, i.id), h('span', { class: 'title' }, i.title)))),
+      h('ul', {}, f.items.map((i) => h('li', { 'data-item': i.id }, link(`#/w/${ws.index}/item/${encodeURIComponent(i.id)}`, i.id), h('span', { class: 'title' }, i.title ?? '(does not parse)')))),
       f.count > f.items.length ? h('p', { class: 'muted' }, `and ${fmtInt(f.count - f.items.length)} more`) : null,
     );
   return [h('div', { class: 'board', 'aria-label': 'task queues' }, tasks.map(column)), h('p', { class: 'muted small' }, others.map((f) => `${f.kind} ${f.state}: ${f.count}`).join(' · '))];

@@ -46,10 +46,11 @@ export async function load({ ws }) {
       ['output', fmtInt(usage.totals.output_tokens)],
       ['reasoning', fmtInt(usage.totals.thinking_tokens)],
       ['total', fmtInt(usage.totals.total_tokens)],
+      ['cost (USD, where the harness priced it)', usage.totals.cost_usd === null ? 'not reported' : `$${usage.totals.cost_usd.toFixed(4)}`],
     ])),
     section('Over time', chart(usage.points)),
     h('div', { class: 'grid' }, section('By stage', bars(usage.by_stage)), section('By day', bars(usage.by_day))),
-    section('By work item', usage.by_item.length === 0 ? h('p', { class: 'muted' }, 'Nothing yet.') : table(['work item', 'stages', 'input', 'output', 'total'], usage.by_item.map((r) => [r.key, fmtInt(r.stages), fmtInt(r.input_tokens), fmtInt(r.output_tokens), fmtInt(r.total_tokens)]))),
+    section('By work item', usage.by_item.length === 0 ? h('p', { class: 'muted' }, 'Nothing yet.') : table(['work item', 'stages', 'input', 'output', 'total', 'cost (USD)'], usage.by_item.map((r) => [r.key, fmtInt(r.stages), fmtInt(r.input_tokens), fmtInt(r.output_tokens), fmtInt(r.total_tokens), r.cost_usd === null ? '—' : r.cost_usd.toFixed(4)]))),
   );
   // Bar widths through the CSSOM (the CSP allows no inline style attributes).
   for (const bar of node.querySelectorAll('.bar')) bar.style.width = `${bar.dataset.share}%`;

@@ -2,6 +2,7 @@ import type { HostControlAction, HostRuntimeEvent, HostViews } from '@millrace/p
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { LiveChanges } from './live.js';
+import { cachedViews, type ViewCache } from './view-cache.js';
 import { securityHeaders, isAllowedHost, isSameOrigin, tokenMatches } from './security.js';
 import type { StaticAssets } from './static-assets.js';
 import { buildUsageView } from './usage.js';
@@ -13,6 +14,7 @@ export type AppOptions = {
   views: HostViews;
   workspaces: DashboardWorkspace[];
   live: LiveChanges;
+  cache: ViewCache;
   assets: StaticAssets;
   /** Set with --allow-control: the per-start token the write routes require. Without it no write route exists. */
   controlToken: string | null;
@@ -22,7 +24,7 @@ export type AppOptions = {
   sseKeepAliveMs: number;
 };
 
-const QUEUE_LIMIT = 50;
+export const QUEUE_LIMIT = 50;
 const EVENT_LIMIT = 200;
 const ARTIFACT_MAX_BYTES = 256 * 1024;
 const CONTROL_ACTIONS: Record<string, HostControlAction> = { pause: 'pause', resume: 'resume', stop: 'stop', 'retry-active': 'retry_active' };
@@ -56,7 +58,8 @@ function liveStdout(files: string[]): string | null {
 const lastLine = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? null;
 
 export function createApp(options: AppOptions): Hono {
-  const { views, workspaces } = options;
+  const { views: host, workspaces, cache } = options;
+  const views = { ...host, ...cachedViews(host, cache) };
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -82,7 +85,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/w/:ws/summary', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    const [status, queues] = await Promise.all([views.status(ws.root), views.queueBoard(ws.root, QUEUE_LIMIT)]);
+    const [status, queues] = await Promise.all([views.status(ws), views.queueBoard(ws, QUEUE_LIMIT)]);
     const active = await Promise.all(
       status.active_runs.map(async (run) => {
         const files = (await views.runArtifacts(ws.root, run.run_id)) ?? [];
@@ -98,7 +101,7 @@ export function createApp(options: AppOptions): Hono {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? QUEUE_LIMIT) || QUEUE_LIMIT, 1), 1000);
-    return c.json(await views.queueBoard(ws.root, limit));
+    return c.json(await views.queueBoard(ws, limit));
   });
 
   app.get('/api/w/:ws/items/:id', async (c) => {
@@ -107,7 +110,7 @@ export function createApp(options: AppOptions): Hono {
     if (!ws || !isItemId(id)) return notFound(c);
     const item = await views.queueItem(ws.root, id);
     if (!item) return notFound(c);
-    const { runs } = await views.runs(ws.root);
+    const { runs } = await views.runs(ws);
     const history = runs
       .filter((r) => r.work_item_id === id || r.stage_results.some((s) => s.work_item_id === id))
       .flatMap((r) => r.stage_results.filter((s) => s.work_item_id === id).map((s) => ({ run_id: r.run_id, ...s })))
@@ -118,9 +121,8 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/w/:ws/runs', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    const { runs } = await views.runs(ws.root);
-    runs.sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? ''));
-    return c.json({ runs });
+    const { runs } = await views.runs(ws);
+    return c.json({ runs: [...runs].sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? '')) });
   });
 
   app.get('/api/w/:ws/runs/:run', async (c) => {
@@ -156,13 +158,13 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/w/:ws/usage', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    return c.json(buildUsageView((await views.runs(ws.root)).runs));
+    return c.json(buildUsageView((await views.runs(ws)).runs));
   });
 
   app.get('/api/w/:ws/plan', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    const [plan, status, events] = await Promise.all([views.plan(ws.root), views.status(ws.root), views.events(ws.root, 2000)]);
+    const [plan, status, events] = await Promise.all([views.plan(ws.root), views.status(ws), views.events(ws.root, 2000)]);
     return c.json({
       plan,
       currentness: status.compiled_plan_currentness,

@@ -1,6 +1,6 @@
 import type { FSWatcher } from 'chokidar';
-import { statSync } from 'node:fs';
-import { basename, sep } from 'node:path';
+import { statSync, watch as watchFolderRaw, type FSWatcher as FolderWatcher } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import type { HostWatchTargets } from '@millrace/plugin-api';
 
 /** What changed in one workspace, as the SSE `change` event carries it. */
@@ -15,6 +15,18 @@ export type LiveOptions = {
   poll: boolean;
   pollIntervalMs: number;
 };
+
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** Notice any entry of one folder being added, removed, renamed or written. */
+const watchFolder = (path: string, onEntry: (name: string) => void): FolderWatcher =>
+  watchFolderRaw(path, { persistent: true }, (_event, name) => onEntry(name === null ? '' : String(name)));
 
 export type LiveTarget = { workspace: number; watch: HostWatchTargets };
 
@@ -34,14 +46,16 @@ function topicOf(target: LiveTarget, path: string): ChangeTopic {
 const allPaths = (target: LiveTarget) => TOPICS.flatMap((t) => target.watch.paths[t]);
 
 /**
- * File watching of each workspace's state, queue folders, runs and events log, turned into debounced change
- * notices for the SSE stream. Nothing runs between changes: no timers while idle unless polling.
+ * File watching of each workspace's state, queue folders, runs and events log (fs.watch per flat folder, chokidar for
+ * the run directories), turned into debounced change notices for the SSE stream. Nothing runs between changes: no
+ * timers while idle unless polling.
  */
 export class LiveChanges {
   private readonly listeners = new Set<Listener>();
   private readonly pending = new Map<number, Set<ChangeTopic>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly watchers: FSWatcher[] = [];
+  private readonly folderWatchers: FolderWatcher[] = [];
   private pollTimer: NodeJS.Timeout | undefined;
   private closed = false;
   mode: 'watch' | 'poll' = 'watch';
@@ -62,16 +76,25 @@ export class LiveChanges {
       const { watch } = await import('chokidar');
       for (const target of this.targets) {
         const ignored = new Set(target.watch.ignoredFiles);
-        const watcher = watch(allPaths(target), {
-          ignoreInitial: true,
-          depth: 2,
-          // Temp files of atomic writes (`.name.tmp-…`) and files that reading rewrites.
-          ignored: (path: string) => ignored.has(path) || basename(path).startsWith('.'),
-        });
-        watcher.on('all', (_event, path) => this.note(target.workspace, topicOf(target, path)));
-        watcher.on('error', () => void this.fallBackToPolling());
-        this.watchers.push(watcher);
-        await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+        const skip = (path: string) => ignored.has(path) || basename(path).startsWith('.'); // temp files of atomic writes
+        // Flat folders (state, queue folders, logs) can hold tens of thousands of files: one fs.watch per folder, no
+        // per-file bookkeeping (chokidar stats and tracks every file, and in a 10,000-file folder missed additions).
+        for (const topic of ['state', 'queue', 'events'] as const) {
+          for (const path of target.watch.paths[topic]) {
+            if (!isDirectory(path)) continue;
+            const watcher = watchFolder(path, (name) => {
+              if (!skip(join(path, name))) this.note(target.workspace, topic);
+            });
+            watcher.on('error', () => void this.fallBackToPolling());
+            this.folderWatchers.push(watcher);
+          }
+        }
+        // Run directories: new runs and the files inside them (stdout growing while a stage runs).
+        const runs = watch(target.watch.paths.runs, { ignoreInitial: true, depth: 2, ignored: skip });
+        runs.on('all', () => this.note(target.workspace, 'runs'));
+        runs.on('error', () => void this.fallBackToPolling());
+        this.watchers.push(runs);
+        await new Promise<void>((resolve) => runs.once('ready', () => resolve()));
       }
     } catch {
       await this.fallBackToPolling();
@@ -80,6 +103,7 @@ export class LiveChanges {
 
   private async fallBackToPolling(): Promise<void> {
     if (this.mode === 'poll' || this.closed) return;
+    for (const w of this.folderWatchers.splice(0)) w.close();
     await Promise.all(this.watchers.splice(0).map((w) => w.close()));
     this.startPolling();
   }
@@ -130,6 +154,7 @@ export class LiveChanges {
     this.closed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const w of this.folderWatchers.splice(0)) w.close();
     await Promise.all(this.watchers.splice(0).map((w) => w.close()));
   }
 }
