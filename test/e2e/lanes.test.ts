@@ -12,7 +12,7 @@ describe('parallel execution lanes', () => {
     const ids = Array.from({ length: 8 }, (_, i) => `task-${i + 1}`);
     ids.forEach((id, i) => writeLaneTask(ws, id, ['out'], `2026-11-27T10:00:0${i}Z`));
     const run = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length + taskFolder(ws, 'blocked').length === ids.length);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(130);
     expect(taskFolder(ws, 'done')).toEqual(ids.map((id) => `${id}.md`).sort());
 
     const records = readAgentLog(ws.log);
@@ -50,7 +50,7 @@ describe('parallel execution lanes', () => {
     writeLaneTask(ws, 'task-a', ['shared.txt'], '2026-11-27T10:00:00Z');
     writeLaneTask(ws, 'task-b', ['shared.txt'], '2026-11-27T10:00:01Z');
     const run = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length + taskFolder(ws, 'blocked').length === 2);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(130);
     expect(taskFolder(ws, 'done')).toHaveLength(1);
     expect(taskFolder(ws, 'blocked')).toHaveLength(1);
     const done = taskFolder(ws, 'done')[0]!.slice(0, -3);
@@ -74,7 +74,7 @@ describe('parallel execution lanes', () => {
     writeLaneTask(ws, 'task-api-x', ['src/api/x.ts'], '2026-11-27T10:00:01Z');
     writeLaneTask(ws, 'task-docs', ['docs'], '2026-11-27T10:00:02Z');
     const run = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length === 3);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(130);
     const records = readAgentLog(ws.log);
     const span = (item: string) => {
       const times = records.filter((r) => r.item === item).map((r) => r.at);

@@ -61,7 +61,7 @@ export function concurrency(records: readonly AgentRecord[]): { overall: number;
   return { overall, perDirectory };
 }
 
-/** Start `run daemon` and resolve once `done` tasks are in tasks/done (or blocked, with `settled`), then stop it. */
+/** Start `run daemon` until `settled` (or the deadline), then stop it with SIGTERM: an interrupted daemon exits 130 (src/commands/run/daemon.ts). */
 export async function runDaemonUntil(ws: LaneWorkspace, settled: () => boolean, deadlineMs = 240_000): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
   const child = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
   const start = Date.now();

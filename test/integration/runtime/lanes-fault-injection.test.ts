@@ -46,7 +46,7 @@ describe('crash safety with lanes', () => {
       if (taskFolder(ws, 'done').length === TASKS.length) break;
     }
     const final = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length === TASKS.length);
-    expect(final.exitCode).toBe(0);
+    expect(final.exitCode).toBe(130);
     checkInvariants(ws);
     expect(taskFolder(ws, 'done')).toHaveLength(TASKS.length);
     expect(existsSync(join(ws.runtime, 'state', 'runtime_daemon.lock.json'))).toBe(false);
