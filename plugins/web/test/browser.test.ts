@@ -125,6 +125,8 @@ describe('millrace web in a real browser, against a running daemon', () => {
     openGate(ws, 'all'); // a mailbox command is applied between stages, so no stage may wait on the test
     writeTask(ws, 'web-003-idle', 'One more task');
     const daemon = processes.millrace(['run', 'daemon', '-w', ws.root]);
+    // Control goes through the mailbox only while a daemon holds the lock; before that it is applied directly.
+    await waitFor('the daemon lock', () => existsSync(join(ws.runtime, 'state', 'runtime_daemon.lock.json')));
     const readOnly = await startWeb(processes, ['-w', ws.root]);
     const page = await newPage();
     await page.goto(readOnly.url);
