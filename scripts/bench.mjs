@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: runtime overhead per stage with an immediately-exiting runner, and N tasks x 3 stages through
-// `run daemon` (total time, peak RSS). BENCH_TASKS (default 1000) sets N. Runs bench-queue/bench-compile/bench-lanes too, unless
+// `run daemon` (total time, peak RSS). BENCH_TASKS (default 1000) sets N. Runs bench-queue/bench-compile/bench-lanes/bench-web/bench-startup too, unless
 // BENCH_ONLY_RUNTIME is set. BENCH_NODE_ARGS passes node flags to the daemon (e.g. `--cpu-prof`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,6 @@ const done = readdirSync(join(runtime, 'tasks', 'done')).filter((n) => n.endsWit
 console.log(`tasks: ${N}  stages: ${starts.length}  done: ${done}  exit: ${code}`);
 console.log(`total: ${(totalMs / 1000).toFixed(1)} s  peak RSS: ${(peakKb / 1024).toFixed(1)} MB (target < 150 MB)`);
 console.log(`per-stage runtime overhead (excluding runner time): median ${median.toFixed(1)} ms, p90 ${(overheads[Math.floor(overheads.length * 0.9)] ?? NaN).toFixed(1)} ms (target median < 15 ms)`);
-if (!process.env.BENCH_ONLY_RUNTIME) for (const extra of ['bench-queue.mjs', 'bench-compile.mjs', 'bench-lanes.mjs', 'bench-web.mjs']) {
+if (!process.env.BENCH_ONLY_RUNTIME) for (const extra of ['bench-queue.mjs', 'bench-compile.mjs', 'bench-lanes.mjs', 'bench-web.mjs', 'bench-startup.mjs']) {
   if (existsSync(join(repo, 'scripts', extra))) spawnSync(process.execPath, [join(repo, 'scripts', extra)], { stdio: 'inherit' });
 }
