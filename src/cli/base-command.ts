@@ -44,12 +44,11 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override toSuccessJson(result: unknown): JsonSuccess<unknown> {
-    return { status: 0, result, warnings: this.warnings };
+    return successEnvelope(result, this.warnings);
   }
 
   protected override toErrorJson(err: unknown): JsonFailure {
-    const e = normalizeError(err);
-    return { status: e.exitCode, error: e.toJSON() };
+    return failureEnvelope(err);
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
@@ -68,9 +67,21 @@ export abstract class BaseCommand extends Command {
   }
 }
 
+/** The `--json` success envelope (docs/errors.md). */
+export function successEnvelope<T>(result: T, warnings: string[] = []): JsonSuccess<T> {
+  return { status: 0, result, warnings };
+}
+
+/** The `--json` failure envelope: `status` is the exit code (docs/errors.md). */
+export function failureEnvelope(err: unknown): JsonFailure {
+  const e = normalizeError(err);
+  return { status: e.exitCode, error: e.toJSON() };
+}
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
-function normalizeError(err: unknown): MillraceError {
+/** Any thrown value as the MillraceError the envelope and the text renderer report (unknown errors are INTERNAL). */
+export function normalizeError(err: unknown): MillraceError {
   if (isMillraceError(err)) return err;
   const oclif = (err as { oclif?: { exit?: number } }).oclif;
   if (oclif !== undefined) return new MillraceError('USAGE', (err as Error).message, { exitCode: oclif.exit ?? 2 });

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { OUTCOME_EXIT_CODES } from '../errors/index.js';
 import type { StateRepair } from '../runtime/control/repair-state.js';
 import type { DoctorReport } from '../views/doctor.js';
 
@@ -34,7 +35,7 @@ export default class Doctor extends BaseCommand {
     const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }), detectLineageDrift });
     if (!this.jsonEnabled()) for (const line of renderDoctorLines(report)) this.log(line);
     // The report is the output (also under --json); the exit code says whether anything is wrong.
-    if (!report.ok) process.exitCode = 1;
+    if (!report.ok) process.exitCode = OUTCOME_EXIT_CODES.DOCTOR_FINDINGS;
     return repair ? { ...report, repair } : report;
   }
 }

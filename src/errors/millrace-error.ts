@@ -22,6 +22,15 @@ export const ERROR_EXIT_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_EXIT_CODES;
 
+/** Exits that are outcomes, not errors (docs/errors.md, "Other exit codes"). */
+export const OUTCOME_EXIT_CODES = {
+  OK: 0,
+  STAGE_FAILED: 1,
+  DOCTOR_FINDINGS: 1,
+  UNKNOWN_COMMAND: 127,
+  INTERRUPTED: 130,
+} as const;
+
 const MARK = Symbol.for('millrace.error');
 
 export type MillraceErrorOptions = {

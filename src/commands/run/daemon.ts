@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { applyDaemonMemoryPolicy } from '../../cli/daemon-memory.js';
-import { MillraceError } from '../../errors/index.js';
+import { MillraceError, OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunDaemonResult } from '../../runtime/run-use-cases.js';
 
 export type { RunDaemonResult };
@@ -51,7 +51,7 @@ export default class RunDaemon extends BaseCommand {
     }).finally(() => renderer.close());
     for (const w of result.warnings) this.addWarning(w);
     // An operator interrupt (Ctrl-C / SIGTERM) ends the daemon with 130, like any interrupted command line tool.
-    if (signals > 0) process.exitCode = 130;
+    if (signals > 0) process.exitCode = OUTCOME_EXIT_CODES.INTERRUPTED;
     if (!this.jsonEnabled()) {
       if (result.interrupted) this.log('interrupted: true');
       this.log(`run_mode: daemon\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\nticks: ${result.ticks}`);

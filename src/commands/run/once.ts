@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunOnceResult } from '../../runtime/run-use-cases.js';
 
 export type { RunOnceResult };
@@ -23,7 +24,7 @@ export default class RunOnce extends BaseCommand {
       if (result.stage) this.log(`stage: ${result.stage}\nterminal_result: ${result.terminal_result ?? 'none'}\nfailure_class: ${result.failure_class ?? 'none'}`);
       for (const note of result.notes) this.log(`note: ${note}`);
     }
-    if (result.exit_code !== 0) process.exitCode = result.exit_code;
+    if (result.exit_code !== 0) process.exitCode = OUTCOME_EXIT_CODES.STAGE_FAILED;
     return result;
   }
 }
