@@ -7,6 +7,7 @@ import type { ControlPauseResult } from '../../src/commands/control/pause.js';
 import type { MailboxArchive, MailboxFailure } from '../../src/contracts/mailbox.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { BIN, createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 type Ws = Awaited<ReturnType<typeof createRuntimeWorkspace>>;
 const slow = (name: string, fn: () => Promise<void>) => it(name, fn, 180_000);
@@ -16,16 +17,6 @@ async function control(ws: Ws, args: string[]) {
   const r = await millrace([...args, '-w', ws.root, '--json']);
   expect({ args, exit: r.exitCode, stderr: r.stderr }).toEqual({ args, exit: 0, stderr: '' });
   return (JSON.parse(r.stdout) as JsonSuccess<ControlPauseResult>).result;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The processed archive, or for a failed command its reason sidecar (the envelope itself is moved there unchanged). */

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
 import { BIN, createRuntimeWorkspace, mdIn, millrace, readEvents, writeTask } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 const slow = (name: string, fn: () => Promise<void>) => it(name, fn, 180_000);
 
@@ -17,16 +18,6 @@ const BILLION_LAUGHS = [
   '---',
   '',
 ].join('\n');
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const failureOf = (stdout: string) => (JSON.parse(stdout) as JsonFailure).error;
 

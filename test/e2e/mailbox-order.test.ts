@@ -3,21 +3,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { BIN, createRuntimeWorkspace, millrace, readJson } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 // The mailbox applies commands in the order they were issued, and a document sent through it is stored exactly as a
 // direct add stores it. Real daemons, real CLI calls.
 type Ws = Awaited<ReturnType<typeof createRuntimeWorkspace>>;
 const snapshot = (ws: Ws) => readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json'));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function cli(ws: Ws, args: string[]): Promise<Record<string, unknown>> {
   const r = await millrace([...args, '-w', ws.root, '--json']);

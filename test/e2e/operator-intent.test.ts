@@ -1,23 +1,15 @@
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { BIN, createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 // Operator intent survives restarts: a pause outlives every way the daemon can end, and a clean stop between stages
 // leaves the item to be continued, not restarted. Real daemons, real signals.
 type Ws = Awaited<ReturnType<typeof createRuntimeWorkspace>>;
 const snapshot = (ws: Ws) => readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json'));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function cli(ws: Ws, args: string[]): Promise<Record<string, unknown>> {
   const r = await millrace([...args, '-w', ws.root, '--json']);
@@ -63,11 +55,13 @@ describe('operator intent survives restarts', () => {
   }, 120_000);
 
   it('a stop sent during a stage lets it finish and keeps the item for its next stage', async () => {
-    const ws = await createRuntimeWorkspace({ script: { builder: ['SLEEP:3000'] } });
+    const gate = join(mkdtempSync(join(tmpdir(), 'millrace-gate-')), 'builder-may-finish');
+    const ws = await createRuntimeWorkspace({ script: { builder: [`GATE:${gate}`] } });
     writeTask(ws.runtime, 'task-a');
     const daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
     await until('the builder stage', () => existsSync(join(ws.runtime, 'state', 'runtime_snapshot.json')) && snapshot(ws).active_stage === 'builder');
     expect(await cli(ws, ['control', 'stop'])).toMatchObject({ mode: 'mailbox' });
+    writeFileSync(gate, '');
     expect((await daemon).exitCode).toBe(0);
     expect(snapshot(ws)).toMatchObject({ process_running: false, stop_requested: false, active_stage: 'checker', active_work_item_id: 'task-a' });
     expect(mdIn(join(ws.runtime, 'tasks', 'active'))).toEqual(['task-a.md']);

@@ -6,19 +6,10 @@ import type { StatusResult } from '../../src/commands/status/index.js';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { createPlanningWorkspace } from '../support/planning-workspace.js';
 import { BIN, createRuntimeWorkspace, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 type Ws = Awaited<ReturnType<typeof createRuntimeWorkspace>>;
 const snapshotOf = (ws: Ws) => readJson<RuntimeSnapshot>(join(ws.runtime, 'state', 'runtime_snapshot.json'));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('reference parity through the CLI', () => {
   it('status prints the baseline manifest id and seed package version (none when the manifest is invalid)', async () => {

@@ -104,18 +104,4 @@ export async function startWeb(processes: Processes, args: string[]): Promise<{ 
   return { url, token, output: () => out };
 }
 
-/** Poll until `check` returns a value (not undefined/false); generous deadline, no fixed sleeps. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { until as waitFor } from '../../../test/support/wait.js';

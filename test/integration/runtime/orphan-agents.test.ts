@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { AgentGroupsFileSchema } from '../../../src/contracts/agent-groups.js';
 import { BIN, createRuntimeWorkspace, millrace, readEvents, writeTask } from '../../support/runtime-workspace.js';
+import { until } from '../../support/wait.js';
 
 // A stage agent never outlives the daemon that started it, and a restarted daemon ends a group its dead predecessor
 // left before it recovers anything. Real daemons, real command-runner agents, real SIGKILLs.
@@ -11,16 +12,6 @@ import { BIN, createRuntimeWorkspace, millrace, readEvents, writeTask } from '..
 function running(pid: number): boolean {
   const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : null;
   return stat !== null && !/^\d+ \(.*\) [ZX]/.test(stat);
-}
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const agentPids = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.pid')).map((n) => Number(n.slice(0, -4)));

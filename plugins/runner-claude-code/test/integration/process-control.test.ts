@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRawResultConformance } from '@millrace/plugin-api/testing';
 import { createClaudeCodeRunner } from '../../src/runner.js';
-import { createClaudeStageFixture, FAKE_CLAUDE, isRunning, waitFor, type ClaudeStageFixture } from '../support/claude-stage.js';
+import { createClaudeStageFixture, FAKE_CLAUDE, isRunning, type ClaudeStageFixture } from '../support/claude-stage.js';
+import { until } from '../../../../test/support/wait.js';
 
 // The real claude runs a Bash tool call that starts a long-running child in the background and waits for it. Claude
 // runs each tool call in a session of its own, so killing claude's process group alone would leave that child behind.
@@ -26,7 +27,7 @@ describe('claude_code process control with the real claude binary', () => {
     expect(raw.notes[0]).toBe('runner process exceeded timeout of 25 seconds');
     expect(existsSync(join(fx.workspaceRoot, 'child.pid'))).toBe(true);
     const pid = await childPid();
-    await waitFor(async () => !(await isRunning(pid)), 5000, `tool child ${pid} to be gone`);
+    await until(`tool child ${pid} to be gone`, async () => !(await isRunning(pid)), 5000);
     expect(await readFile(join(request.run_dir, `runner_stderr.${request.request_id}.txt`), 'utf8')).toContain('runner process exceeded timeout of 25 seconds');
     // a failed stage keeps its event log: the tool call is in it
     expect(await readFile(raw.event_log_path ?? '', 'utf8')).toContain('tail -f /dev/null');
@@ -36,13 +37,13 @@ describe('claude_code process control with the real claude binary', () => {
     const request = fx.request();
     const controller = new AbortController();
     const pidFile = join(fx.workspaceRoot, 'child.pid');
-    const stopper = waitFor(async () => existsSync(pidFile) && (await readFile(pidFile, 'utf8')).trim() !== '', 90_000, 'the tool call to start').then(() => controller.abort());
+    const stopper = until('the tool call to start', async () => existsSync(pidFile) && (await readFile(pidFile, 'utf8')).trim() !== '', 90_000).then(() => controller.abort());
     const raw = await createClaudeCodeRunner({ graceMs: 3000 }).run(request, fx.context({}, { signal: controller.signal }));
     await stopper;
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'interrupted', failure_class: 'runner_interrupted' });
     const pid = await childPid();
-    await waitFor(async () => !(await isRunning(pid)), 5000, `tool child ${pid} to be gone`);
+    await until(`tool child ${pid} to be gone`, async () => !(await isRunning(pid)), 5000);
   }, 120_000);
 });
 
@@ -62,6 +63,6 @@ describe('claude_code forced kill', () => {
     expect(raw).toMatchObject({ exit_kind: 'timeout', exit_code: 124, failure_class: 'runner_timeout' });
     expect(raw.notes).toContain('processes killed after the SIGINT grace period');
     const pid = Number(await readFile(join(fx.workspaceRoot, 'child.pid'), 'utf8'));
-    await waitFor(async () => !(await isRunning(pid)), 5000, `detached child ${pid} to be gone`);
+    await until(`detached child ${pid} to be gone`, async () => !(await isRunning(pid)), 5000);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startFakeModelServer, stageInPrompt, writeCodexHome, type FakeModelServer } from '@millrace/plugin-api/testing';
 import { CODEX_BIN } from '../support/codex-stage.js';
+import { until } from '../../../../test/support/wait.js';
 
 // A real daemon running the real codex binary is SIGKILLed while codex waits mid-response on the fake model: the agent
 // supervisor ends codex's whole process group within seconds, with no new daemon started.
@@ -24,16 +25,6 @@ function groupMembers(pgid: number): number[] {
     if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') pids.push(Number(entry));
   }
   return pids;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('the real codex binary never outlives its daemon', () => {

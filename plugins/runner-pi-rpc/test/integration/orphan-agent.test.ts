@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { stageInPrompt, startFakeModelServer, type FakeModelServer } from '@millrace/plugin-api/testing';
 import { HERMETIC_PI_ARGS, REAL_PI, writePiAgentDir } from '../support/pi-agent-dir.js';
+import { until } from '../../../../test/support/wait.js';
 
 // A real daemon running the real pi binary is SIGKILLed while pi waits mid-response on the fake model: the agent
 // supervisor ends pi's whole process group within seconds, with no new daemon started.
@@ -29,16 +30,6 @@ function groupMembers(pgid: number): number[] {
     if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') pids.push(Number(entry));
   }
   return pids;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 let server: FakeModelServer;
