@@ -115,6 +115,22 @@ export function usesLanes(execution: ExecutionConfig): boolean {
   return execution.max_parallel > 1 || execution.isolation === 'worktree';
 }
 
+/** The events log may be at most this large before rotation: the bounded reader reads each file whole. */
+export const MAX_EVENTS_LOG_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `[retention]` (docs/runtime.md, "Retention"): how long run directories and rotated events logs are kept. Each run
+ * limit removes on its own (0 disables it); runs of unfinished items, of an open closure target and the running
+ * stage are always kept. The usage ledger is an accounting record and is never pruned.
+ */
+export const RetentionConfigSchema = z.strictObject({
+  keep_runs_days: z.number().int().min(0).max(36_500).default(30),
+  keep_runs_per_item: z.number().int().min(0).max(100_000).default(20),
+  events_log_max_bytes: z.number().int().min(1024).max(MAX_EVENTS_LOG_BYTES, 'must be at most 67108864 (64 MiB)').default(8 * 1024 * 1024),
+  events_log_keep_files: z.number().int().min(0).max(100).default(4),
+});
+export type RetentionConfig = z.infer<typeof RetentionConfigSchema>;
+
 /** `[stages.<stage>]`: an existing table always carries `timeout_seconds` (3600 unless set). */
 export const StageConfigSchema = z.strictObject({
   runner: z.string().trim().min(1).nullable().default(null),
@@ -133,6 +149,7 @@ export const MillraceConfigSchema = z.strictObject({
   watchers: WatchersConfigSchema.prefault({}),
   usage_governance: UsageGovernanceConfigSchema.prefault({}),
   execution: ExecutionConfigSchema.prefault({}),
+  retention: RetentionConfigSchema.prefault({}),
   /** Model prices for the usage ledger's cost when a runner reports none; nothing is priced by default. */
   usage_prices: UsagePricesSchema.default({}),
   /** Keys are checked against the stage kinds installed, contributed ones included (config/stage-names.ts). */

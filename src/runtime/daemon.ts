@@ -6,6 +6,8 @@ export type DaemonOptions = {
   /** Read before each idle sleep, so a reloaded `idle_sleep_seconds` applies. */
   idleSleepMs: () => number;
   onTick?: (outcome: TickOutcome, tick: number) => void;
+  /** Work done between ticks, never during one (retention); its failures are its own to report. */
+  betweenTicks?: () => Promise<unknown>;
 };
 
 export type DaemonSummary = { ticks: number; stopped: 'max_ticks' | 'stop_requested' | 'interrupted' | 'not_running' };
@@ -30,6 +32,7 @@ export async function runDaemonLoop(engine: RuntimeEngine, options: DaemonOption
         stopped = 'not_running';
         break;
       }
+      await options.betweenTicks?.();
       if (outcome.kind === 'idle' && options.maxTicks === undefined && !engine.stopPending) await wake.wait(options.idleSleepMs());
     }
   } finally {

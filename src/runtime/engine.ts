@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
-import { usesLanes, type ExecutionConfig } from '../contracts/config.js';
+import { usesLanes, type ExecutionConfig, type RetentionConfig } from '../contracts/config.js';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type LaneState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
 import { isNoSpaceError, MillraceError } from '../errors/index.js';
@@ -45,6 +45,7 @@ export type RuntimeConfigView = {
   stages?: Record<string, { stall_timeout_seconds?: number | null } | undefined>;
   execution?: ExecutionConfig;
   usage_prices?: UsagePrices;
+  retention?: RetentionConfig;
 };
 
 /** The snapshot's `watcher_mode` for a config. */

@@ -3,6 +3,8 @@ import { createWake, runDaemonLoop, type DaemonSummary } from './daemon.js';
 import type { TickOutcome } from './engine.js';
 import type { MonitorSink } from './monitor.js';
 import { openRuntime } from './open-runtime.js';
+import { createDaemonRetention } from './retention.js';
+import { RetentionConfigSchema } from '../contracts/config.js';
 import type { TickSteps } from './tick-steps.js';
 
 export type RunCommonOptions = { workspace: string; registry: Registry; modeOverride: string | null; monitor?: MonitorSink; steps?: TickSteps };
@@ -95,6 +97,9 @@ export async function runDaemon(options: RunCommonOptions & { maxTicks?: number 
   });
   await engine.startup();
   if (engine.lockTakeover) warnings.push(engine.lockTakeover.detail + '; taken over');
+  // The config in force: a reloaded [retention] applies from the next pass.
+  const retention = createDaemonRetention(engine.paths, () => engine.currentConfig.retention ?? RetentionConfigSchema.parse({}));
+  await retention();
   const summary = await runDaemonLoop(
     engine,
     {
@@ -105,6 +110,7 @@ export async function runDaemon(options: RunCommonOptions & { maxTicks?: number 
         if (outcome.kind === 'lanes') stages += outcome.stages.length;
         options.onTick?.(outcome, tick);
       },
+      betweenTicks: retention,
     },
     wake,
   );

@@ -1,3 +1,5 @@
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { RuntimeEventSchema, type RuntimeEvent } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -20,17 +22,35 @@ export async function appendRuntimeEvent(paths: WorkspacePaths, eventType: strin
   return event;
 }
 
-/**
- * Read the events log. A torn last line (the process died mid-append) is ignored; any other bad line is an error
- * naming its line number.
- */
-export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeEvent[]> {
-  const read = readStateFile(paths.eventsLog, paths.workspaceRoot);
-  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: ${read.reason}`, { file: 'millrace-agents/logs/runtime_events.jsonl' });
-  const text = read.kind === 'text' ? read.text : '';
-  const lines = text.split('\n');
-  const events: RuntimeEvent[] = [];
-  for (const [index, line] of lines.entries()) {
+/** `runtime_events.<n>.jsonl`: a rotated events log; a higher number is newer. */
+const ROTATED_NAME = /^runtime_events\.([1-9]\d{0,8})\.jsonl$/;
+
+/** Rotated events logs, oldest first (absolute paths with their numbers). */
+export function rotatedEventsLogs(paths: WorkspacePaths): Array<{ n: number; path: string }> {
+  let names: string[];
+  try {
+    names = readdirSync(paths.logs);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => ({ name, match: ROTATED_NAME.exec(name) }))
+    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null)
+    .map((e) => ({ n: Number(e.match[1]), path: join(paths.logs, e.name) }))
+    .sort((a, b) => a.n - b.n);
+}
+
+/** Every file of the events log in the order its events were written: rotated files oldest first, then the current one. */
+export function eventsLogFiles(paths: WorkspacePaths): string[] {
+  return [...rotatedEventsLogs(paths).map((r) => r.path), paths.eventsLog];
+}
+
+function parseEventsFile(paths: WorkspacePaths, path: string, into: RuntimeEvent[]): void {
+  const display = relative(paths.workspaceRoot, path);
+  const read = readStateFile(path, paths.workspaceRoot);
+  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: ${read.reason}`, { file: display });
+  if (read.kind === 'absent') return;
+  for (const [index, line] of read.text.split('\n').entries()) {
     if (line.trim() === '') continue;
     let json: unknown;
     try {
@@ -40,8 +60,65 @@ export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeE
       continue;
     }
     const parsed = RuntimeEventSchema.safeParse(json);
-    if (!parsed.success) throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/logs/runtime_events.jsonl: line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`);
-    events.push(parsed.data);
+    if (!parsed.success) throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`, { file: display });
+    into.push(parsed.data);
   }
+}
+
+/**
+ * Read the whole events history, oldest first: the rotated files (`runtime_events.<n>.jsonl`, lowest number first),
+ * then `runtime_events.jsonl`. The one reader of the events log; a torn line (the process died mid-append) is
+ * ignored, any other bad line is an error naming its file and line number.
+ */
+export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeEvent[]> {
+  const events: RuntimeEvent[] = [];
+  for (const path of eventsLogFiles(paths)) parseEventsFile(paths, path, events);
   return events;
+}
+
+export type EventsLogRotation = {
+  /** The current log's new name when it was (or would be) rotated. */
+  rotated_to: string | null;
+  /** Rotated files removed (or that would be) to keep at most `keepFiles`. */
+  removed: string[];
+};
+
+/**
+ * Rotate the events log by size: when `runtime_events.jsonl` is larger than `maxBytes`, rename it to the next
+ * `runtime_events.<n>.jsonl` (one rename: a crash leaves either name, never a half-copied file), then remove the
+ * oldest rotated files beyond `keepFiles`. Only the workspace's owner (the daemon, or `runs prune` with no daemon)
+ * rotates. With `dryRun` nothing changes and the result says what would.
+ */
+export function rotateEventsLog(paths: WorkspacePaths, policy: { maxBytes: number; keepFiles: number }, dryRun = false): EventsLogRotation {
+  const rotated = rotatedEventsLogs(paths);
+  let rotatedTo: string | null = null;
+  const current = lstatOrNull(paths.eventsLog);
+  if (current?.isFile() && current.size > policy.maxBytes) {
+    const next = (rotated.at(-1)?.n ?? 0) + 1;
+    const target = join(paths.logs, `runtime_events.${next}.jsonl`);
+    if (!dryRun) renameSync(paths.eventsLog, target);
+    rotated.push({ n: next, path: target });
+    rotatedTo = target;
+  }
+  const excess = rotated.slice(0, Math.max(0, rotated.length - policy.keepFiles));
+  const removed: string[] = [];
+  for (const file of excess) {
+    if (!dryRun) {
+      try {
+        unlinkSync(file.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    removed.push(file.path);
+  }
+  return { rotated_to: rotatedTo, removed };
+}
+
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
