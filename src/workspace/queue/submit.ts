@@ -1,4 +1,5 @@
-import { workDocumentId } from '../../contracts/documents.js';
+import { workDocumentId, type WorkDocument } from '../../contracts/documents.js';
+import { MillraceError } from '../../errors/index.js';
 import { basename } from 'node:path';
 import type { IntakeDefaults } from '../documents/index.js';
 import { buildMailboxEnvelope, writeMailboxCommand } from '../mailbox/index.js';
@@ -21,11 +22,23 @@ const QUEUED = 'queued for daemon processing';
  * its fields and body (the daemon enqueues it on its next tick, rendered exactly as a direct add would be); otherwise it is enqueued directly.
  */
 export async function submitWorkDocument(paths: WorkspacePaths, kind: ImportKind, file: string, intake: IntakeDefaults): Promise<SubmitOutcome> {
-  const doc = await readImportDocument(kind, file, intake);
+  return submitParsedDocument(paths, await readImportDocument(kind, file, intake), intake);
+}
+
+/**
+ * The routing of `submitWorkDocument` for a document already validated (`queue new --write`). The mailbox has no
+ * command for incidents, so an incident is refused while a daemon owns the workspace.
+ */
+export async function submitParsedDocument(paths: WorkspacePaths, doc: WorkDocument, intake: IntakeDefaults): Promise<SubmitOutcome> {
   if ((await inspectLock(paths)).state === 'active') {
     const [existing] = await findWorkItemFiles(paths, workDocumentId(doc));
     if (existing) throw duplicateError(paths, doc, existing.path);
-    const action = kind === 'task' ? 'add_task' : 'add_spec';
+    if (doc.kind === 'incident') {
+      throw new MillraceError('LOCK_HELD', 'a running daemon owns the workspace, and its mailbox takes tasks, specs and ideas, not incidents', {
+        hint: 'print the skeleton without --write and add it once the daemon has stopped, or file the problem as a task or spec',
+      });
+    }
+    const action = doc.kind === 'task' ? 'add_task' : 'add_spec';
     const envelope = buildMailboxEnvelope(action, { document: { ...doc.fields }, body: doc.body }, intake.now, intake.actor);
     return { mode: 'mailbox', action, applied: false, detail: QUEUED, command_id: envelope.command_id, mailbox_path: await writeMailboxCommand(paths, envelope) };
   }
