@@ -82,8 +82,9 @@ export function createHostViews(oclifConfig: object): HostViews {
       const { buildDoctorReport } = await import('../views/doctor.js');
       const { planCurrentness } = await import('../views/plan-currentness.js');
       const { detectLineageDrift } = await import('../runtime/decide/closure.js');
+      const { unavailableRunnersAt } = await import('../runtime/compile-workspace.js');
       const reg = await contributions();
-      return buildDoctorReport(workspace, { registry: reg, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry: reg }), detectLineageDrift });
+      return buildDoctorReport(workspace, { registry: reg, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry: reg }), detectLineageDrift, unavailableRunners: (paths, config) => unavailableRunnersAt({ paths, config, registry: reg }) });
     },
     async control(workspace, action) {
       const { runControl } = await import('../runtime/control/run-control.js');

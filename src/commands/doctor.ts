@@ -22,6 +22,7 @@ export default class Doctor extends BaseCommand {
     const { buildDoctorReport, renderDoctorLines } = await import('../views/doctor.js');
     const { planCurrentness } = await import('../views/plan-currentness.js');
     const { detectLineageDrift } = await import('../runtime/decide/closure.js');
+    const { unavailableRunnersAt } = await import('../runtime/compile-workspace.js');
     let repair: StateRepair | undefined;
     if (flags.fix) {
       const { repairState } = await import('../runtime/control/repair-state.js');
@@ -32,7 +33,7 @@ export default class Doctor extends BaseCommand {
       }
     }
     const registry = await this.registry();
-    const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }), detectLineageDrift });
+    const report = await buildDoctorReport(flags.workspace, { registry, planCurrentness: (paths, config) => planCurrentness({ paths, config, registry }), detectLineageDrift, unavailableRunners: (paths, config) => unavailableRunnersAt({ paths, config, registry: registry }) });
     if (!this.jsonEnabled()) for (const line of renderDoctorLines(report)) this.log(line);
     // The report is the output (also under --json); the exit code says whether anything is wrong.
     if (!report.ok) process.exitCode = OUTCOME_EXIT_CODES.DOCTOR_FINDINGS;

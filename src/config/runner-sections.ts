@@ -1,3 +1,4 @@
+import type { ConfigSchemaLike } from '@millrace/plugin-api';
 import { HOST_RUNNER_SECTION_KEYS, StallTimeoutSecondsSchema, type ConfigProvenance, type RunnerSchemaSource } from '../contracts/config.js';
 import { attributeIssues, type ConfigProblem } from './config-issues.js';
 
@@ -48,4 +49,17 @@ export function splitHostKeys(section: unknown): { own: unknown; host: Record<st
     }
   }
   return { own, host };
+}
+
+/**
+ * Pure: the config a runner receives (`context.config`): its `runners.<section>` table without host-owned keys,
+ * parsed with its own schema; the whole table when it declares no schema, `{}` when it declares no section.
+ */
+export function parseRunnerSection(item: { configSection?: string; configSchema?: ConfigSchemaLike }, runners: Readonly<Record<string, unknown>>): { ok: true; config: unknown } | { ok: false; message: string } {
+  const section = item.configSection;
+  const raw = section ? (runners[section] ?? {}) : {};
+  if (!item.configSchema) return { ok: true, config: raw };
+  const parsed = item.configSchema.safeParse(splitHostKeys(raw).own);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, message: `runners.${section}: ${parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ')}` };
 }

@@ -285,4 +285,7 @@ export type CompileWorkspaceResult = {
 export type BaselineInfo = { manifest_id: string; seed_package_version: string };
 
 /** A compile of a workspace as the compile commands report it (`compile validate|show`). */
-export type CompileReport = CompileWorkspaceResult & { paths: { compiledPlan: string; compileDiagnostics: string }; baseline: BaselineInfo | null; configWarnings: string[] };
+/** A runner the compiled plan binds that cannot run here (its plugin's preflight), with the operator's remedy. */
+export type UnavailableRunner = { runner: string; plugin: string | null; stages: string[]; problem: string; remedy: string };
+
+export type CompileReport = CompileWorkspaceResult & { paths: { compiledPlan: string; compileDiagnostics: string }; baseline: BaselineInfo | null; configWarnings: string[]; unavailableRunners?: UnavailableRunner[] };

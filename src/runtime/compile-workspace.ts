@@ -14,6 +14,7 @@ import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '..
 import { readLocalContributionFiles } from '../workspace/local-contributions.js';
 import { readPlanInputs } from '../workspace/plan-inputs.js';
 import { hashRuntimeAssets } from '../workspace/runtime-assets.js';
+import { preflightPlanRunners, type RunnerPreflightSource } from './runner-preflight.js';
 
 export type CompileWorkspaceOptions = {
   paths: WorkspacePaths;
@@ -108,7 +109,7 @@ export type CompileAtResult = CompileReport & { paths: WorkspacePaths };
  * `compile validate|show`: require an initialized workspace, load its config (runner sections validated by their
  * plugins), compile explicitly and persist plan and diagnostics.
  */
-export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource; modeId?: string | null; now?: Date }): Promise<CompileAtResult> {
+export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource & RunnerPreflightSource; modeId?: string | null; now?: Date }): Promise<CompileAtResult> {
   const paths = requireInitializedWorkspace(options.workspaceRoot);
   const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry: options.registry });
   const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry: options.registry, modeId: options.modeId, write: true, now: options.now });
@@ -116,5 +117,18 @@ export async function compileWorkspaceAt(options: { workspaceRoot: string; regis
     (m) => ({ manifest_id: m.manifest_id, seed_package_version: m.seed_package_version }),
     () => null,
   );
-  return { ...outcome, paths, baseline, configWarnings: loaded.warnings };
+  const unavailableRunners = outcome.status !== 'failed' && outcome.plan
+    ? await preflightPlanRunners({ plan: outcome.plan, registry: options.registry, runners: loaded.config.runners, workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot })
+    : [];
+  return { ...outcome, paths, baseline, configWarnings: loaded.warnings, unavailableRunners };
+}
+
+/**
+ * `doctor`: the runners the plan the next run would use binds (compiled in memory, nothing written) that cannot run
+ * here. Empty when the inputs do not compile (doctor reports that separately).
+ */
+export async function unavailableRunnersAt(options: { paths: WorkspacePaths; config: CompilerConfig & { runners: Record<string, unknown> }; registry: CompilerRegistry & RunnerPreflightSource; modeId?: string | null }) {
+  const outcome = await compileWorkspace({ paths: options.paths, config: options.config, registry: options.registry, modeId: options.modeId, write: false });
+  if (outcome.status === 'failed' || !outcome.plan) return [];
+  return preflightPlanRunners({ plan: outcome.plan, registry: options.registry, runners: options.config.runners, workspaceRoot: options.paths.workspaceRoot, runtimeRoot: options.paths.runtimeRoot });
 }

@@ -1,5 +1,5 @@
 import { normalizeTokenUsage, RunnerRawResultSchema, type AgentGroupRegistry, type RunnerActivity, type RunnerActivityInput, type RunnerRawResult, type StageRunRequest } from '@millrace/plugin-api';
-import { splitHostKeys } from '../config/runner-sections.js';
+import { parseRunnerSection } from '../config/runner-sections.js';
 import type { Registry } from '../registry/registry.js';
 import { writeTextAtomic } from '../workspace/state/atomic-write.js';
 import { join } from 'node:path';
@@ -84,16 +84,15 @@ export function createRegistryDispatch(registry: Registry, config: RunnerConfigS
       adapters.set(name, adapter);
     }
     const section = contribution.item.configSection;
-    const raw = section ? (currentConfig().runners[section] ?? {}) : {};
+    const runners = currentConfig().runners;
+    const raw = section ? (runners[section] ?? {}) : {};
     const cached = parsedSections.get(name);
     let runnerConfig: unknown = raw;
     if (cached && cached.raw === raw) runnerConfig = cached.parsed;
     else {
-      if (contribution.item.configSchema) {
-        const parsed = contribution.item.configSchema.safeParse(splitHostKeys(raw).own);
-        if (!parsed.success) throw new Error(`runners.${section}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-        runnerConfig = parsed.data;
-      }
+      const parsed = parseRunnerSection(contribution.item, runners);
+      if (!parsed.ok) throw new Error(parsed.message);
+      runnerConfig = parsed.config;
       parsedSections.set(name, { raw, parsed: runnerConfig });
     }
     return { adapter: await adapter, config: runnerConfig, section: section ?? null, reportsActivity: contribution.item.reportsActivity === true };

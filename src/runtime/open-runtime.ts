@@ -9,6 +9,7 @@ import { createRegistryDispatch, resolveStallTimeout, type RunnerConfigSource } 
 import { RuntimeEngine } from './engine.js';
 import type { MonitorSink } from './monitor.js';
 import { createQueueAdapter } from './queue-adapter.js';
+import { preflightPlanRunners, runnerUnavailableError } from './runner-preflight.js';
 import type { TickSteps } from './tick-steps.js';
 import { createRuntimeSteps } from './planning/runtime-steps.js';
 
@@ -46,6 +47,9 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
     },
     loadPlan: async () => {
       const runnable = await requireRunnablePlan({ paths, config, registry, modeId: options.modeOverride ?? null });
+      // Refuse to start rather than send the first item to the troubleshooter for a runner that cannot run here.
+      const unavailable = await preflightPlanRunners({ plan: runnable.plan, registry, runners: config.runners, workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot });
+      if (unavailable.length > 0) throw runnerUnavailableError(unavailable);
       configVersion = runnable.plan.compile_input_fingerprint.config_fingerprint;
       return runnable.plan;
     },

@@ -1,6 +1,6 @@
 import type { Plane } from '@millrace/plugin-api';
 import { renderGraph, type GraphFormat } from '../compiler/render-graph.js';
-import type { CompileInputFingerprint, CompileReport, CompiledCompletionEntry, CompiledNode, PlanCurrentness, PluginRef } from '../contracts/compiled-plan.js';
+import type { CompileInputFingerprint, CompileReport, CompiledCompletionEntry, CompiledNode, PlanCurrentness, PluginRef, UnavailableRunner } from '../contracts/compiled-plan.js';
 
 /** `millrace compile validate --json` result (compiler.md §7.2). */
 export type CompileValidateView = {
@@ -15,6 +15,8 @@ export type CompileValidateView = {
   warnings: string[];
   plan_path: string;
   diagnostics_path: string;
+  /** Runners the plan binds that cannot run here (also one `runner unavailable:` warning each); `run` refuses to start. */
+  unavailable_runners: UnavailableRunner[];
 };
 
 export type CompiledPlanSummary = {
@@ -40,6 +42,11 @@ export type CompiledPlanSummary = {
 export type CompileShowView = CompileValidateView & { plan: CompiledPlanSummary | null; graph: { format: GraphFormat; text: string } | null };
 
 
+/** The one line `config validate`, `compile validate` and `doctor` print for a runner that cannot run. */
+export function unavailableRunnerWarning(p: UnavailableRunner): string {
+  return `runner unavailable: ${p.problem}; ${p.remedy}`;
+}
+
 export function buildCompileValidateView(outcome: CompileReport): CompileValidateView {
   const ok = outcome.status !== 'failed';
   return {
@@ -49,9 +56,10 @@ export function buildCompileValidateView(outcome: CompileReport): CompileValidat
     used_last_known_good: outcome.keptLastKnownGood,
     compile_input: ok || outcome.plan ? outcome.expectedFingerprint : null,
     errors: outcome.diagnostics.errors,
-    warnings: [...outcome.configWarnings, ...outcome.diagnostics.warnings],
+    warnings: [...outcome.configWarnings, ...outcome.diagnostics.warnings, ...(outcome.unavailableRunners ?? []).map(unavailableRunnerWarning)],
     plan_path: outcome.paths.compiledPlan,
     diagnostics_path: outcome.paths.compileDiagnostics,
+    unavailable_runners: outcome.unavailableRunners ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { CompilerRegistry, PlanCurrentness } from '../contracts/compiled-plan.js';
+import type { CompilerRegistry, PlanCurrentness, UnavailableRunner } from '../contracts/compiled-plan.js';
 import type { MillraceConfig, RunnerSchemaSource } from '../contracts/config.js';
 import { STAGE_METADATA, coreSkillPath, entrypointPath } from '../contracts/stage-metadata.js';
 import { loadConfig } from '../config/load.js';
@@ -29,6 +29,8 @@ export type DoctorInputs = {
   planCurrentness: (paths: WorkspacePaths, config: MillraceConfig) => Promise<PlanCurrentness>;
   /** The runtime's lineage-drift rule, for `closure_lineage_drift`. */
   detectLineageDrift: DetectLineageDrift;
+  /** Runners the plan the next run would use binds that cannot run here (their plugins' preflight), injected by the command. */
+  unavailableRunners?: (paths: WorkspacePaths, config: MillraceConfig) => Promise<UnavailableRunner[]>;
 };
 
 type Add = (f: Omit<DoctorFinding, 'path'> & { path?: string | null }) => void;
@@ -138,6 +140,9 @@ async function checkPlan(paths: WorkspacePaths, inputs: DoctorInputs, add: Add):
   const permission = maximumPermissionWarning(config);
   if (permission) add({ severity: 'warning', code: 'codex_permission_maximum', path: paths.tomlConfig, message: permission, remedy: 'set runners.codex.permission_default = "basic" (workspace-write sandbox) in millrace-agents/millrace.toml' });
   await checkTaskWorktrees(paths, config.execution.worktree_retention === 'keep', add);
+  for (const runner of (await inputs.unavailableRunners?.(paths, config)) ?? []) {
+    add({ severity: 'error', code: 'runner_unavailable', path: paths.tomlConfig, message: `${runner.problem} (stages: ${runner.stages.join(', ')})`, remedy: `${runner.remedy}; \`millrace run\` refuses to start until then` });
+  }
   const currentness = await inputs.planCurrentness(paths, config);
   if (currentness === 'stale') add({ severity: 'error', code: 'compiled_plan_stale', path: paths.compiledPlan, message: 'the compiled plan no longer matches the mode, config, plugins or assets', remedy: 'run `millrace compile validate` to recompile (or `millrace reload-config` while a daemon runs)' });
   if (currentness === 'missing') add({ severity: 'warning', code: 'compiled_plan_missing', path: paths.compiledPlan, message: 'no compiled plan yet', remedy: 'run `millrace compile validate`; the runtime also compiles at startup' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GraphLoopSchema, ModeSchema, StageKindSchema } from './definitions.js';
+import type { RunnerUnavailable } from './executable.js';
 import type { RunnerActivityInput, RunnerRawResult, StageRunRequest } from './stage-request.js';
 
 /** Bumped only on breaking changes of this contract; the host refuses bundles of another version. */
@@ -72,6 +73,25 @@ export type RunnerContribution = {
   reportsActivity?: boolean;
   /** Loaded lazily: listing runners must not import harness code. */
   load: () => Promise<RunnerAdapter>;
+  /**
+   * Optional availability check the host runs for every runner the compiled plan binds: in `config validate`,
+   * `compile validate` and `doctor` (reported), and before `run once`/`run daemon` start (they refuse to start on a
+   * problem). Return null when the runner can run (e.g. its executable is found the way the adapter would find it),
+   * else one line for the problem and one for the operator's remedy. Keep it cheap and side-effect free; a throw is
+   * reported as a problem. `checkRunnerExecutable` does this for a runner that starts one executable.
+   */
+  preflight?: (input: RunnerPreflightInput) => RunnerUnavailable | null | Promise<RunnerUnavailable | null>;
+};
+
+/** What the host hands a runner's `preflight`. */
+export type RunnerPreflightInput = {
+  /** Repository root the harness would run in (the cwd a relative command path is resolved against). */
+  workspaceRoot: string;
+  runtimeRoot: string;
+  /** This runner's config section, validated with its `configSchema` (defaults filled). */
+  config: unknown;
+  /** Stages of the compiled plan bound to this runner. */
+  stages: string[];
 };
 
 export type StageKindContribution = z.input<typeof StageKindSchema>;
@@ -107,4 +127,5 @@ export const RunnerContributionShapeSchema = z.looseObject({
   configSchema: z.custom<ConfigSchemaLike>((v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function', 'must be a zod schema').optional(),
   reportsActivity: z.boolean().optional(),
   load: z.custom<() => Promise<RunnerAdapter>>((v) => typeof v === 'function', 'must be a function returning the adapter'),
+  preflight: z.custom<NonNullable<RunnerContribution['preflight']>>((v) => typeof v === 'function', 'must be a function').optional(),
 });

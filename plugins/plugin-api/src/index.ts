@@ -6,3 +6,4 @@ export * from './prompt.js';
 export * from './artifacts.js';
 export * from './host-views.js';
 export * from './timers.js';
+export * from './executable.js';

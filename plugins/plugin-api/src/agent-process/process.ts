@@ -1,9 +1,8 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
 import { execa, type Options, type ResultPromise } from 'execa';
 import type { AgentGroupRegistry } from '../contributions.js';
+import { findExecutable } from '../executable.js';
 
 /** Environment variable naming the run a stage agent works for (the host checks it before it signals a group). */
 export const AGENT_RUN_ID_ENV = 'MILLRACE_AGENT_RUN_ID';
@@ -22,30 +21,11 @@ export type AgentSubprocess<O extends AgentSpawnOptions> = ResultPromise<O> & { 
 /** What `execa` accepts, minus the settings the supervision owns (the extra control fd and the process group). */
 export type AgentSpawnOptions = Omit<Options, 'stdio' | 'detached' | 'ipc' | 'ipcInput' | 'serialization'>;
 
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** The executable `command` names (a path, or a name looked up on PATH), or null when none exists. */
 function resolveExecutable(command: string, options: AgentSpawnOptions): string | null {
   const cwd = typeof options.cwd === 'string' ? options.cwd : options.cwd ? fileURLToPath(options.cwd) : process.cwd();
-  if (command.includes('/')) {
-    const path = isAbsolute(command) ? command : resolve(cwd, command);
-    return isExecutableFile(path) ? path : null;
-  }
   const env = options.env as Record<string, string | undefined> | undefined;
-  const pathVariable = env?.PATH ?? (options.extendEnv === false ? undefined : process.env.PATH) ?? '';
-  for (const dir of pathVariable.split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = resolve(cwd, join(dir, command));
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
+  return findExecutable(command, { cwd, path: env?.PATH ?? (options.extendEnv === false ? '' : process.env.PATH) ?? '' });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
+import { checkRunnerExecutable, defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
 import { ClaudeRunnerConfigSchema } from '../config.js';
 import { CLAUDE_RUNNER_ID, DEFAULT_CLAUDE_MODE } from '../mode.js';
 
@@ -14,6 +14,11 @@ export default async function contribute() {
         // every line of claude's output becomes an activity, so the host's stall detection applies
         reportsActivity: true,
         load: async () => (await import('../runner.js')).createClaudeCodeRunner(),
+        // the executable is found as the adapter finds it: the configured command, on the PATH of the runner's env
+        preflight: ({ workspaceRoot, config }) => {
+          const { command, env } = config as { command: string; env: Record<string, string> };
+          return checkRunnerExecutable({ runnerId: CLAUDE_RUNNER_ID, command, configKey: 'runners.claude.command', cwd: workspaceRoot, env });
+        },
       },
     ],
     modes: [DEFAULT_CLAUDE_MODE],
