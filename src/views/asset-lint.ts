@@ -50,12 +50,13 @@ export function lintWorkspaceAssets(paths: WorkspacePaths, parseDocument: WorkDo
 }
 
 /**
- * In a workspace only a missing entrypoint or stage-core skill, or an instruction to print a marker the stage cannot
- * emit, is an error. Every other finding (an operator-edited entrypoint without its `## Legal terminal markers`
- * section, a reference-era skill that is not indexed) is a warning naming the file: the runtime normalizes whatever
- * the agent prints, so it never stops a run. The packaged assets are held to the whole lint by the tests.
+ * In a workspace only a missing entrypoint or stage-core skill (or skills index) is an error. Every other finding (an
+ * operator-edited entrypoint without its `## Legal terminal markers` section, a reference-era entrypoint that names a
+ * marker its stage cannot emit, a skill that is not indexed) is a warning naming the file: the runtime only accepts the
+ * stage's legal markers whatever the instructions say, so it never stops a run. `millrace migrate` replaces
+ * reference-era assets with the shipped ones. The packaged assets are held to the whole lint by the tests.
  */
-const WORKSPACE_LINT_ERRORS: ReadonlySet<AssetLintProblem['rule']> = new Set(['ENTRYPOINT_MISSING', 'SKILL_MISSING', 'MARKER_ILLEGAL']);
+const WORKSPACE_LINT_ERRORS: ReadonlySet<AssetLintProblem['rule']> = new Set(['ENTRYPOINT_MISSING', 'SKILL_MISSING']);
 
 export function isWorkspaceLintError(problem: AssetLintProblem): boolean {
   return WORKSPACE_LINT_ERRORS.has(problem.rule);

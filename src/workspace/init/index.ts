@@ -5,3 +5,5 @@ export * from './baseline-manifest.js';
 export * from './bootstrap-files.js';
 export * from './asset-files.js';
 export * from './file-writes.js';
+export * from './migrate-workspace.js';
+export * from './migration-actions.js';

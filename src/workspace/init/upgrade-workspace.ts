@@ -70,7 +70,7 @@ export async function upgradeWorkspace(options: UpgradeWorkspaceOptions): Promis
   const conflicts = entries.filter((e) => e.disposition === 'conflict').map((e) => e.relative_path);
   if (conflicts.length > 0) {
     throw new MillraceError('FAILED', `upgrade conflict(s) detected: ${conflicts.join(', ')}`, {
-      hint: 'resolve each path (restore the packaged file, move your copy aside, or pass --localize-removed for removed assets), then rerun `millrace upgrade --apply`',
+      hint: 'resolve each path (restore the packaged file, move your copy aside, or pass --localize-removed for removed assets), then rerun `millrace upgrade --apply`; or run `millrace migrate --apply`, which moves every such file aside and installs the shipped assets (a workspace the Python reference created is migrated this way)',
     });
   }
   for (const entry of entries.filter((e) => e.disposition === 'safe_package_update' || e.disposition === 'missing')) {
