@@ -17,7 +17,7 @@ const envelopeBase = {
   issuer: z.string().min(1),
 };
 
-export const RetryActivePayloadSchema = z.strictObject({ reason: z.string(), scope: PlaneSchema.optional() });
+export const RetryActivePayloadSchema = z.strictObject({ reason: z.string(), scope: PlaneSchema.optional(), item: z.string().min(1).optional() });
 export const ReasonPayloadSchema = z.strictObject({ reason: z.string() });
 /**
  * The whole document: its fields (validated by the queue's own schema when the command is applied) and its markdown

@@ -536,7 +536,9 @@ export class RuntimeEngine {
   /** Dispatch a started stage to its runner, relaying its activity and stall; `cwd` is a lane's working directory. */
   private async dispatchStage(request: StageRunRequest, signal: AbortSignal, cwd?: string): Promise<RunnerRawResult> {
     const workItemId = request.request_kind === 'closure_target' ? null : request.active_work_item_id;
-    const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: request.plane, stage: request.stage, run_id: request.run_id, work_item_id: workItemId, ...a }), ACTIVITY_INTERVAL_MS);
+    const lane = this.state?.snapshot.execution_lanes?.find((l) => l.run.run_id === request.run_id)?.lane;
+    const where = lane !== undefined ? { lane } : {};
+    const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: request.plane, ...where, stage: request.stage, run_id: request.run_id, work_item_id: workItemId, ...a }), ACTIVITY_INTERVAL_MS);
     let stalled: StallInfo | null = null;
     const raw = await this.options
       .dispatch(request, signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info), ...(cwd ? { cwd } : {}) })
@@ -545,7 +547,7 @@ export class RuntimeEngine {
         await this.options.agentGroups?.finishRun(request.run_id);
       });
     if (stalled) {
-      const data = { request_id: request.request_id, run_id: request.run_id, plane: request.plane, stage: request.stage, ...(stalled as StallInfo) };
+      const data = { request_id: request.request_id, run_id: request.run_id, plane: request.plane, ...where, stage: request.stage, ...(stalled as StallInfo) };
       await this.event('runner_stalled', data);
       this.monitor('runner_stalled', data);
     }
@@ -575,6 +577,8 @@ export class RuntimeEngine {
       structuredText: raw.terminal_result_path ? await readText(raw.terminal_result_path) : undefined,
       runDirFiles: await listFilesRecursive(request.run_dir),
     });
+    // The run record names its lane, so `runs` and `logs` can tell lanes apart.
+    if (this.view) result = { ...result, metadata: { ...result.metadata, lane: this.view.lane.lane } };
 
     let stageResultPath = '';
     let decision: RouterDecision | null = null;
@@ -608,6 +612,7 @@ export class RuntimeEngine {
     const troubleshoot = result.report_artifact ?? request.preferred_troubleshoot_report_path;
     const common = {
       plane: result.plane,
+      ...(this.view ? { lane: this.view.lane.lane } : {}),
       run_id: result.run_id,
       work_item_kind: result.metadata.request_kind === 'closure_target' ? null : result.work_item_kind,
       work_item_id: result.metadata.request_kind === 'closure_target' ? null : result.work_item_id,

@@ -15,7 +15,7 @@ export type ControlResult = {
 
 export type ControlRequest =
   | { action: 'pause' | 'resume' | 'stop' | 'reload_config' }
-  | { action: 'retry_active'; reason: string; scope?: Plane }
+  | { action: 'retry_active'; reason: string; scope?: Plane; item?: string }
   | { action: 'clear_stale_state'; reason: string };
 
 export const DEFAULT_REASONS = {

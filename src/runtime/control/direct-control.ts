@@ -4,9 +4,11 @@ import type { WorkspacePaths } from '../../workspace/paths.js';
 import { readRecoveryCounters, writeRecoveryCounters } from '../../workspace/state/counters-store.js';
 import { clearStaleLock } from '../../workspace/state/stale-lock.js';
 import { readSnapshot, writeSnapshot } from '../../workspace/state/snapshot-store.js';
+import { writeLaneStatusFile } from '../../workspace/state/lane-status.js';
 import { writeStatusFile } from '../../workspace/state/status-files.js';
 import { removeWorkItemCounters } from '../decide/counters.js';
 import { activeRuns, clearPlaneRun, idleSnapshot, setPlaneMarker, withQueueDepths } from '../decide/snapshot-ops.js';
+import { dropLane } from '../lanes/lane-ops.js';
 import type { QueuePort } from '../queue-port.js';
 import type { ControlResult } from './control-result.js';
 import { addPauseSource, removePauseSource } from './pause-sources.js';
@@ -64,11 +66,11 @@ async function requeueAllActive(ctx: DirectControlContext, reason: string): Prom
   return requeued;
 }
 
-export async function retryActiveDirect(ctx: DirectControlContext, reason: string, scope: Plane | null): Promise<ControlResult> {
+export async function retryActiveDirect(ctx: DirectControlContext, reason: string, scope: Plane | null, item: string | null = null): Promise<ControlResult> {
   const snapshot = await readSnapshot(ctx.paths);
-  const selection = selectRetryRun(snapshot, scope);
+  const selection = selectRetryRun(snapshot, scope, item);
   if (selection.kind === 'skip') return direct('retry_active', false, selection.detail);
-  const { run } = selection;
+  const { run, lane } = selection;
   if (run.work_item_kind === 'learning_request') return direct('retry_active', false, `active ${run.plane} run is not a retryable work item`);
   try {
     await ctx.queue.requeue(run.work_item_kind, run.work_item_id, reason, ctx.now);
@@ -77,14 +79,17 @@ export async function retryActiveDirect(ctx: DirectControlContext, reason: strin
   }
   const counters = await readRecoveryCounters(ctx.paths);
   await writeRecoveryCounters(ctx.paths, removeWorkItemCounters(counters, { kind: run.work_item_kind, id: run.work_item_id }));
-  const cleared = clearPlaneRun(snapshot, run.plane, null, ctx.now);
-  if (activeRuns(cleared).length === 0) {
+  const cleared = lane !== null ? dropLane(snapshot, lane) : clearPlaneRun(snapshot, run.plane, null, ctx.now);
+  if (lane !== null) await writeLaneStatusFile(ctx.paths, lane, IDLE_MARKER);
+  if (activeRuns(cleared).length === 0 && (cleared.execution_lanes ?? []).length === 0) {
     await writeIdle(ctx, cleared, {});
+  } else if (lane !== null) {
+    await writeSnapshot(ctx.paths, withQueueDepths({ ...cleared, updated_at: ctx.now.toISOString() }, await ctx.queue.depths(), ctx.now));
   } else {
     await writeStatusFile(ctx.paths, run.plane, IDLE_MARKER);
     await writeSnapshot(ctx.paths, withQueueDepths(setPlaneMarker(cleared, run.plane, IDLE_MARKER, ctx.now), await ctx.queue.depths(), ctx.now));
   }
-  return direct('retry_active', true, `active ${run.work_item_kind} ${run.work_item_id} requeued`);
+  return direct('retry_active', true, `active ${run.work_item_kind} ${run.work_item_id} requeued${lane !== null ? ` (lane ${lane})` : ''}`);
 }
 
 export async function clearStaleStateDirect(ctx: DirectControlContext, reason: string): Promise<ControlResult> {

@@ -2,8 +2,10 @@ import type { Plane } from '@millrace/plugin-api';
 import { IDLE_MARKER } from '../../contracts/runtime-state.js';
 import type { MailboxEnvelope, MailboxEnvelopeOf } from '../../contracts/mailbox.js';
 import { buildMailboxEnvelope, drainMailbox, writeMailboxCommand } from '../../workspace/mailbox/index.js';
+import { writeLaneStatusFile } from '../../workspace/state/lane-status.js';
 import { removeWorkItemCounters } from '../decide/counters.js';
 import { activeRuns, clearPlaneRun } from '../decide/snapshot-ops.js';
+import { dropLane } from '../lanes/lane-ops.js';
 import type { QueuePort } from '../queue-port.js';
 import type { MailboxDrainStep, TickStepContext } from '../tick-steps.js';
 import { DEFAULT_REASONS, reasonOrDefault } from './control-result.js';
@@ -20,12 +22,12 @@ export type MailboxCommandDeps = {
 
 async function retryActive(ctx: TickStepContext, deps: MailboxCommandDeps, envelope: MailboxEnvelopeOf<'retry_active'>): Promise<Record<string, unknown>> {
   const scope: Plane | null = envelope.payload.scope ?? null;
-  const selection = selectRetryRun(ctx.state.snapshot, scope);
+  const selection = selectRetryRun(ctx.state.snapshot, scope, envelope.payload.item ?? null);
   if (selection.kind === 'skip') {
     if (selection.skipEvent) await ctx.appendEvent('retry_active_skipped', selection.skipEvent);
     return { applied: false, detail: selection.detail };
   }
-  const { run } = selection;
+  const { run, lane } = selection;
   if (run.work_item_kind === 'learning_request') return { applied: false, detail: 'learning requests are not retried' };
   const reason = reasonOrDefault(envelope.payload.reason, scope === 'planning' ? DEFAULT_REASONS.planning_retry_active : DEFAULT_REASONS.retry_active);
   try {
@@ -35,12 +37,19 @@ async function retryActive(ctx: TickStepContext, deps: MailboxCommandDeps, envel
   }
   ctx.state.counters = removeWorkItemCounters(ctx.state.counters, { kind: run.work_item_kind, id: run.work_item_id });
   await ctx.saveCounters();
-  ctx.state.snapshot = clearPlaneRun(ctx.state.snapshot, run.plane, null, ctx.now());
-  if (activeRuns(ctx.state.snapshot).length === 0) await ctx.resetToIdle({ processRunning: true });
-  else await ctx.setPlaneStatus(run.plane, IDLE_MARKER, run.run_id, 'retry_active');
+  if (lane !== null) {
+    // The lane is freed; a stage still running in it is aborted by the lane scheduler, whose result is then discarded.
+    ctx.state.snapshot = dropLane(ctx.state.snapshot, lane);
+    await writeLaneStatusFile(ctx.paths, lane, IDLE_MARKER);
+    await ctx.appendEvent('lane_retried', { lane, run_id: run.run_id, work_item_kind: run.work_item_kind, work_item_id: run.work_item_id, reason });
+  } else {
+    ctx.state.snapshot = clearPlaneRun(ctx.state.snapshot, run.plane, null, ctx.now());
+    if (activeRuns(ctx.state.snapshot).length === 0 && (ctx.state.snapshot.execution_lanes ?? []).length === 0) await ctx.resetToIdle({ processRunning: true });
+    else await ctx.setPlaneStatus(run.plane, IDLE_MARKER, run.run_id, 'retry_active');
+  }
   await ctx.refreshQueueDepths();
   await ctx.saveSnapshot();
-  return { applied: true, detail: `active ${run.work_item_kind} ${run.work_item_id} requeued` };
+  return { applied: true, detail: `active ${run.work_item_kind} ${run.work_item_id} requeued${lane !== null ? ` (lane ${lane})` : ''}` };
 }
 
 async function clearStaleState(ctx: TickStepContext, deps: MailboxCommandDeps, envelope: MailboxEnvelopeOf<'clear_stale_state'>): Promise<Record<string, unknown>> {

@@ -20,7 +20,7 @@ export type RunControlOptions = {
 function envelopeFor(request: ControlRequest, now: Date): MailboxEnvelope {
   switch (request.action) {
     case 'retry_active':
-      return buildMailboxEnvelope('retry_active', request.scope ? { reason: request.reason, scope: request.scope } : { reason: request.reason }, now);
+      return buildMailboxEnvelope('retry_active', { reason: request.reason, ...(request.scope ? { scope: request.scope } : {}), ...(request.item ? { item: request.item } : {}) }, now);
     case 'clear_stale_state':
       return buildMailboxEnvelope('clear_stale_state', { reason: request.reason }, now);
     default:
@@ -51,7 +51,7 @@ async function applyDirect(paths: WorkspacePaths, request: ControlRequest, optio
     case 'stop':
       return stopDirect(ctx);
     case 'retry_active':
-      return retryActiveDirect(ctx, request.reason, request.scope ?? null);
+      return retryActiveDirect(ctx, request.reason, request.scope ?? null, request.item ?? null);
     case 'clear_stale_state':
       return clearStaleStateDirect(ctx, request.reason);
     case 'reload_config':

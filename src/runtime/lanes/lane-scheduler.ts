@@ -57,8 +57,24 @@ export class LaneScheduler {
     }
   }
 
+  /**
+   * Stages whose lane no longer holds their run (the operator retried the lane's task): abort them. Until they have
+   * ended no task is claimed, so the requeued task never starts again while its old stage still runs in its worktree.
+   */
+  private abandonOrphans(): boolean {
+    let orphans = false;
+    for (const stage of this.pool.runningStages()) {
+      const lane = findLane(this.host.state().snapshot, stage.lane);
+      if (lane && lane.run.run_id === stage.request.run_id) continue;
+      this.pool.abort(stage.lane);
+      orphans = true;
+    }
+    return orphans;
+  }
+
   /** Route and apply every finished stage, lowest lane first; frees and releases the lanes whose task ended. */
   async applyFinished(): Promise<AppliedStage[]> {
+    this.abandonOrphans();
     const applied: AppliedStage[] = [];
     for (const finished of this.pool.takeFinished()) {
       const lane = findLane(this.host.state().snapshot, finished.lane);
@@ -83,7 +99,8 @@ export class LaneScheduler {
   async fill(scope: string | null): Promise<void> {
     const state = this.host.state();
     if (state.snapshot.paused || state.snapshot.stop_requested) return;
-    for (const laneNumber of freeLaneNumbers(state.snapshot, this.execution.max_parallel).filter((n) => !this.pool.isRunning(n))) {
+    const orphans = this.abandonOrphans();
+    for (const laneNumber of orphans ? [] : freeLaneNumbers(state.snapshot, this.execution.max_parallel).filter((n) => !this.pool.isRunning(n))) {
       const item = await this.host.queue.claimForLane?.(scope, { isolation: this.execution.isolation, maxActive: this.execution.max_parallel });
       if (!item) break;
       const run = this.host.activation(item);
@@ -118,7 +135,7 @@ export class LaneScheduler {
     state.snapshot = putLane(state.snapshot, placed);
     const request = await this.host.withLaneView(placed, true, () => this.host.startStage(this.host.context(), placed.run));
     const laneRequest: StageRunRequest = { ...request, summary_status_path: laneStatusFilePath(this.host.context().paths, lane.lane) };
-    this.pool.start(lane.lane, laneRequest, this.executor.runStage(place, laneRequest, this.host.abortSignal));
+    this.pool.start(lane.lane, laneRequest, (laneSignal) => this.executor.runStage(place, laneRequest, AbortSignal.any([this.host.abortSignal, laneSignal])));
   }
 
   private async integrateIfDone(task: LaneTask, lane: LaneState, result: StageResultEnvelope, decision: RouterDecision): Promise<{ result: StageResultEnvelope; decision: RouterDecision }> {

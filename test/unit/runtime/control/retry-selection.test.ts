@@ -47,3 +47,28 @@ describe('planningRetryPrecheck', () => {
     expect(planningRetryPrecheck({ active_runs_by_plane: { planning: run('planning') } })).toBeNull();
   });
 });
+
+describe('selectRetryRun with execution lanes', () => {
+  const lane = (n: number, id: string) => ({ lane: n, run: run('execution', { work_item_id: id, run_id: `run-${id}` }), status_marker: '### IDLE', worktree_path: null, branch: null, base_branch: null });
+
+  it('retries the only busy lane, and names the lane', () => {
+    expect(selectRetryRun({ active_runs_by_plane: {}, execution_lanes: [lane(2, 't2')] }, null)).toMatchObject({ kind: 'retry', lane: 2, run: { work_item_id: 't2' } });
+  });
+
+  it('refuses several busy lanes without --item, naming the active items', () => {
+    expect(selectRetryRun({ active_runs_by_plane: { planning: run('planning') }, execution_lanes: [lane(2, 't2'), lane(1, 't1')] }, null)).toEqual({
+      kind: 'skip',
+      detail: 'several active items: s1 (planning), t1 (lane 1), t2 (lane 2); retry-active requires --item <id>',
+      skipEvent: { reason: 'multiple_active_items', requested_scope: null, active_planes: ['planning', 'execution'], active_items: ['s1', 't1', 't2'] },
+    });
+    expect(selectRetryRun({ active_runs_by_plane: {}, execution_lanes: [lane(1, 't1'), lane(2, 't2')] }, 'execution')).toMatchObject({ kind: 'skip', skipEvent: { reason: 'multiple_active_items' } });
+  });
+
+  it('retries the item named by --item, in a lane or a plane, and refuses an item that is not active', () => {
+    const snapshot = { active_runs_by_plane: { planning: run('planning') }, execution_lanes: [lane(1, 't1'), lane(2, 't2')] };
+    expect(selectRetryRun(snapshot, null, 't2')).toMatchObject({ kind: 'retry', lane: 2, run: { work_item_id: 't2' } });
+    expect(selectRetryRun(snapshot, null, 's1')).toMatchObject({ kind: 'retry', lane: null, run: { work_item_id: 's1' } });
+    expect(selectRetryRun(snapshot, 'planning', 't1')).toMatchObject({ kind: 'skip', detail: 't1 is not an active work item of the planning plane; active items are s1 (planning)' });
+    expect(selectRetryRun(snapshot, null, 'nope')).toMatchObject({ kind: 'skip', skipEvent: { reason: 'item_not_active', requested_item: 'nope', active_items: ['s1', 't1', 't2'] } });
+  });
+});

@@ -1,0 +1,83 @@
+import { execa } from 'execa';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeSnapshotSchema } from '../../src/contracts/runtime-state.js';
+import { BIN, millrace, readEvents } from '../support/runtime-workspace.js';
+import { createLaneWorkspace, readAgentLog, taskFolder, writeLaneTask, type LaneWorkspace } from '../support/lanes-workspace.js';
+
+async function until(what: string, check: () => boolean, deadlineMs = 90_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > deadlineMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const eventsOf = (ws: LaneWorkspace, type: string) => readEvents(ws.runtime).filter((e) => e.event_type === type);
+
+describe('operator control of execution lanes', () => {
+  it('retry-active needs --item with several busy lanes, retries one lane (aborting its stage), and stop lets every running stage finish', async () => {
+    const gateDir = join(process.env.TMPDIR ?? '/tmp', `lane-gate-${process.pid}-${Date.now()}`);
+    const ws = await createLaneWorkspace({ execution: 'max_parallel = 2\nisolation = "worktree"', sleepMs: 0, gate: gateDir });
+    ['task-a', 'task-b', 'task-c'].forEach((id, i) => writeLaneTask(ws, id, ['out'], `2026-11-27T10:00:0${i}Z`));
+    const daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    try {
+      const starts = () => readAgentLog(ws.log).filter((r) => r.event === 'start');
+      await until('two lane stages running', () => starts().length === 2);
+      expect(starts().map((r) => r.item).sort()).toEqual(['task-a', 'task-b']);
+
+      // Two busy lanes: without --item nothing is retried, and the event names the active items.
+      expect(JSON.parse((await millrace(['retry-active', '-w', ws.root, '--json'])).stdout)).toMatchObject({ result: { action: 'retry_active', mode: 'mailbox' } });
+      await until('the refused retry', () => eventsOf(ws, 'retry_active_skipped').length === 1);
+      expect(eventsOf(ws, 'retry_active_skipped')[0]!.data).toMatchObject({ reason: 'multiple_active_items', active_items: ['task-a', 'task-b'] });
+      expect(taskFolder(ws, 'active')).toEqual(['task-a.md', 'task-b.md']);
+
+      // --item retries that lane's task: requeued with the reason, its running stage aborted and its result discarded.
+      const aborted = starts().find((r) => r.item === 'task-a')!;
+      await millrace(['retry-active', '-w', ws.root, '--item', 'task-a', '--reason', 'wrong approach']);
+      await until('the lane retry', () => eventsOf(ws, 'lane_retried').length === 1);
+      expect(eventsOf(ws, 'lane_retried')[0]!.data).toMatchObject({ work_item_id: 'task-a', reason: 'wrong approach' });
+      await until('the aborted stage to be discarded', () => eventsOf(ws, 'lane_stage_discarded').length === 1);
+      expect(readFileSync(join(ws.runtime, 'tasks', 'queue', 'task-a.requeue.jsonl'), 'utf8')).toContain('"reason":"wrong approach"');
+      await until('the aborted agent to exit', () => !alive(aborted.pid), 30_000);
+
+      // The freed lane claims again (task-a, oldest); its new stage starts only after the old one was discarded.
+      await until('a third stage', () => starts().length === 3);
+      const third = starts()[2]!;
+      const discardedAt = Date.parse((eventsOf(ws, 'lane_stage_discarded')[0] as unknown as { occurred_at: string }).occurred_at);
+      expect(third.item).toBe('task-a');
+      expect(third.at).toBeGreaterThanOrEqual(discardedAt);
+      expect(third.cwd).toBe(join(ws.root, 'millrace-agents', 'worktrees', 'task-a'));
+
+      // stop while both lanes run: nothing new starts, and both running stages finish and are applied before the exit.
+      await millrace(['stop', '-w', ws.root]);
+      await until('the stop request', () => RuntimeSnapshotSchema.parse(JSON.parse(readFileSync(join(ws.runtime, 'state', 'runtime_snapshot.json'), 'utf8'))).stop_requested || daemon.exitCode !== null);
+      writeFileSync(gateDir, 'go');
+      const result = await daemon;
+      expect(result.exitCode).toBe(0);
+      const records = readAgentLog(ws.log);
+      expect(records.filter((r) => r.event === 'start')).toHaveLength(3);
+      const ended = records.filter((r) => r.event === 'end').map((r) => `${r.item}/${r.stage}`).sort();
+      expect(ended).toEqual(['task-a/builder', 'task-b/builder']);
+      const snapshot = RuntimeSnapshotSchema.parse(JSON.parse(readFileSync(join(ws.runtime, 'state', 'runtime_snapshot.json'), 'utf8')));
+      expect((snapshot.execution_lanes ?? []).map((l) => [l.run.work_item_id, l.run.stage]).sort()).toEqual([
+        ['task-a', 'checker'],
+        ['task-b', 'checker'],
+      ]);
+      expect(taskFolder(ws, 'queue')).toEqual(['task-c.md']);
+    } finally {
+      if (daemon.exitCode === null) daemon.kill('SIGKILL');
+      await daemon;
+      if (!existsSync(gateDir)) writeFileSync(gateDir, 'go');
+    }
+  }, 300_000);
+});
