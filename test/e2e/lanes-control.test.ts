@@ -1,9 +1,9 @@
 import { execa } from 'execa';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeSnapshotSchema } from '../../src/contracts/runtime-state.js';
 import { BIN, millrace, readEvents } from '../support/runtime-workspace.js';
-import { createLaneWorkspace, readAgentLog, taskFolder, writeLaneTask, type LaneWorkspace } from '../support/lanes-workspace.js';
+import { createLaneWorkspace, gitIn, readAgentLog, runDaemonUntil, taskFolder, writeLaneTask, type LaneWorkspace } from '../support/lanes-workspace.js';
 
 async function until(what: string, check: () => boolean, deadlineMs = 90_000): Promise<void> {
   const start = Date.now();
@@ -79,5 +79,78 @@ describe('operator control of execution lanes', () => {
       await daemon;
       if (!existsSync(gateDir)) writeFileSync(gateDir, 'go');
     }
+  }, 300_000);
+
+  it('doctor --fix cleans orphan task worktrees and branches without losing work, and removes stale index locks only', async () => {
+    const ws = await createLaneWorkspace({ execution: 'max_parallel = 2\nisolation = "worktree"', sleepMs: 0 });
+    const trees = join(ws.root, 'millrace-agents', 'worktrees');
+    const worktree = (id: string) => {
+      gitIn(ws.root, 'worktree', 'add', '-q', '-b', `millrace/${id}`, join(trees, id));
+      return join(trees, id);
+    };
+    // Done tasks: one worktree clean (its branch has nothing new), one with uncommitted work.
+    for (const id of ['task-clean', 'task-dirty', 'task-blocked']) writeLaneTask(ws, id, ['out'], '2026-11-27T10:00:00Z');
+    renameSync(join(ws.runtime, 'tasks', 'queue', 'task-clean.md'), join(ws.runtime, 'tasks', 'done', 'task-clean.md'));
+    renameSync(join(ws.runtime, 'tasks', 'queue', 'task-dirty.md'), join(ws.runtime, 'tasks', 'done', 'task-dirty.md'));
+    renameSync(join(ws.runtime, 'tasks', 'queue', 'task-blocked.md'), join(ws.runtime, 'tasks', 'blocked', 'task-blocked.md'));
+    worktree('task-clean');
+    const dirty = worktree('task-dirty');
+    writeFileSync(join(dirty, 'unsaved.txt'), 'agent work\n');
+    const blocked = worktree('task-blocked');
+    writeFileSync(join(blocked, 'inspect.txt'), 'kept for inspection\n');
+    // Branches without worktree of unknown tasks: one merged, one with a commit that is not on main.
+    gitIn(ws.root, 'branch', 'millrace/ghost-merged');
+    const side = worktree('ghost-work');
+    writeFileSync(join(side, 'work.txt'), 'work\n');
+    gitIn(side, 'add', '-A');
+    gitIn(side, 'commit', '-q', '-m', 'work');
+    gitIn(ws.root, 'worktree', 'remove', side);
+    // A stale index lock in the checkout (its git is gone), and one in a worktree a running git works in.
+    writeFileSync(join(ws.root, '.git', 'index.lock'), '');
+    const blockedLock = gitIn(blocked, 'rev-parse', '--git-path', 'index.lock');
+    const heldLock = blockedLock.startsWith('/') ? blockedLock : join(blocked, blockedLock);
+    mkdirSync(join(heldLock, '..'), { recursive: true });
+    writeFileSync(heldLock, '');
+    const runningGit = execa('git', ['cat-file', '--batch'], { cwd: blocked, reject: false, stdin: 'pipe' });
+    try {
+      const before = JSON.parse((await millrace(['doctor', '-w', ws.root, '--json'])).stdout) as { result: { findings: Array<{ code: string; path: string }> } };
+      const codes = before.result.findings.map((f) => f.code).filter((c) => c.startsWith('orphan_task_') || c.includes('index_lock')).sort();
+      expect(codes).toEqual(['orphan_task_branch', 'orphan_task_branch', 'orphan_task_worktree', 'orphan_task_worktree', 'stale_git_index_lock']);
+
+      const fixed = JSON.parse((await millrace(['doctor', '-w', ws.root, '--fix', '--json'])).stdout) as { result: { repair: { worktrees: Array<{ target: string; action: string }> } } };
+      const actions = Object.fromEntries(fixed.result.repair.worktrees.map((w) => [w.target.replace(`${ws.root}/`, ''), w.action]));
+      expect(actions).toEqual({
+        '.git/index.lock': 'removed',
+        'millrace-agents/worktrees/task-clean': 'removed',
+        'millrace/task-clean': 'removed',
+        'millrace-agents/worktrees/task-dirty': 'committed_and_removed',
+        'millrace/task-dirty': 'kept',
+        'millrace/ghost-merged': 'removed',
+        'millrace/ghost-work': 'kept',
+      });
+      // Nothing was lost: the uncommitted work is on its kept branch, the unmerged branch is intact.
+      expect(gitIn(ws.root, 'show', 'millrace/task-dirty:unsaved.txt')).toBe('agent work');
+      expect(gitIn(ws.root, 'show', 'millrace/ghost-work:work.txt')).toBe('work');
+      expect(existsSync(dirty)).toBe(false);
+      expect(existsSync(join(trees, 'task-clean'))).toBe(false);
+      expect(gitIn(ws.root, 'branch', '--list', 'millrace/*').split('\n').map((b) => b.replace(/^[*+ ]+/, '')).sort()).toEqual(['millrace/ghost-work', 'millrace/task-blocked', 'millrace/task-dirty']);
+      // The blocked task's worktree stays, and so does the lock its running git holds.
+      expect(readFileSync(join(blocked, 'inspect.txt'), 'utf8')).toBe('kept for inspection\n');
+      expect(existsSync(heldLock)).toBe(true);
+      expect(existsSync(join(ws.root, '.git', 'index.lock'))).toBe(false);
+    } finally {
+      runningGit.kill('SIGKILL');
+      await runningGit;
+    }
+  }, 300_000);
+
+  it('a lane daemon removes a stale index lock a killed git left, so integration still succeeds', async () => {
+    const ws = await createLaneWorkspace({ execution: 'max_parallel = 2\nisolation = "worktree"', sleepMs: 0 });
+    writeLaneTask(ws, 'task-a', ['out'], '2026-11-27T10:00:00Z');
+    writeFileSync(join(ws.root, '.git', 'index.lock'), '');
+    const run = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length + taskFolder(ws, 'blocked').length === 1);
+    expect(run.exitCode).toBe(130);
+    expect(taskFolder(ws, 'done')).toEqual(['task-a.md']);
+    expect(readFileSync(join(ws.root, 'out', 'task-a-builder.txt'), 'utf8')).toBe('task-a builder\n');
   }, 300_000);
 });

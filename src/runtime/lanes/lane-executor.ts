@@ -3,7 +3,7 @@ import type { RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
 import type { ExecutionConfig } from '../../contracts/config.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../../workspace/paths.js';
-import { gitAbortInterrupted, gitCommitAll, gitCurrentBranch, gitEnsureWorktree, gitIntegrate, gitRemoveWorktree, gitTopLevel } from '../../workspace/worktree/process.js';
+import { gitAbortInterrupted, gitClearStaleIndexLocks, gitCommitAll, gitCurrentBranch, gitEnsureWorktree, gitIntegrate, gitRemoveWorktree, gitTopLevel } from '../../workspace/worktree/process.js';
 
 /**
  * The lane executor (docs/parallel.md): the one seam between the runtime, which claims tasks and applies every
@@ -45,6 +45,8 @@ export async function createLocalLaneExecutor(paths: WorkspacePaths, execution: 
   if (top === null) throw new MillraceError('CONFIG_INVALID', `execution.isolation = "worktree" needs a git repository, and ${paths.workspaceRoot} is not inside one`);
   const base = execution.base_branch ?? (await gitCurrentBranch(top));
   if (base === null) throw new MillraceError('CONFIG_INVALID', 'execution.isolation = "worktree": the workspace checkout is on a detached HEAD; check out a branch or set execution.base_branch');
+  // A git killed with the previous daemon can leave index.lock behind, which would fail every later merge or commit.
+  await gitClearStaleIndexLocks(top);
   await gitAbortInterrupted(top, true);
   const inRepo = relative(top, paths.workspaceRoot);
   const worktreeRoot = join(paths.workspaceRoot, execution.worktree_dir);

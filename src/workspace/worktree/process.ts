@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { execa } from 'execa';
+import { removeStaleIndexLocks } from './git-locks.js';
 
 /**
  * Every git command of the lane executor (docs/parallel.md): task worktrees, the commit of what agents left, the
@@ -165,4 +166,43 @@ export async function gitRemoveWorktree(repo: string, path: string, deleteBranch
   if (existsSync(path)) await must(repo, ['worktree', 'remove', '--force', resolve(path)]);
   await git(repo, ['worktree', 'prune']);
   if (deleteBranch && (await gitBranchExists(repo, deleteBranch))) await must(repo, ['branch', '-D', deleteBranch]);
+}
+
+/** Every checkout's `index.lock` path (the main checkout and each existing worktree). */
+export async function gitIndexLockPaths(repo: string): Promise<Array<{ lock: string; checkout: string }>> {
+  const locks: Array<{ lock: string; checkout: string }> = [];
+  for (const wt of await gitListWorktrees(repo)) {
+    if (!existsSync(wt.path)) continue;
+    const path = await git(wt.path, ['rev-parse', '--git-path', 'index.lock']);
+    if (path.ok) locks.push({ lock: resolve(wt.path, path.stdout), checkout: wt.path });
+  }
+  return locks;
+}
+
+/** Remove the `index.lock` files a killed git left in the repository's checkouts (git-locks.ts); returns their paths. */
+export async function gitClearStaleIndexLocks(repo: string): Promise<string[]> {
+  return removeStaleIndexLocks(await gitIndexLockPaths(repo));
+}
+
+/** Whether the worktree has changes (tracked or untracked, ignored files aside). */
+export async function gitWorktreeDirty(worktree: string): Promise<boolean> {
+  return (await must(worktree, ['status', '--porcelain'])) !== '';
+}
+
+/** Whether every commit of `branch` is already on `base`. */
+export async function gitBranchMerged(repo: string, branch: string, base: string): Promise<boolean> {
+  return (await git(repo, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, `refs/heads/${base}`])).ok;
+}
+
+/** Remove a clean worktree (git refuses one with changes); the branch stays. */
+export async function gitRemoveCleanWorktree(repo: string, path: string): Promise<void> {
+  await must(repo, ['worktree', 'remove', resolve(path)]);
+  await git(repo, ['worktree', 'prune']);
+}
+
+/** Delete a branch only when it is merged into `base` (`git branch -d` semantics against that base). */
+export async function gitDeleteMergedBranch(repo: string, branch: string, base: string): Promise<boolean> {
+  if (!(await gitBranchMerged(repo, branch, base))) return false;
+  await must(repo, ['branch', '-D', branch]);
+  return true;
 }
