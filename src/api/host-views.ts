@@ -38,7 +38,7 @@ export function createHostViews(oclifConfig: object): HostViews {
     apiVersion: HOST_VIEWS_API_VERSION,
     async status(workspace) {
       const { buildStatusView } = await import('../views/status.js');
-      return buildStatusView(workspace, contributions());
+      return buildStatusView(workspace, contributions(), { longLived: true });
     },
     async queueBoard(workspace, limitPerFolder) {
       const { buildQueueBoard } = await import('../views/queue.js');

@@ -22,8 +22,10 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
   };
   const v = (x: unknown) => (x === null || x === undefined || x === '' ? 'unknown' : String(x));
   const bare = (m: unknown) => v(m).replace(/^###\s*/, '');
+  /** `lane 2 execution` in lane mode (docs/parallel.md), else the plane. */
+  const where = (p: Record<string, unknown>) => `${p.lane !== undefined && p.lane !== null ? `lane ${v(p.lane)} ` : ''}${v(p.plane)}`;
   const ref = (p: Record<string, unknown>) => {
-    let out = `${v(p.plane)}/${v(p.stage)}`;
+    let out = `${where(p)}/${v(p.stage)}`;
     if (p.node_id && p.node_id !== p.stage) out += ` node=${v(p.node_id)}`;
     if (p.stage_kind_id && p.stage_kind_id !== p.stage && p.stage_kind_id !== p.node_id) out += ` kind=${v(p.stage_kind_id)}`;
     return out;
@@ -69,7 +71,7 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         return [
           line(`stage done ${ref(p)} run=${handle(p.run_id)} result=${v(p.terminal_result)}${status !== p.terminal_result ? ` status=${status}` : ''} dur=${dur}s`),
           ...(p.failure_class ? [line(`stage failed ${ref(p)} run=${handle(p.run_id)}${p.work_item_id ? ` work=${v(p.work_item_kind)}:${v(p.work_item_id)}` : ''} class=${v(p.failure_class)} dur=${dur}s`)] : []),
-          line(`run ${v(p.plane)} run=${handle(p.run_id)} elapsed=${elapsed}s${usage?.total_tokens !== undefined ? ` tokens=${usage.total_tokens}` : ''}`),
+          line(`run ${where(p)} run=${handle(p.run_id)} elapsed=${elapsed}s${usage?.total_tokens !== undefined ? ` tokens=${usage.total_tokens}` : ''}`),
         ];
       }
       case 'runner_activity': {
@@ -81,12 +83,12 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         const elapsed = started === undefined ? '' : ` +${Math.max(0, Math.round((at - started) / 1000))}s`;
         const usage = p.usage as { total_tokens?: number } | undefined;
         const tokens = usage?.total_tokens !== undefined ? ` tokens=${usage.total_tokens}` : '';
-        return [line(`activity ${v(p.plane)}/${v(p.stage)} run=${handle(p.run_id)}${elapsed}${tokens} ${v(p.kind)}: ${v(p.text)}`)];
+        return [line(`activity ${where(p)}/${v(p.stage)} run=${handle(p.run_id)}${elapsed}${tokens} ${v(p.kind)}: ${v(p.text)}`)];
       }
       case 'runner_stalled':
-        return [line(`stalled ${v(p.plane)}/${v(p.stage)} run=${handle(p.run_id)} no activity since ${v(p.last_activity_at)} (stall_timeout=${v(p.stall_timeout_seconds)}s)`)];
+        return [line(`stalled ${where(p)}/${v(p.stage)} run=${handle(p.run_id)} no activity since ${v(p.last_activity_at)} (stall_timeout=${v(p.stall_timeout_seconds)}s)`)];
       case 'router_decision': {
-        const plane = v(p.plane);
+        const plane = where(p);
         const reason = p.reason ? ` reason=${v(p.reason)}` : '';
         if (p.action === 'idle') return [line(`route ${plane} done${reason}`)];
         if (p.action === 'blocked') return [line(`route ${plane} blocked${reason}`)];

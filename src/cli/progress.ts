@@ -11,14 +11,22 @@ export type StageProgress = { onEvent(event: MonitorEvent): void; finish(): Prom
 export async function createStageProgress(stream: NodeJS.WriteStream = process.stdout): Promise<StageProgress> {
   const { Listr, PRESET_TIMER } = await import('listr2');
   const fancy = Boolean(stream.isTTY) && !process.env.CI;
-  let current: { done: (ok: boolean, title: string) => void; run: Promise<unknown>; setOutput: (text: string) => void } | null = null;
-  let lastDecision = 'none';
-  let lastOutputAt = 0;
+  type Running = { done: (ok: boolean, title: string) => void; run: Promise<unknown>; setOutput: (text: string) => void };
+  /**
+   * The stage running per place: `plane` in the serial runtime, `lane <n>` for execution lanes (docs/parallel.md), so
+   * every lane has its own line. Lane stages always use the line renderer: several redrawing lists would overwrite
+   * one another on a terminal.
+   */
+  const running = new Map<string, Running>();
+  const lastDecision = new Map<string, string>();
+  const lastOutputAt = new Map<string, number>();
+  const placeOf = (p: Record<string, unknown>) => (p.lane !== undefined && p.lane !== null ? `lane ${String(p.lane)}` : String(p.plane));
   // A pipe gets each output change as a line: at most one a second there; a terminal redraws in place.
   const outputEveryMs = fancy ? 250 : 1000;
 
-  const startStage = (unsafeTitle: string) => {
+  const startStage = (place: string, unsafeTitle: string, inLane: boolean) => {
     const title = safeTerminalText(unsafeTitle);
+    const redraw = fancy && !inLane;
     let taskRef: { output: string } | null = null;
     let pendingOutput: string | null = null;
     let settle!: (r: { ok: boolean; title: string }) => void;
@@ -29,7 +37,7 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
           title,
           task: async (_ctx, task) => {
             taskRef = task;
-            task.output = pendingOutput ?? safeTerminalText(`last decision: ${lastDecision}`);
+            task.output = pendingOutput ?? safeTerminalText(`last decision: ${lastDecision.get(place) ?? 'none'}`);
             const r = await finished;
             task.title = safeTerminalText(r.title);
             if (!r.ok) throw new Error(r.title);
@@ -38,7 +46,7 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         },
       ],
       {
-        renderer: fancy ? 'default' : 'verbose',
+        renderer: redraw ? 'default' : 'verbose',
         fallbackRenderer: 'verbose',
         exitOnError: false,
         collectErrors: 'minimal',
@@ -47,7 +55,7 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         fallbackRendererOptions: { timer: PRESET_TIMER },
       },
     );
-    current = {
+    running.set(place, {
       done: (ok, t) => settle({ ok, title: t }),
       run: list.run().catch(() => undefined),
       setOutput: (unsafe) => {
@@ -55,7 +63,7 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         if (taskRef) taskRef.output = text;
         else pendingOutput = text;
       },
-    };
+    });
   };
   const seconds = (s: unknown) => `${Number(s ?? 0).toFixed(1)}s`;
   const shortRun = (id: unknown) => String(id ?? '').replace(/^run-/, '').slice(0, 8);
@@ -63,23 +71,28 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
   return {
     onEvent(event) {
       const p = event.payload;
+      const place = placeOf(p);
+      const current = running.get(place);
+      const lane = place.startsWith('lane ') ? `${place}: ` : '';
       const work = p.work_item_id ? ` ${String(p.work_item_kind)}:${String(p.work_item_id)}` : '';
       if (event.event_type === 'stage_started') {
         const timeout = Number(p.timeout_seconds ?? 0) > 0 ? ` (timeout ${String(p.timeout_seconds)}s)` : '';
-        startStage(`${String(p.plane)}/${String(p.stage)}${work}${timeout}`);
+        current?.done(true, 'superseded');
+        startStage(place, `${lane}${String(p.plane)}/${String(p.stage)}${work}${timeout}`, lane !== '');
       } else if (event.event_type === 'runner_activity' && current) {
         const now = Date.now();
-        if (now - lastOutputAt < outputEveryMs) return;
-        lastOutputAt = now;
+        if (now - (lastOutputAt.get(place) ?? 0) < outputEveryMs) return;
+        lastOutputAt.set(place, now);
         const usage = p.usage as { total_tokens?: number } | undefined;
-        current.setOutput(`${String(p.kind)}: ${String(p.text)}${usage?.total_tokens !== undefined ? ` [${usage.total_tokens} tokens]` : ''}`);
+        current.setOutput(`${lane}${String(p.kind)}: ${String(p.text)}${usage?.total_tokens !== undefined ? ` [${usage.total_tokens} tokens]` : ''}`);
       } else if (event.event_type === 'runner_stalled' && current) {
-        current.setOutput(`stalled: no activity since ${String(p.last_activity_at)}`);
+        current.setOutput(`${lane}stalled: no activity since ${String(p.last_activity_at)}`);
       } else if (event.event_type === 'stage_completed' && current) {
         const ok = p.failure_class === null || p.failure_class === undefined;
         const usage = p.token_usage as { total_tokens?: number } | null | undefined;
         const tokens = usage?.total_tokens !== undefined ? `, ${usage.total_tokens} tokens` : '';
-        current.done(ok, `${String(p.plane)}/${String(p.stage)}${work} -> ${String(p.terminal_result)} in ${seconds(p.duration_seconds)}${tokens}${ok ? '' : ` (${String(p.failure_class)}, run ${shortRun(p.run_id)})`}`);
+        current.done(ok, `${lane}${String(p.plane)}/${String(p.stage)}${work} -> ${String(p.terminal_result)} in ${seconds(p.duration_seconds)}${tokens}${ok ? '' : ` (${String(p.failure_class)}, run ${shortRun(p.run_id)})`}`);
+        running.delete(place);
       } else if (event.event_type === 'runtime_idle' || event.event_type === 'runtime_paused') {
         const depths = (p.queue_depths_by_plane ?? {}) as Record<string, number>;
         const queues = `queue execution=${depths.execution ?? 0} planning=${depths.planning ?? 0}`;
@@ -87,15 +100,13 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         const what = event.event_type === 'runtime_paused' ? `paused${sources}: waiting for resume` : p.reason === 'no_work' ? 'idle: waiting for work' : `idle: ${String(p.reason)}`;
         stream.write(`${safeTerminalText(what)} (${queues})\n`);
       } else if (event.event_type === 'router_decision') {
-        lastDecision = `${String(p.action)} ${String(p.reason)}${p.next_stage ? ` -> ${String(p.next_stage)}` : ''}`;
+        lastDecision.set(place, `${String(p.action)} ${String(p.reason)}${p.next_stage ? ` -> ${String(p.next_stage)}` : ''}`);
       }
     },
     async finish() {
-      if (current) {
-        current.done(true, 'stopped');
-        await current.run;
-        current = null;
-      }
+      for (const current of running.values()) current.done(true, 'stopped');
+      await Promise.all([...running.values()].map((r) => r.run));
+      running.clear();
     },
   };
 }

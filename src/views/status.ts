@@ -73,10 +73,18 @@ export type LaneStatus = {
 };
 
 /** Read-only status (control-and-inspection.md §6): never takes the lock, never compiles. */
-export async function buildStatusView(workspace: string, registryOrPending: Registryish | Promise<Registryish>): Promise<StatusView> {
+export type StatusViewOptions = {
+  /**
+   * A long-lived reader (web dashboard, `status watch`): watch the queue folders and reparse only what changed
+   * (scan.ts `watchFolders`) instead of using the persisted parse cache of one-shot commands.
+   */
+  longLived?: boolean;
+};
+
+export async function buildStatusView(workspace: string, registryOrPending: Registryish | Promise<Registryish>, options: StatusViewOptions = {}): Promise<StatusView> {
   const paths = requireInitializedWorkspace(workspace);
   // Started first: its file I/O overlaps the plugin registry's module loading when the registry is still pending.
-  const scan = listQueue(paths, FULL_SCOPE, { persistParsed: true });
+  const scan = listQueue(paths, FULL_SCOPE, options.longLived ? { watchFolders: true } : { persistParsed: true });
   scan.catch(() => undefined); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   const registry = await registryOrPending;
   const snapshot = await readSnapshot(paths);

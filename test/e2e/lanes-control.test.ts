@@ -64,6 +64,9 @@ describe('operator control of execution lanes', () => {
       writeFileSync(gateDir, 'go');
       const result = await daemon;
       expect(result.exitCode).toBe(0);
+      // The live view gives every lane its own lines.
+      expect(String(result.stdout)).toMatch(/lane 1: execution\/builder task:task-a/);
+      expect(String(result.stdout)).toMatch(/lane 2: execution\/builder task:task-b -> BUILDER_COMPLETE/);
       const records = readAgentLog(ws.log);
       expect(records.filter((r) => r.event === 'start')).toHaveLength(3);
       const ended = records.filter((r) => r.event === 'end').map((r) => `${r.item}/${r.stage}`).sort();

@@ -31,7 +31,7 @@ export default class StatusWatch extends BaseCommand {
     const onSigint = () => (interrupted = true);
     process.once('SIGINT', onSigint);
     while (!interrupted) {
-      const view = await buildStatusView(flags.workspace, registry);
+      const view = await buildStatusView(flags.workspace, registry, { longLived: true });
       if (this.jsonEnabled()) this.logJson(this.toSuccessJson(view));
       else this.log(renderStatusLines(view).join('\n'));
       updates++;

@@ -30,7 +30,19 @@ export interface ParseStore {
 
 const RACY_WINDOW_NS = 100_000_000n;
 const MEMO_LIMIT = 100_000;
-const memo = new Map<string, CachedParse>();
+/** `verifiedAtMs`: when a stat last proved the entry current. */
+const memo = new Map<string, CachedParse & { verifiedAtMs: number }>();
+
+function memoize(path: string, entry: CachedParse): void {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(path, { ...entry, verifiedAtMs: Date.now() });
+}
+
+/** The memo's parse of `path` when a stat proved it current at or after `sinceMs` (folder-watch.ts trusts it since). */
+export function memoVerifiedSince(path: string, sinceMs: number): ParsedQueueFile | undefined {
+  const entry = memo.get(path);
+  return entry !== undefined && entry.verifiedAtMs >= sinceMs ? entry.parsed : undefined;
+}
 
 /** Now, in ns since the epoch: a scan takes it once, before it reads any file. */
 export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -68,11 +80,12 @@ export function cachedParse(
   // The memo is keyed by path, and a path's folder fixes its kind and state: the stat key is all that can differ.
   if (remembered && remembered.statKey === statKey) {
     persisted?.keep(location, remembered);
+    remembered.verifiedAtMs = Date.now();
     return remembered.parsed;
   }
   const stored = persisted?.take(location, statKey, parse);
   if (stored === undefined) return MISS;
-  memo.set(location.path, stored);
+  memoize(location.path, stored);
   return stored.parsed;
 }
 
@@ -97,8 +110,7 @@ export function rememberParse(
   if (racy) {
     memo.delete(location.path);
   } else {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(location.path, entry);
+    memoize(location.path, entry);
   }
   return parsed;
 }

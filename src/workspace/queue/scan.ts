@@ -5,7 +5,8 @@ import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { WorkspacePaths } from '../paths.js';
 import { KIND_STATES, stateDir } from './layout.js';
 import { isErrno } from './exclusive-file.js';
-import { GONE, MISS, cachedParse, nowNs, rememberParse } from './parse-cache.js';
+import { takeChanged, watchQueueFolder, watchedSince } from './folder-watch.js';
+import { GONE, MISS, cachedParse, memoVerifiedSince, nowNs, rememberParse } from './parse-cache.js';
 import { PersistedParseCache } from './persisted-parse-cache.js';
 import { readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
 import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope, DuplicateQueueId } from './queue-files.js';
@@ -62,6 +63,12 @@ export type ListOptions = {
    * read commands, which would otherwise parse every document again on every run.
    */
   persistParsed?: boolean;
+  /**
+   * For long-lived readers: watch the scoped folders (folder-watch.ts) and reuse, without a stat, the parse of every
+   * file no event named since it was last checked. A change of a 10,000-file queue then costs folder listings and the
+   * parse of the changed files only. Ignored with `persistParsed`.
+   */
+  watchFolders?: boolean;
 };
 
 /**
@@ -70,6 +77,12 @@ export type ListOptions = {
  * With `persistParsed` the items carry claim facts only, and an item's `document` is read from its file when asked.
  */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
+  const watching = options.watchFolders === true && !options.persistParsed;
+  if (watching) {
+    for (const [kind, states] of Object.entries(scope)) for (const state of states ?? []) watchQueueFolder(stateDir(paths, kind as WorkDocumentKind, state));
+    // Let events of changes made before this scan reach the watches first.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const locations = await listQueueLocations(paths, scope);
   const checkedAtNs = nowNs();
   const persisted = options.persistParsed ? PersistedParseCache.load(paths) : undefined;
@@ -81,8 +94,22 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
     read[index] = fresh && (fresh.stat ? rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted, readLater) : fresh.parsed);
   };
 
+  let folder = '';
+  let since: number | null = null;
   for (let index = 0; index < locations.length; index += 1) {
     const location = locations[index]!;
+    if (watching) {
+      const dir = location.path.slice(0, location.path.length - location.id.length - 4);
+      if (dir !== folder) {
+        folder = dir;
+        since = watchedSince(dir);
+      }
+      const trusted = since !== null && !takeChanged(dir, `${location.id}.md`) ? memoVerifiedSince(location.path, since) : undefined;
+      if (trusted) {
+        read[index] = trusted;
+        continue;
+      }
+    }
     const cached = cachedParse(location, persisted, readLater);
     if (cached === MISS) readNow(index);
     else read[index] = cached === GONE ? undefined : cached;

@@ -18,4 +18,12 @@ describe('--monitor basic lines (runtime.md §12)', () => {
     expect(f({ event_type: 'runtime_idle', occurred_at: at(7), payload: { reason: 'no_work' } })).toEqual(['[12:14:07] idle reason=no_work']);
     expect(f({ event_type: 'runtime_idle', occurred_at: at(9), payload: { reason: 'no_work' } })).toEqual([]);
   });
+
+  it('names the lane of every lane stage line (docs/parallel.md)', () => {
+    const f = createBasicMonitorFormatter();
+    const lane2 = { plane: 'execution', lane: 2, stage: 'builder', node_id: 'builder', stage_kind_id: 'builder', run_id: 'run-2', work_item_kind: 'task', work_item_id: 't2' };
+    expect(f({ event_type: 'stage_started', occurred_at: at(1), payload: lane2 })).toEqual(['[12:14:01] stage start lane 2 execution/builder run=run-2 work=task:t2']);
+    expect(f({ event_type: 'runner_activity', occurred_at: at(2), payload: { ...lane2, kind: 'output', text: 'editing' } })).toEqual(['[12:14:02] activity lane 2 execution/builder run=run-2 +1s output: editing']);
+    expect(f({ event_type: 'router_decision', occurred_at: at(3), payload: { action: 'run_stage', plane: 'execution', lane: 2, next_stage: 'checker', reason: 'builder:BUILDER_COMPLETE' } })).toEqual(['[12:14:03] route lane 2 execution -> checker reason=builder:BUILDER_COMPLETE']);
+  });
 });

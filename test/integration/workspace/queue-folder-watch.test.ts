@@ -1,0 +1,65 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderWorkDocument } from '../../../src/workspace/documents/index.js';
+import type { WorkspacePaths } from '../../../src/workspace/paths.js';
+import { closeQueueFolderWatches } from '../../../src/workspace/queue/folder-watch.js';
+import { forgetParsedQueueFiles } from '../../../src/workspace/queue/parse-cache.js';
+import { FULL_SCOPE, listQueue, type QueueListing } from '../../../src/workspace/queue/index.js';
+import { withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
+import { aTask } from '../../support/work-documents.js';
+
+// Past the parse cache's racy window, so parses are memoized (parse-cache.ts RACY_WINDOW_NS).
+const SETTLE_MS = 150;
+const taskPath = (paths: WorkspacePaths, id: string) => join(paths.tasks.queue, `${id}.md`);
+const summary = (listing: QueueListing) => ({
+  items: listing.items.map((i) => `${i.state}/${i.id}: ${i.document.fields.title}`).sort(),
+  invalid: listing.invalid.map((i) => `${i.state}/${i.id}`).sort(),
+});
+const watched = (paths: WorkspacePaths) => listQueue(paths, FULL_SCOPE, { watchFolders: true });
+const fresh = async (paths: WorkspacePaths) => {
+  forgetParsedQueueFiles();
+  return listQueue(paths, FULL_SCOPE);
+};
+
+/** Wait until the watched scan agrees with a fresh one (watch events arrive asynchronously), or fail. */
+async function agreesWithFreshScan(paths: WorkspacePaths): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    const seen = summary(await watched(paths));
+    const truth = summary(await fresh(paths));
+    if (JSON.stringify(seen) === JSON.stringify(truth)) return;
+    last = { seen, truth };
+    await sleep(50);
+  }
+  throw new Error(`watched scan never matched a fresh scan: ${JSON.stringify(last)}`);
+}
+
+describe('queue scan of a long-lived reader (watched folders)', () => {
+  afterEach(() => {
+    closeQueueFolderWatches();
+    forgetParsedQueueFiles();
+  });
+
+  it('sees additions, in-place rewrites, rename-replacements and removals like a fresh scan', async () => {
+    await withQueueWorkspace(async (paths) => {
+      for (const id of ['t1', 't2', 't3']) await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id, title: `first ${id}` })));
+      await sleep(SETTLE_MS);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1', 'queue/t2: first t2', 'queue/t3: first t3']);
+      await sleep(SETTLE_MS);
+      await watched(paths); // every parse now memoized after its folder's watch started
+
+      // In place, same length: only the watch event tells this file apart from its memoized parse.
+      await writeFile(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'again t1' })));
+      // Replaced by rename (how Millrace writes), and made invalid.
+      await writeFile(join(paths.tasks.queue, '.t2.tmp'), '---\ntask_id: t2\n---\nbroken\n');
+      await rename(join(paths.tasks.queue, '.t2.tmp'), taskPath(paths, 't2'));
+      await rm(taskPath(paths, 't3'));
+      await writeText(taskPath(paths, 't4'), renderWorkDocument(aTask({ task_id: 't4', title: 'first t4' })));
+      await mkdir(paths.tasks.active, { recursive: true });
+      await rename(taskPath(paths, 't4'), join(paths.tasks.active, 't4.md'));
+      await agreesWithFreshScan(paths);
+      expect(summary(await watched(paths))).toEqual({ items: ['active/t4: first t4', 'queue/t1: again t1'], invalid: ['queue/t2'] });
+    });
+  });
+});
