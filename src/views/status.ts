@@ -1,4 +1,6 @@
 import type { Plane } from '@millrace/plugin-api';
+import { formatCost, formatTokens, usageTotalsForStatus, type UsageTotals } from './usage.js';
+import { readUsageLedger } from '../workspace/state/usage-ledger.js';
 import { FOREGROUND_ORDER, type ActiveRunState, type LockState } from '../contracts/runtime-state.js';
 import type { RunnerSchemaSource } from '../contracts/config.js';
 import type { CompilerRegistry } from '../contracts/compiled-plan.js';
@@ -59,6 +61,9 @@ export type StatusView = {
   closure: ClosureStatus;
   /** Documents in queue folders that do not parse (never deleted; selection skips them). */
   invalid_documents: Array<{ kind: string; state: string; path: string; problems: string[] }>;
+  /** Totals from `state/usage_ledger.jsonl`: the running daemon's session (null when none runs), today (UTC), all time. */
+  usage: ReturnType<typeof usageTotalsForStatus> | null;
+  usage_error: string | null;
 };
 
 export type LaneStatus = {
@@ -102,6 +107,15 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     persisted = report.persisted;
   } catch (error) {
     currentnessError = error instanceof Error ? error.message : String(error);
+  }
+  let usage: StatusView['usage'] = null;
+  let usageError: string | null = null;
+  try {
+    // The daemon session started when the running owner took the lock.
+    const sessionStart = snapshot.process_running && lock.state === 'active' ? (lock.record?.acquired_at ?? null) : null;
+    usage = usageTotalsForStatus(await readUsageLedger(paths), new Date(), sessionStart);
+  } catch (error) {
+    usageError = error instanceof Error ? error.message : String(error);
   }
   const baseline = await readBaselineManifest(paths.baselineManifest, 'millrace-agents/state/baseline_manifest.json', paths.workspaceRoot).catch(() => null);
   const listing = await scan;
@@ -162,6 +176,8 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
       path: displayPath(paths, f.path),
       problems: f.problems.map(formatProblem),
     })),
+    usage,
+    usage_error: usageError,
   };
 }
 
@@ -223,6 +239,10 @@ export function renderStatusLines(v: StatusView): string[] {
     lines.push('compile_input.mode_id: none', 'compile_input.config_fingerprint: none', 'compile_input.assets_fingerprint: none', `compile_plan_currentness_error: ${n(v.compiled_plan_currentness_error)}`);
   }
   lines.push('usage_governance_enabled: false', 'usage_governance_paused: false', 'usage_governance_blocker_count: 0', 'usage_governance_auto_resume_possible: true', 'usage_governance_next_auto_resume_at: none', 'usage_governance_subscription_status: disabled');
+  if (v.usage) {
+    const t = (label: string, u: UsageTotals | null) => (u ? `${label}: ${formatTokens(u.total_tokens)} tokens, ${formatCost(u)}, ${u.runs} runs` : `${label}: none`);
+    lines.push(t('usage_session', v.usage.session), t('usage_today', v.usage.today), t('usage_all_time', v.usage.all_time));
+  } else lines.push(`usage_error: ${n(v.usage_error)}`);
   lines.push(...closureStatusLines(v.closure));
   lines.push(`invalid_documents: ${v.invalid_documents.length}`);
   for (const doc of v.invalid_documents) lines.push(...doc.problems.map((problem) => `invalid_document: ${problem}`));

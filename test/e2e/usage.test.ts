@@ -43,6 +43,10 @@ describe('usage ledger and millrace usage (real daemon, command runner)', () => 
     expect(future.stdout.trim()).toBe('no usage recorded since 2999-01-01T00:00:00.000Z');
     const recent = JSON.parse((await millrace(['usage', '-w', ws.root, '--by', 'day', '--since', '1h', '--json'])).stdout) as JsonSuccess<UsageResult>;
     expect(recent.result.rows).toEqual([expect.objectContaining({ key: new Date().toISOString().slice(0, 10), runs: 3 })]);
+    const status = await millrace(['status', '-w', ws.root]);
+    expect(status.stdout.split('\n')).toEqual(expect.arrayContaining(['usage_session: none', 'usage_today: 3,300 tokens, $0.0135, 3 runs', 'usage_all_time: 3,300 tokens, $0.0135, 3 runs']));
+    const statusJson = JSON.parse((await millrace(['status', '-w', ws.root, '--json'])).stdout) as JsonSuccess<{ usage: { session: null; today: { total_tokens: number }; all_time: { runs: number; cost_usd: number } } }>;
+    expect(statusJson.result.usage).toMatchObject({ session: null, today: { total_tokens: 3300 }, all_time: { runs: 3, cost_usd: 0.0135 } });
     const bad = await millrace(['usage', '-w', ws.root, '--since', 'yesterday']);
     expect(bad.exitCode).not.toBe(0);
     expect(bad.stderr).toContain('--since: expected an ISO date/time or a span like 90m, 12h, 7d; got "yesterday"');
