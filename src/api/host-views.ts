@@ -8,11 +8,9 @@ import { queueParseCachePath } from '../workspace/queue/persisted-parse-cache.js
 import { readCompiledPlan } from '../workspace/plan-store.js';
 import { readRuntimeEvents } from '../workspace/state/events-log.js';
 import { listRunFiles, readRunFileTail } from '../workspace/state/run-dirs.js';
+import { resolveRunRefOrNull } from '../views/run-ref.js';
 
 export { HOST_VIEWS_API_VERSION };
-
-/** Run ids are directory names under runs/: one path segment, no dots first (so never `.` or `..`). */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const notFoundAsNull = async <T>(read: () => Promise<T>): Promise<T | null> => {
   try {
@@ -50,21 +48,25 @@ export function createHostViews(oclifConfig: object): HostViews {
       return notFoundAsNull(() => buildQueueItemView(paths, id));
     },
     async runs(workspace) {
-      const { listRuns } = await import('../views/runs.js');
-      return listRuns(workspace);
+      const { listRunInspections } = await import('../views/runs.js');
+      return listRunInspections(workspace);
     },
-    async run(workspace, runId) {
+    // Run references go through the CLI's resolver: a full id, a unique prefix or `latest`; anything else is null.
+    async run(workspace, runRef) {
       const { inspectRun } = await import('../views/runs.js');
       const paths = requireInitializedWorkspace(workspace);
-      return RUN_ID.test(runId) ? inspectRun(paths, runId) : null;
+      const runId = await resolveRunRefOrNull(paths, runRef);
+      return runId === null ? null : inspectRun(paths, runId);
     },
-    async runArtifacts(workspace, runId) {
+    async runArtifacts(workspace, runRef) {
       const paths = requireInitializedWorkspace(workspace);
-      return RUN_ID.test(runId) ? listRunFiles(paths, runId) : null;
+      const runId = await resolveRunRefOrNull(paths, runRef);
+      return runId === null ? null : listRunFiles(paths, runId);
     },
-    async readRunArtifact(workspace, runId, name, maxBytes) {
+    async readRunArtifact(workspace, runRef, name, maxBytes) {
       const paths = requireInitializedWorkspace(workspace);
-      if (!RUN_ID.test(runId)) return null;
+      const runId = await resolveRunRefOrNull(paths, runRef);
+      if (runId === null) return null;
       const files = await listRunFiles(paths, runId);
       if (files === null || !files.includes(name)) return null;
       return readRunFileTail(paths, runId, name, maxBytes).catch(() => null);

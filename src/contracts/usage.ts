@@ -25,6 +25,8 @@ export const UsageRecordSchema = z.strictObject({
   cost_usd: z.number().min(0).nullable(),
   /** `harness`: the runner reported the cost; `price_table`: priced from config `usage_prices`; null: unknown. */
   cost_source: z.enum(['harness', 'price_table']).nullable(),
+  /** The execution lane that ran the stage (docs/parallel.md); absent in the serial runtime. */
+  lane: z.number().int().min(1).optional(),
 });
 export type UsageRecord = z.infer<typeof UsageRecordSchema>;
 

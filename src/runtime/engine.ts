@@ -584,7 +584,7 @@ export class RuntimeEngine {
     let decision: RouterDecision | null = null;
     try {
       stageResultPath = await writeStageResult(this.paths, request.request_id, result);
-      appendUsageRecord(this.paths, buildUsageRecord(result, raw, this.config.usage_prices ?? {}, this.now()));
+      appendUsageRecord(this.paths, buildUsageRecord(result, raw, this.config.usage_prices ?? {}, this.now(), this.view?.lane.lane ?? null));
       decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
       this.markPlane(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
       if (beforeApply) ({ result, decision } = await beforeApply(result, decision));

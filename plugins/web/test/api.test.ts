@@ -57,6 +57,12 @@ describe('millrace web: JSON API, headers and control routes', () => {
     expect(artifact.headers['x-content-type-options']).toBe('nosniff');
     expect(artifact.body).toContain('<script>window.__xss = 1</script> builder started on api-001-first');
     expect(artifact.body).toBe(readFileSync(join(ws.runtime, 'runs', runId, stdout), 'utf8'));
+    // Run references resolve like the CLI's: the 8-char short id and `latest` name the same run.
+    for (const ref of [runId.slice(4, 12), 'latest']) {
+      const byRef = JSON.parse((await raw(web.url, `/api/w/0/runs/${ref}`)).body) as { run: { run_id: string } };
+      expect(byRef.run.run_id).toBe(runId);
+      expect((await raw(web.url, `/api/w/0/runs/${ref}/artifacts/${stdout}`)).body).toBe(artifact.body);
+    }
   });
 
   it('refuses traversal, unknown ids, foreign Host headers and (without --allow-control) every write', async () => {

@@ -7,7 +7,7 @@ export type RunsShowResult = RunInspection;
 export default class RunsShow extends BaseCommand {
   static override summary = 'Show one run: identity, timing, tokens and every stage result.';
   static override enableJsonFlag = true;
-  static override args = { run_id: Args.string({ required: true, description: 'Run id (directory name under millrace-agents/runs/).' }) };
+  static override args = { run_id: Args.string({ required: true, description: 'Run id: the full id, any unique prefix (the 8 characters the live view prints) or `latest`.' }) };
 
   async run(): Promise<RunsShowResult> {
     const { flags, args } = await this.parse(RunsShow);

@@ -7,7 +7,7 @@ export type { RunsTailResult };
 export default class RunsTail extends BaseCommand {
   static override summary = "Print a run's most useful artifact (troubleshoot report, stdout, stderr, or last stage result).";
   static override enableJsonFlag = true;
-  static override args = { run_id: Args.string({ required: true, description: 'Run id.' }) };
+  static override args = { run_id: Args.string({ required: true, description: 'Run id: the full id, any unique prefix or `latest`.' }) };
 
   async run(): Promise<RunsTailResult> {
     const { flags, args } = await this.parse(RunsTail);

@@ -12,8 +12,8 @@ export function priceUsage(usage: RunnerRawResult['token_usage'], model: string 
   return Math.round(usd * 1e6) / 1e6;
 }
 
-/** Pure: the ledger line for one finished stage run. The harness's own cost wins over the price table. */
-export function buildUsageRecord(result: StageResultEnvelope, raw: RunnerRawResult, prices: UsagePrices, now: Date): UsageRecord {
+/** Pure: the ledger line for one finished stage run (`lane` when an execution lane ran it). The harness's own cost wins over the price table. */
+export function buildUsageRecord(result: StageResultEnvelope, raw: RunnerRawResult, prices: UsagePrices, now: Date, lane: number | null = null): UsageRecord {
   const closure = result.metadata.request_kind === 'closure_target';
   const harnessCost = typeof raw.cost_usd === 'number' ? raw.cost_usd : null;
   const tableCost = harnessCost === null ? priceUsage(result.token_usage, result.model_name, prices) : null;
@@ -36,5 +36,6 @@ export function buildUsageRecord(result: StageResultEnvelope, raw: RunnerRawResu
     token_usage: result.token_usage,
     cost_usd: harnessCost ?? tableCost,
     cost_source: harnessCost !== null ? 'harness' : tableCost !== null ? 'price_table' : null,
+    ...(lane !== null ? { lane } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -31,6 +31,13 @@ export async function listFilesRecursive(dir: string): Promise<Set<string>> {
 export async function listRunIds(paths: WorkspacePaths): Promise<string[]> {
   const entries = await readdir(paths.runs, { withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Every run directory with its last modification time (the start of a run that has no stage result yet), by name. */
+export async function listRunDirs(paths: WorkspacePaths): Promise<Array<{ run_id: string; modified_at: string }>> {
+  const ids = await listRunIds(paths);
+  const dirs = await Promise.all(ids.map(async (id) => ({ run_id: id, mtime: await stat(runDirPath(paths, id)).then((s) => s.mtime, () => null) })));
+  return dirs.filter((d) => d.mtime !== null).map((d) => ({ run_id: d.run_id, modified_at: d.mtime!.toISOString() }));
 }
 
 /** Raw text of every `stage_results/*.json` of a run, sorted by file name; null when the run dir is missing. */
