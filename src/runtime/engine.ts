@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest } from '@millrace/plugin-api';
+import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest, TokenUsage } from '@millrace/plugin-api';
 import { usesLanes, type ExecutionConfig, type RetentionConfig } from '../contracts/config.js';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type LaneState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
@@ -19,6 +19,7 @@ import { escapingFolders } from '../workspace/state/state-inspection.js';
 import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
+import { writeLiveActivity } from '../workspace/state/live-activity.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
 import { buildUsageRecord } from './decide/usage-record.js';
@@ -68,8 +69,9 @@ export type EngineOptions = {
   laneExecutor?: LaneExecutor;
 };
 
-/** Live runner activity reaches the monitor at most four times a second. */
+/** Live runner activity reaches the monitor at most four times a second, its file (for `status`) once a second. */
 const ACTIVITY_INTERVAL_MS = 250;
+const LIVE_ACTIVITY_INTERVAL_MS = 1000;
 
 export type IdleReason = 'no_work' | 'paused' | 'stop_requested' | 'missing_active_work_item_identity' | 'closure_backpressure' | 'interrupted';
 
@@ -539,11 +541,13 @@ export class RuntimeEngine {
     const lane = this.state?.snapshot.execution_lanes?.find((l) => l.run.run_id === request.run_id)?.lane;
     const where = lane !== undefined ? { lane } : {};
     const activity = createThrottle<RunnerActivity>((a) => this.monitor('runner_activity', { plane: request.plane, ...where, stage: request.stage, run_id: request.run_id, work_item_id: workItemId, ...a }), ACTIVITY_INTERVAL_MS);
+    const live = this.liveActivityWriter(request, workItemId);
     let stalled: StallInfo | null = null;
     const raw = await this.options
-      .dispatch(request, signal, { onActivity: (a) => activity.push(a), onStalled: (info) => (stalled = info), ...(cwd ? { cwd } : {}) })
+      .dispatch(request, signal, { onActivity: (a) => (activity.push(a), live.push(a)), onStalled: (info) => (stalled = info), ...(cwd ? { cwd } : {}) })
       .finally(async () => {
         activity.close();
+        await live.close();
         await this.options.agentGroups?.finishRun(request.run_id);
       });
     if (stalled) {
@@ -552,6 +556,30 @@ export class RuntimeEngine {
       this.monitor('runner_stalled', data);
     }
     return raw;
+  }
+
+  /**
+   * Keeps `runs/<run>/live_activity.json` (what `status` shows of a running stage) at most once a second; the runner's
+   * latest cumulative usage is kept even when later activity carries none. A failed write never affects the stage.
+   */
+  private liveActivityWriter(request: StageRunRequest, workItemId: string | null): { push(a: RunnerActivity): void; close(): Promise<void> } {
+    let usage: TokenUsage | null = null;
+    let writes = Promise.resolve();
+    const throttle = createThrottle<RunnerActivity>((a) => {
+      const record = { schema_version: '1.0' as const, kind: 'live_activity' as const, run_id: request.run_id, request_id: request.request_id, plane: request.plane, stage: request.stage, work_item_id: workItemId, last_activity_at: a.at, last_activity_kind: a.kind, last_activity: a.text, token_usage: usage };
+      writes = writes.then(() => writeLiveActivity(this.paths, record)).catch(() => undefined);
+    }, LIVE_ACTIVITY_INTERVAL_MS);
+    return {
+      push(a) {
+        if (a.usage) usage = a.usage;
+        throttle.push(a);
+      },
+      async close() {
+        throttle.flush();
+        throttle.close();
+        await writes;
+      },
+    };
   }
 
   private async runStage(ctx: TickStepContext, run: ActiveRunState): Promise<TickOutcome> {

@@ -31,8 +31,10 @@ function tickReason(outcome: TickOutcome): string {
 }
 
 /** `run once`: startup, one tick, close (runtime.md §13). */
-export async function runOnce(options: RunCommonOptions): Promise<RunOnceResult> {
+export async function runOnce(options: RunCommonOptions & Pick<DaemonControls, 'onReady'>): Promise<RunOnceResult> {
   const { engine, warnings } = await openRuntime(options);
+  // A stop request only matters between stages; one tick ends after its stage anyway. Abandon aborts the stage.
+  options.onReady?.({ requestStop: (reason) => engine.requestStop(reason), abandon: () => engine.abandonCurrentStage() });
   let outcome: TickOutcome;
   try {
     await engine.startup();

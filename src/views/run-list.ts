@@ -55,7 +55,7 @@ export const NO_FILTERS: RunListFilters = { item: null, stage: null, since: null
 
 export const shortRunId = (runId: string): string => runId.replace(/^run-/, '').slice(0, 8);
 
-type LiveRun = { run: ActiveRunState; lane: number | null };
+export type LiveRun = { run: ActiveRunState; lane: number | null };
 
 /** Pure: one list entry from a run's stage results, its ledger records and, when it runs now, its active state. */
 export function summarizeRun(inspection: RunInspection, records: readonly UsageRecord[], live: LiveRun | null, dirModifiedAt: string, now: Date): RunListEntry {
@@ -100,7 +100,7 @@ export function selectRuns(entries: readonly RunListEntry[], filters: RunListFil
 }
 
 /** The runs that a daemon (or `run once`) is running now: none when no live process owns the workspace. */
-async function readLiveRuns(paths: WorkspacePaths): Promise<Map<string, LiveRun>> {
+export async function readLiveRuns(paths: WorkspacePaths): Promise<Map<string, LiveRun>> {
   const live = new Map<string, LiveRun>();
   const [snapshot, lock] = await Promise.all([readSnapshot(paths).catch(() => null), inspectLock(paths)]);
   if (!snapshot?.process_running || lock.state !== 'active') return live;

@@ -3,9 +3,10 @@ import type { RunInspection } from '../contracts/runtime-state.js';
 import { MillraceError } from '../errors/index.js';
 import { readTailTextSync } from '../workspace/bounded-read.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
-import { listRunIds } from '../workspace/state/run-dirs.js';
+import { listRunFiles, listRunIds } from '../workspace/state/run-dirs.js';
+import { openStdoutFiles } from './run-follow.js';
 import { inspectRun } from './run-inspection.js';
-import { buildRunList, type RunListFilters, type RunsLsResult } from './run-list.js';
+import { buildRunList, readLiveRuns, type RunListFilters, type RunsLsResult } from './run-list.js';
 import { resolveRunRef } from './run-ref.js';
 
 export { inspectRun };
@@ -27,6 +28,12 @@ export async function listRunInspections(workspace: string): Promise<{ runs: Run
   return { runs };
 }
 
+/** A run reference resolved to its id (see run-ref.ts). */
+export async function resolveRun(workspace: string, runRef: string): Promise<{ paths: ReturnType<typeof requireInitializedWorkspace>; runId: string }> {
+  const paths = requireInitializedWorkspace(workspace);
+  return { paths, runId: await resolveRunRef(paths, runRef) };
+}
+
 /** `runs show <run>`: any unique prefix of a run id, or `latest`. */
 export async function showRun(workspace: string, runRef: string): Promise<RunInspection> {
   const paths = requireInitializedWorkspace(workspace);
@@ -40,11 +47,14 @@ export const TAIL_MAX_BYTES = 1024 * 1024;
 
 export type RunsTailResult = { run_id: string; path: string; content: string };
 
-/** The most useful artifact of a run: troubleshoot report, else stdout, else stderr, else the last stage result. */
-export async function tailRun(workspace: string, runId: string): Promise<RunsTailResult> {
-  const run = await showRun(workspace, runId);
+/** The most useful artifact of a run: the running stage's stdout, else troubleshoot report, else stdout, else stderr, else the last stage result. */
+export async function tailRun(workspace: string, runRef: string): Promise<RunsTailResult> {
+  const paths = requireInitializedWorkspace(workspace);
+  const run = await showRun(workspace, runRef);
   const last = run.stage_results[run.stage_results.length - 1];
-  const candidates = [run.troubleshoot_report_path, run.primary_stdout_path, run.primary_stderr_path, last?.stage_result_path ?? null].filter((p): p is string => p !== null);
+  // While a stage of the run is running, its output so far is the most useful artifact.
+  const running = (await readLiveRuns(paths)).has(run.run_id) ? (openStdoutFiles((await listRunFiles(paths, run.run_id)) ?? []).at(-1)?.name ?? null) : null;
+  const candidates = [running, run.troubleshoot_report_path, run.primary_stdout_path, run.primary_stderr_path, last?.stage_result_path ?? null].filter((p): p is string => p !== null);
   const pick = candidates[0];
   if (!pick) throw new MillraceError('NOT_FOUND', `no tailable artifact found for run: ${run.run_id}`);
   const path = isAbsolute(pick) ? pick : resolve(join(run.run_dir, pick));

@@ -1,6 +1,7 @@
-import type { Plane } from '@millrace/plugin-api';
+import type { Plane, TokenUsage } from '@millrace/plugin-api';
 import { formatCost, formatTokens, usageTotalsForStatus, type UsageTotals } from './usage.js';
 import { readUsageLedger } from '../workspace/state/usage-ledger.js';
+import { readLiveActivity } from '../workspace/state/live-activity.js';
 import { FOREGROUND_ORDER, type ActiveRunState, type LockState } from '../contracts/runtime-state.js';
 import type { RunnerSchemaSource } from '../contracts/config.js';
 import type { CompilerRegistry } from '../contracts/compiled-plan.js';
@@ -64,6 +65,21 @@ export type StatusView = {
   /** Totals from `state/usage_ledger.jsonl`: the running daemon's session (null when none runs), today (UTC), all time. */
   usage: ReturnType<typeof usageTotalsForStatus> | null;
   usage_error: string | null;
+  /** Per running stage (only while a daemon or `run once` runs): its last activity and usage so far, as its runner reports them. */
+  active_run_activity: ActiveRunActivity[];
+};
+
+export type ActiveRunActivity = {
+  run_id: string;
+  plane: string;
+  stage: string;
+  /** The execution lane; null in the serial runtime. */
+  lane: number | null;
+  work_item_id: string | null;
+  last_activity_at: string | null;
+  last_activity: string | null;
+  /** Cumulative usage of the running stage so far; null when its runner reports none (yet). */
+  token_usage: TokenUsage | null;
 };
 
 export type LaneStatus = {
@@ -126,10 +142,19 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     .sort((a, b) => a.lane - b.lane)
     .map((l) => ({ lane: l.lane, stage: l.run.stage, node_id: l.run.node_id, work_item_id: l.run.work_item_id, run_id: l.run.run_id, status_marker: l.status_marker, worktree_path: l.worktree_path, branch: l.branch }));
   const runs = FOREGROUND_ORDER.map((p: Plane) => snapshot.active_runs_by_plane[p]).filter((r): r is ActiveRunState => r !== undefined);
+  const processRunning = snapshot.process_running && lock.state === 'active';
+  const running = processRunning ? [...runs.map((run) => ({ run, lane: null })), ...(snapshot.execution_lanes ?? []).map((l) => ({ run: l.run, lane: l.lane as number | null }))] : [];
+  const activity = await Promise.all(
+    running.map(async ({ run, lane }): Promise<ActiveRunActivity> => {
+      const live = await readLiveActivity(paths, run.run_id).catch(() => null);
+      const current = live && live.stage === run.stage ? live : null;
+      return { run_id: run.run_id, plane: run.plane, stage: run.stage, lane, work_item_id: run.work_item_id, last_activity_at: current?.last_activity_at ?? null, last_activity: current?.last_activity ?? null, token_usage: current?.token_usage ?? null };
+    }),
+  );
   return {
     workspace: paths.workspaceRoot,
     runtime_mode: snapshot.runtime_mode,
-    process_running: snapshot.process_running && lock.state === 'active',
+    process_running: processRunning,
     runtime_ownership_lock: lock.state,
     runtime_ownership_lock_detail: lock.detail,
     paused,
@@ -178,6 +203,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     })),
     usage,
     usage_error: usageError,
+    active_run_activity: activity,
   };
 }
 
@@ -243,6 +269,10 @@ export function renderStatusLines(v: StatusView): string[] {
     const t = (label: string, u: UsageTotals | null) => (u ? `${label}: ${formatTokens(u.total_tokens)} tokens, ${formatCost(u)}, ${u.runs} runs` : `${label}: none`);
     lines.push(t('usage_session', v.usage.session), t('usage_today', v.usage.today), t('usage_all_time', v.usage.all_time));
   } else lines.push(`usage_error: ${n(v.usage_error)}`);
+  for (const a of v.active_run_activity) {
+    const tokens = a.token_usage ? formatTokens(a.token_usage.total_tokens) : 'not reported';
+    lines.push(`usage_active_run: run=${runHandle(a.run_id)} stage=${a.plane}/${a.stage}${a.lane === null ? '' : ` lane=${a.lane}`} tokens=${tokens} last_activity_at=${n(a.last_activity_at)} last_activity=${n(a.last_activity?.slice(0, 160))}`);
+  }
   lines.push(...closureStatusLines(v.closure));
   lines.push(`invalid_documents: ${v.invalid_documents.length}`);
   for (const doc of v.invalid_documents) lines.push(...doc.problems.map((problem) => `invalid_document: ${problem}`));

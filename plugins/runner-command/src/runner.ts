@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -11,6 +12,7 @@ import {
   type RunnerContext,
   type RunnerRawResult,
   type StageRunRequest,
+  type TokenUsage,
 } from '@millrace/plugin-api';
 import { CommandRunnerConfigSchema } from './config.js';
 import { buildCommandEnv } from './env.js';
@@ -31,6 +33,36 @@ function lineSplitter(onLine: (line: string) => void): { write(chunk: string): v
       if (buffer.trim()) onLine(buffer);
       buffer = '';
     },
+  };
+}
+
+/** How often, at most, the usage file is checked for a change while the tool prints. */
+const LIVE_USAGE_CHECK_MS = 500;
+
+/**
+ * The tool's usage so far, for its activity: the usage file is re-read (at most every half second, only when its
+ * modification time changed), so a tool that rewrites it while it works shows live token counts.
+ */
+function liveUsageReader(path: string): () => { usage?: TokenUsage } {
+  let checkedAt = 0;
+  let mtimeMs = -1;
+  let usage: TokenUsage | undefined;
+  return () => {
+    const now = Date.now();
+    if (now - checkedAt >= LIVE_USAGE_CHECK_MS) {
+      checkedAt = now;
+      try {
+        const stat = statSync(path);
+        if (stat.mtimeMs !== mtimeMs) {
+          mtimeMs = stat.mtimeMs;
+          const parsed = parseCommandUsage(readFileSync(path, 'utf8'));
+          if (parsed.ok) usage = parsed.value.usage;
+        }
+      } catch {
+        // not written (yet) or being replaced: keep what was last read
+      }
+    }
+    return usage ? { usage } : {};
   };
 }
 
@@ -55,7 +87,9 @@ export const commandRunner: RunnerAdapter = {
     const usagePath = usageFilePath(request);
     await rm(usagePath, { force: true });
     const onActivity = context.onActivity;
-    const splitters = onActivity ? { stdout: lineSplitter((text) => onActivity({ kind: 'output', text })), stderr: lineSplitter((text) => onActivity({ kind: 'output', text })) } : null;
+    const liveUsage = liveUsageReader(usagePath);
+    const report = onActivity ? (text: string) => onActivity({ kind: 'output', text, ...liveUsage() }) : null;
+    const splitters = report ? { stdout: lineSplitter(report), stderr: lineSplitter(report) } : null;
     const outcome = await runProcess({
       command: config.command,
       args: config.args,

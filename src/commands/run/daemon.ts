@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { applyDaemonMemoryPolicy } from '../../cli/daemon-memory.js';
+import { handleInterrupts } from '../../cli/interrupt.js';
 import { MillraceError, OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunDaemonResult } from '../../runtime/run-use-cases.js';
 
@@ -27,31 +28,21 @@ export default class RunDaemon extends BaseCommand {
     const { runDaemon } = await import('../../runtime/run-use-cases.js');
     const { createRunRenderer } = await import('../../cli/run-renderer.js');
     const renderer = await createRunRenderer({ basic: monitorMode === 'basic', logPath: flags['monitor-log'] ?? null, progress: !this.jsonEnabled() && monitorMode === 'none' });
-    let signals = 0;
+    const interrupts = handleInterrupts();
     const result = await runDaemon({
       workspace: flags.workspace,
       registry: await this.registry(),
       modeOverride: flags.mode ?? null,
       maxTicks: flags['max-ticks'],
       monitor: renderer.sink,
-      onReady: (controls) => {
-        const onSignal = () => {
-          signals++;
-          if (signals === 1) {
-            process.stderr.write('finishing the current stage; Ctrl-C again to abandon\n');
-            controls.requestStop('signal');
-          } else {
-            process.stderr.write('abandoning the current stage; its work item is requeued\n');
-            controls.abandon();
-          }
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      },
-    }).finally(() => renderer.close());
+      onReady: (controls) => interrupts.attach(controls),
+    }).finally(() => {
+      interrupts.dispose();
+      renderer.close();
+    });
     for (const w of result.warnings) this.addWarning(w);
     // An operator interrupt (Ctrl-C / SIGTERM) ends the daemon with 130, like any interrupted command line tool.
-    if (signals > 0) process.exitCode = OUTCOME_EXIT_CODES.INTERRUPTED;
+    if (interrupts.interrupted) process.exitCode = OUTCOME_EXIT_CODES.INTERRUPTED;
     if (!this.jsonEnabled()) {
       if (result.interrupted) this.log('interrupted: true');
       this.log(`run_mode: daemon\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\nticks: ${result.ticks}`);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { handleInterrupts } from '../../cli/interrupt.js';
 import { OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunOnceResult } from '../../runtime/run-use-cases.js';
 
@@ -7,6 +8,8 @@ export type { RunOnceResult };
 
 export default class RunOnce extends BaseCommand {
   static override summary = 'Start the runtime, run one tick (at most one stage), and stop.';
+  static override description =
+    'Ctrl-C (SIGINT) or SIGTERM once: acknowledged at once; the running stage finishes and is applied, then the command exits 130. Twice: abandon the running stage now (its item is requeued).';
   static override enableJsonFlag = true;
   static override examples = ['<%= config.bin %> run once', '<%= config.bin %> run once --mode default_command --json'];
   static override flags = {
@@ -16,7 +19,8 @@ export default class RunOnce extends BaseCommand {
   async run(): Promise<RunOnceResult> {
     const { flags } = await this.parse(RunOnce);
     const { runOnce } = await import('../../runtime/run-use-cases.js');
-    const result = await runOnce({ workspace: flags.workspace, registry: await this.registry(), modeOverride: flags.mode ?? null });
+    const interrupts = handleInterrupts();
+    const result = await runOnce({ workspace: flags.workspace, registry: await this.registry(), modeOverride: flags.mode ?? null, onReady: (controls) => interrupts.attach(controls) }).finally(() => interrupts.dispose());
     for (const w of result.warnings) this.addWarning(w);
     if (!this.jsonEnabled()) {
       this.log(`run_mode: once\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\ntick_reason: ${result.tick_reason}`);
@@ -25,6 +29,8 @@ export default class RunOnce extends BaseCommand {
       for (const note of result.notes) this.log(`note: ${note}`);
     }
     if (result.exit_code !== 0) process.exitCode = OUTCOME_EXIT_CODES.STAGE_FAILED;
+    // Interrupted by the operator (Ctrl-C / SIGTERM): 130, like `run daemon`.
+    if (interrupts.interrupted) process.exitCode = OUTCOME_EXIT_CODES.INTERRUPTED;
     return result;
   }
 }

@@ -72,3 +72,18 @@ export async function readRunFileTail(paths: WorkspacePaths, runId: string, name
     await handle.close();
   }
 }
+
+/** Bytes of a run file from `offset` on (at most `maxBytes`), and the file's size; null when the file is missing. */
+export async function readRunFileFrom(paths: WorkspacePaths, runId: string, name: string, offset: number, maxBytes: number): Promise<{ bytes: Buffer; size: number } | null> {
+  const handle = await open(join(runDirPath(paths, runId), ...name.split('/')), 'r').catch(() => null);
+  if (handle === null) return null;
+  try {
+    const { size } = await handle.stat();
+    const length = Math.max(0, Math.min(size - offset, maxBytes));
+    const bytes = Buffer.alloc(length);
+    if (length > 0) await handle.read(bytes, 0, length, offset);
+    return { bytes, size };
+  } finally {
+    await handle.close();
+  }
+}
