@@ -7,16 +7,10 @@ import type { RunsLsResult } from '../../src/commands/runs/ls.js';
 import type { RunOutputChunk } from '../../src/commands/runs/tail.js';
 import type { StatusResult } from '../../src/commands/status/index.js';
 import { BIN, createRuntimeWorkspace, millrace, readEvents, writeTask } from '../support/runtime-workspace.js';
+import { until } from '../support/wait.js';
 
 jest.setTimeout(300_000);
 
-const waitFor = async (check: () => boolean | Promise<boolean>, ms = 120_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('a running stage seen from other commands (real daemon, command runner)', () => {
   it('status shows its live usage, runs ls shows it running, runs tail --follow streams its output until the run ends (text and NDJSON)', async () => {
@@ -27,13 +21,13 @@ describe('a running stage seen from other commands (real daemon, command runner)
     writeTask(ws.runtime, 'task-001');
     const daemon = execa('node', [BIN, 'run', 'daemon', '-w', ws.root, '--max-ticks', '1'], { reject: false, env: { CI: '1' } });
     try {
-      await waitFor(() => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
+      await until('the stage to start', () => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
       const runId = String(readEvents(ws.runtime).find((e) => e.event_type === 'stage_started')!.data.run_id);
       const followText = execa('node', [BIN, 'runs', 'tail', 'latest', '--follow', '-w', ws.root], { reject: false, env: { CI: '1' } });
       const followJson = execa('node', [BIN, 'runs', 'tail', runId.slice(4, 12), '-f', '--json', '-w', ws.root], { reject: false, env: { CI: '1' } });
 
       let status: StatusResult | undefined;
-      await waitFor(async () => {
+      await until('live usage in status', async () => {
         status = (JSON.parse((await millrace(['status', '-w', ws.root, '--json'])).stdout) as JsonSuccess<StatusResult>).result;
         return (status.active_run_activity[0]?.token_usage?.total_tokens ?? 0) > 0;
       });
@@ -75,9 +69,9 @@ describe('run once and Ctrl-C (real process, SIGINT)', () => {
     const once = execa('node', [BIN, 'run', 'once', '-w', ws.root], { reject: false, env: { CI: '1' } });
     let stderr = '';
     once.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    await waitFor(() => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
+    await until('the stage to start', () => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
     once.kill('SIGINT');
-    await waitFor(() => stderr.includes('finishing the current stage; Ctrl-C again to abandon'));
+    await until('the Ctrl-C acknowledgement', () => stderr.includes('finishing the current stage; Ctrl-C again to abandon'));
     // acknowledged while the stage still sleeps
     expect(readEvents(ws.runtime).some((e) => e.event_type === 'stage_completed')).toBe(false);
     const done = await once;
@@ -92,9 +86,9 @@ describe('run once and Ctrl-C (real process, SIGINT)', () => {
     const once = execa('node', [BIN, 'run', 'once', '-w', ws.root], { reject: false, env: { CI: '1' } });
     let stderr = '';
     once.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    await waitFor(() => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
+    await until('the stage to start', () => readEvents(ws.runtime).some((e) => e.event_type === 'stage_started'));
     once.kill('SIGINT');
-    await waitFor(() => stderr.includes('finishing the current stage'));
+    await until('the Ctrl-C acknowledgement', () => stderr.includes('finishing the current stage'));
     once.kill('SIGINT');
     const done = await once;
     expect(stderr).toContain('abandoning the current stage; its work item is requeued');
