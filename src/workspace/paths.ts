@@ -11,7 +11,10 @@ export function workspacePaths(workspace: string) {
   return {
     workspaceRoot,
     runtimeRoot,
-    ideasInbox: join(workspaceRoot, 'ideas', 'inbox'),
+    /** Where `queue add-idea` writes and planning reads ideas. */
+    ideasInbox: at('ideas', 'inbox'),
+    /** The inbox before it moved inside the runtime root (the reference's place): still read when it exists. */
+    legacyIdeasInbox: join(workspaceRoot, 'ideas', 'inbox'),
     state,
     runs: at('runs'),
     logs: at('logs'),

@@ -51,7 +51,7 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     ]);
     expect(mdIn(join(ws.runtime, 'specs', 'done'))).toEqual(['idea-seed.md']);
     expect(mdIn(join(ws.runtime, 'tasks', 'done'))).toEqual(['t1.md', 't2.md']);
-    expect(readFileSync(join(ws.runtime, 'specs', 'done', 'idea-seed.md'), 'utf8')).toContain('references:\n  - ideas/inbox/seed.md');
+    expect(readFileSync(join(ws.runtime, 'specs', 'done', 'idea-seed.md'), 'utf8')).toContain('references:\n  - millrace-agents/ideas/inbox/seed.md');
     expect(readFileSync(join(ws.runtime, 'arbiter', 'contracts', 'ideas', 'idea-seed.md'), 'utf8')).toBe('# Seed\n\nBuild X.\n');
     expect(readFileSync(join(ws.runtime, 'arbiter', 'contracts', 'root-specs', 'idea-seed.md'), 'utf8')).toContain('spec_id: idea-seed');
     // The manager left t2 without lineage: the runtime stamped it from the spec.
@@ -179,8 +179,8 @@ describe('routing.md §11(d): idea -> spec -> tasks -> execution -> Arbiter clos
     try {
       const started = Date.now();
       while (!readEvents(ws.runtime).some((e) => e.event_type === 'runtime_started') && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
-      mkdirSync(join(ws.root, 'ideas', 'inbox'), { recursive: true });
-      writeFileSync(join(ws.root, 'ideas', 'inbox', 'Late idea!.md'), '# Late\n\nArrived while running.\n');
+      mkdirSync(join(ws.runtime, 'ideas', 'inbox'), { recursive: true });
+      writeFileSync(join(ws.runtime, 'ideas', 'inbox', 'Late idea!.md'), '# Late\n\nArrived while running.\n');
       while (!existsSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md')) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 200));
       expect(readEvents(ws.runtime).find((e) => e.event_type === 'idea_normalized_to_spec')?.data).toMatchObject({ spec_id: 'idea-Late-idea' });
       expect(readFileSync(join(ws.runtime, 'specs', 'done', 'idea-Late-idea.md'), 'utf8')).toContain('summary: Arrived while running.');

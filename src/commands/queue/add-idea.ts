@@ -9,9 +9,9 @@ export type QueueAddIdeaResult = { mode: 'direct'; enqueued_idea: string };
 export type QueueAddIdeaMailboxResult = Extract<SubmitOutcome, { mode: 'mailbox' }>;
 
 export default class QueueAddIdea extends BaseCommand {
-  static override summary = 'Copy a free-form markdown idea into ideas/inbox for planning.';
+  static override summary = 'Copy a free-form markdown idea into millrace-agents/ideas/inbox for planning.';
   static override description =
-    'The file name (without .md) must be a safe identifier; an existing idea of the same name is never replaced. While a daemon owns the workspace, the idea is sent to its mailbox instead.';
+    'The file name (without .md) must be a safe identifier; an existing idea of the same name (also in the old <workspace>/ideas/inbox, which planning still reads) is never replaced. While a daemon owns the workspace, the idea is sent to its mailbox instead.';
   static override aliases = ['add-idea'];
   static override enableJsonFlag = true;
   static override args = { file: Args.file({ description: 'Idea markdown file (<name>.md).', required: true }) };

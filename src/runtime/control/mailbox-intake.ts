@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import type { MailboxEnvelope } from '../../contracts/mailbox.js';
 import { formatProblem, validateWorkDocumentJson } from '../../workspace/documents/index.js';
-import { createFileExclusive } from '../../workspace/queue/exclusive-file.js';
-import { enqueueWorkItem, ideaNameProblem } from '../../workspace/queue/index.js';
+import { enqueueWorkItem, ideaNameProblem, writeNewIdea } from '../../workspace/queue/index.js';
 import { toWorkspaceRelative } from '../../workspace/arbiter/index.js';
 import type { TickStepContext } from '../tick-steps.js';
 
@@ -15,8 +13,8 @@ export async function applyMailboxIntake(ctx: TickStepContext, envelope: IntakeE
     const problem = ideaNameProblem(name);
     if (problem) throw new Error(`source_name: ${problem}`);
     if (markdown.trim() === '') throw new Error('markdown: must not be blank');
-    const path = join(ctx.paths.ideasInbox, name);
-    if (!(await createFileExclusive(path, markdown))) throw new Error(`idea document already exists: ${path}`);
+    const { created, path } = await writeNewIdea(ctx.paths, name, markdown);
+    if (!created) throw new Error(`idea document already exists: ${path}`);
     await ctx.refreshQueueDepths();
     await ctx.saveSnapshot();
     await ctx.appendEvent('mailbox_add_idea_applied', { source_name: name, path: toWorkspaceRelative(ctx.paths, path) });

@@ -55,23 +55,30 @@ export async function normalizeInboxIdea(ctx: TickStepContext, ideaPath: string)
  * `close()`. With `watchers.enabled` or `watchers.watch_ideas_inbox` off, inbox ideas are never picked up.
  */
 export function createIdeaIntake(options: IdeaIntakeOptions = {}): IdeaIntake {
-  let watcher: IdeaWatcher | null = null;
+  let watchers: IdeaWatcher[] | null = null;
   let disabled = false;
   const step: IntakeStep = async (ctx) => {
     if (disabled) return;
-    if (!watcher) {
+    if (!watchers) {
       const parsed = WatchersConfigSchema.safeParse((ctx.config as { watchers?: unknown } | null)?.watchers ?? {});
-      const watchers = parsed.success ? parsed.data : WatchersConfigSchema.parse({});
-      if (!watchers.enabled || !watchers.watch_ideas_inbox) {
+      const config = parsed.success ? parsed.data : WatchersConfigSchema.parse({});
+      if (!config.enabled || !config.watch_ideas_inbox) {
         disabled = true;
         ctx.state.snapshot = { ...ctx.state.snapshot, watcher_mode: 'off' };
         return;
       }
       await mkdir(ctx.paths.ideasInbox, { recursive: true });
-      watcher = await openIdeaWatcher(ctx.paths.ideasInbox, { debounceMs: watchers.debounce_ms, forcePolling: options.forcePolling ?? process.env.MILLRACE_WATCH_POLL === '1', onIdea: options.onIdea });
-      ctx.state.snapshot = { ...ctx.state.snapshot, watcher_mode: watcher.mode };
+      const watchOptions = { debounceMs: config.debounce_ms, forcePolling: options.forcePolling ?? process.env.MILLRACE_WATCH_POLL === '1', onIdea: options.onIdea };
+      const opened = [await openIdeaWatcher(ctx.paths.ideasInbox, watchOptions)];
+      // The inbox used to be <workspace>/ideas/inbox (the reference's place): when that folder exists, it is read too.
+      if ((await stat(ctx.paths.legacyIdeasInbox).catch(() => null))?.isDirectory()) {
+        opened.push(await openIdeaWatcher(ctx.paths.legacyIdeasInbox, watchOptions));
+        await ctx.appendEvent('ideas_inbox_legacy_read', { path: toWorkspaceRelative(ctx.paths, ctx.paths.legacyIdeasInbox), inbox: toWorkspaceRelative(ctx.paths, ctx.paths.ideasInbox) });
+      }
+      watchers = opened;
+      ctx.state.snapshot = { ...ctx.state.snapshot, watcher_mode: opened.some((w) => w.mode === 'poll') ? 'poll' : 'watch' };
     }
-    const changed = watcher.take();
+    const changed = watchers.flatMap((w) => w.take());
     for (const path of changed) await normalizeInboxIdea(ctx, path);
     if (changed.length > 0) {
       await ctx.saveSnapshot();
@@ -81,8 +88,8 @@ export function createIdeaIntake(options: IdeaIntakeOptions = {}): IdeaIntake {
   return {
     step,
     async close() {
-      await watcher?.close();
-      watcher = null;
+      for (const w of watchers ?? []) await w.close();
+      watchers = null;
     },
   };
 }

@@ -16,12 +16,15 @@ const readIfFile = (path: string) => readFile(path, 'utf8').catch(() => null);
 
 export type SeedIdeaLookup = { references: readonly string[]; source_id: string | null; root_idea_id: string };
 
-/** The seed idea of a root spec: first existing of its references, then `ideas/inbox/<source_id|root_idea_id>.md` (routing.md §9.2). */
+/**
+ * The seed idea of a root spec: first existing of its references, then `<source_id|root_idea_id>.md` in
+ * `millrace-agents/ideas/inbox/`, then in the old `<workspace>/ideas/inbox/` (routing.md §9.2).
+ */
 export async function readSeedIdeaMarkdown(paths: WorkspacePaths, spec: SeedIdeaLookup): Promise<{ path: string; markdown: string }> {
+  const names = [...(spec.source_id ? [`${spec.source_id}.md`] : []), `${spec.root_idea_id}.md`];
   const candidates = [
     ...spec.references.map((r) => resolve(paths.workspaceRoot, r)),
-    ...(spec.source_id ? [join(paths.ideasInbox, `${spec.source_id}.md`)] : []),
-    join(paths.ideasInbox, `${spec.root_idea_id}.md`),
+    ...[paths.ideasInbox, paths.legacyIdeasInbox].flatMap((inbox) => names.map((name) => join(inbox, name))),
   ];
   for (const path of candidates) {
     const markdown = await readIfFile(path);
@@ -29,7 +32,7 @@ export async function readSeedIdeaMarkdown(paths: WorkspacePaths, spec: SeedIdea
   }
   throw new MillraceError('NOT_FOUND', `could not resolve source idea markdown for root_idea_id=${spec.root_idea_id}`, {
     field: 'references',
-    hint: `put the idea at ideas/inbox/${spec.root_idea_id}.md or list its path under References in the root spec`,
+    hint: `put the idea at millrace-agents/ideas/inbox/${spec.root_idea_id}.md or list its path under References in the root spec`,
   });
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { SAFE_ID_PATTERN, type WorkDocument } from '../../contracts/documents.js';
 import { isMillraceError, MillraceError } from '../../errors/index.js';
@@ -56,13 +57,27 @@ export async function readIdeaFile(file: string): Promise<string> {
   return text;
 }
 
-/** `queue add-idea <file.md>`: copy the markdown verbatim into `ideas/inbox/<name>`; never replaces a file. */
-export async function importIdea(paths: WorkspacePaths, file: string): Promise<{ path: string }> {
-  const name = basename(file);
-  const text = await readIdeaFile(file);
+/** The idea inboxes planning reads: `millrace-agents/ideas/inbox`, then the old `<workspace>/ideas/inbox`. */
+export function ideaInboxes(paths: WorkspacePaths): string[] {
+  return [paths.ideasInbox, paths.legacyIdeasInbox];
+}
+
+/**
+ * Write a new idea into `millrace-agents/ideas/inbox/<name>` (exclusively: never replaces a file). An idea of the
+ * same name in the old inbox counts as existing too, since both would become the same spec. Returns the path, or
+ * the path of the idea that already exists.
+ */
+export async function writeNewIdea(paths: WorkspacePaths, name: string, markdown: string): Promise<{ created: boolean; path: string }> {
+  const legacy = join(paths.legacyIdeasInbox, name);
+  if (existsSync(legacy)) return { created: false, path: legacy };
   const path = join(paths.ideasInbox, name);
-  if (!(await createFileExclusive(path, text))) {
-    throw new MillraceError('DUPLICATE_ID', `idea document already exists: ${path}`, { exitCode: 1, file: path });
-  }
+  return { created: await createFileExclusive(path, markdown), path };
+}
+
+/** `queue add-idea <file.md>`: copy the markdown verbatim into `millrace-agents/ideas/inbox/<name>`; never replaces a file. */
+export async function importIdea(paths: WorkspacePaths, file: string): Promise<{ path: string }> {
+  const text = await readIdeaFile(file);
+  const { created, path } = await writeNewIdea(paths, basename(file), text);
+  if (!created) throw new MillraceError('DUPLICATE_ID', `idea document already exists: ${path}`, { exitCode: 1, file: path });
   return { path };
 }

@@ -48,12 +48,16 @@ describe('arbiter store', () => {
       await writeFile(join(paths.ideasInbox, 'seed.md'), '# Seed\n\nBuild X.\n');
       const specFile = join(paths.workspaceRoot, 'spec.md');
       await writeFile(specFile, '---\nspec_id: idea-seed\n---\nbody\n');
-      const idea = await readSeedIdeaMarkdown(paths, { references: ['ideas/inbox/seed.md'], source_id: 'idea-seed', root_idea_id: 'idea-seed' });
+      const idea = await readSeedIdeaMarkdown(paths, { references: ['millrace-agents/ideas/inbox/seed.md'], source_id: 'idea-seed', root_idea_id: 'idea-seed' });
       const target = newClosureTarget('idea-seed', 'idea-seed', NOW);
       await writeClosureContracts(paths, target, specFile, idea.markdown);
       expect(await readFile(join(paths.arbiter.ideaContracts, 'idea-seed.md'), 'utf8')).toBe('# Seed\n\nBuild X.\n');
       expect(await readFile(join(paths.arbiter.rootSpecContracts, 'idea-seed.md'), 'utf8')).toContain('spec_id: idea-seed');
       await expect(readSeedIdeaMarkdown(paths, { references: [], source_id: null, root_idea_id: 'idea-gone' })).rejects.toThrow(/could not resolve source idea markdown for root_idea_id=idea-gone/);
+      // An idea still in the old <workspace>/ideas/inbox is found there (after the references and the new inbox).
+      await mkdir(paths.legacyIdeasInbox, { recursive: true });
+      await writeFile(join(paths.legacyIdeasInbox, 'idea-old.md'), '# Old\n');
+      expect(await readSeedIdeaMarkdown(paths, { references: [], source_id: null, root_idea_id: 'idea-old' })).toEqual({ path: join(paths.legacyIdeasInbox, 'idea-old.md'), markdown: '# Old\n' });
     });
   });
 

@@ -46,12 +46,21 @@ describe('importWorkDocument', () => {
 });
 
 describe('importIdea', () => {
-  it('copies the markdown verbatim into ideas/inbox and never replaces an existing idea', () =>
+  it('refuses an idea whose name is taken in the old <workspace>/ideas/inbox, writing nothing', () =>
+    withQueueWorkspace(async (paths) => {
+      await writeText(join(paths.legacyIdeasInbox, 'auth.md'), '# Old\n');
+      const file = join(paths.workspaceRoot, 'auth.md');
+      await writeText(file, '# New\n');
+      await expect(importIdea(paths, file)).rejects.toMatchObject({ code: 'DUPLICATE_ID', message: `idea document already exists: ${join(paths.legacyIdeasInbox, 'auth.md')}` });
+      expect(await snapshotTree(join(paths.runtimeRoot, 'ideas'))).toEqual({});
+    }));
+
+  it('copies the markdown verbatim into millrace-agents/ideas/inbox and never replaces an existing idea', () =>
     withQueueWorkspace(async (paths) => {
       const file = join(paths.workspaceRoot, 'auth.md');
       await writeText(file, '# Authentication\n\nAdd username/password login.\n');
       const { path } = await importIdea(paths, file);
-      expect(path).toBe(join(paths.ideasInbox, 'auth.md'));
+      expect(path).toBe(join(paths.workspaceRoot, 'millrace-agents', 'ideas', 'inbox', 'auth.md'));
       expect(await readFile(path, 'utf8')).toBe('# Authentication\n\nAdd username/password login.\n');
       await writeText(file, 'changed');
       await expect(importIdea(paths, file)).rejects.toMatchObject({ code: 'DUPLICATE_ID', message: `idea document already exists: ${path}` });
@@ -67,6 +76,7 @@ describe('importIdea', () => {
       const file = join(paths.workspaceRoot, name);
       await writeText(file, text);
       await expect(importIdea(paths, file)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining(message) });
+      expect(await snapshotTree(join(paths.runtimeRoot, 'ideas'))).toEqual({});
       expect(await snapshotTree(join(paths.workspaceRoot, 'ideas'))).toEqual({});
     }));
 });
