@@ -23,7 +23,8 @@ export default class Init extends BaseCommand {
       this.log(`baseline_manifest: ${result.manifest_written ? 'written' : 'kept'}`);
       this.log('');
       this.log('Next steps:');
-      this.log('  millrace queue add-task task.md   # a task document: fields and a runnable example in docs/documents.md');
+      this.log('  millrace queue new task --title "First task" > task.md   # a valid skeleton to edit (every field: docs/documents.md)');
+      this.log('  millrace queue add-task task.md   # or add it in one step: millrace queue new task --title "..." --write');
       this.log('  millrace config validate          # validate the config and compile the plan');
       this.log('  millrace run once                 # run one stage; `millrace run daemon` keeps going');
       this.log('  millrace status');

@@ -34,7 +34,8 @@ describe('first run as a new user', () => {
       await execa('git', ['init', '-q'], { cwd: root });
       const init = await runCli(['init', '-w', root]);
       expect(init.exitCode).toBe(0);
-      expect(init.stdout).toContain('\nNext steps:\n  millrace queue add-task task.md');
+      expect(init.stdout).toContain('\nNext steps:\n  millrace queue new task --title "First task" > task.md');
+      expect(init.stdout).toContain('\n  millrace queue add-task task.md');
       expect(init.stdout).toContain('  millrace config validate');
       expect(init.stdout).toContain('  millrace run once');
       expect(init.stdout).toContain('millrace-agents/.gitignore keeps runs/, logs/ and derived state out of git.');

@@ -10,7 +10,7 @@ import { FAKE_AGENT, REPO_ROOT } from '../support/runtime-workspace.js';
  * scripted stand-in agent).
  */
 describe("the README's install path", () => {
-  it('npm link installs a millrace bin that runs init -> add-task -> config validate -> run once -> status', async () => {
+  it('npm link installs a millrace bin that runs init -> queue new (+ add-task, --write) -> config validate -> run once -> status', async () => {
     const home = mkdtempSync(join(tmpdir(), 'millrace-install-'));
     const prefix = join(home, 'prefix');
     const repo = join(home, 'repo');
@@ -23,31 +23,49 @@ describe("the README's install path", () => {
       await execa('mkdir', ['-p', repo]);
       await execa('git', ['init', '-q'], { cwd: repo });
 
-      expect((await millrace(['--version'])).stdout).toMatch(/^millrace\/\d+\.\d+\.\d+ /);
+      for (const flag of ['--version', '-v']) expect((await millrace([flag])).stdout).toMatch(/^millrace\/\d+\.\d+\.\d+ /);
       const init = await millrace(['init']);
       expect(init.exitCode).toBe(0);
       expect(init.stdout).toContain(`workspace: ${repo}\ninitialized: true`);
-      expect(init.stdout).toContain('Next steps:');
+      expect(init.stdout).toContain('Next steps:\n  millrace queue new task --title "First task" > task.md');
 
+      // The command runner with a scripted stand-in agent, so the run works offline (docs/runners/command.md).
       writeFileSync(join(repo, 'millrace-agents', 'millrace.toml'), ['[runtime]', 'default_mode = "default_command"', '', '[runners]', 'default_runner = "command"', '', '[runners.command]', 'command = "node"', `args = [${JSON.stringify(FAKE_AGENT)}]`, ''].join('\n'));
-      writeFileSync(join(repo, 'task.md'), ['---', 'task_id: first-task', 'title: First task', 'target_paths: [src/index.ts]', 'acceptance: [it works]', 'required_checks: [npm test]', 'references: [README.md]', 'risk: [low]', '---', 'Do the first thing.', ''].join('\n'));
+
+      // README: `millrace queue new task --title "First task" > task.md`, edit it, `millrace queue add-task task.md`.
+      const skeleton = await millrace(['queue', 'new', 'task', '--title', 'First task']);
+      expect(skeleton.exitCode).toBe(0);
+      expect(skeleton.stdout).toMatch(/^---\ntask_id: task-\d{8}-\d{6}-first-task\ntitle: First task\n/);
+      const firstId = /^task_id: (\S+)$/m.exec(skeleton.stdout)![1]!;
+      writeFileSync(join(repo, 'task.md'), skeleton.stdout.replace('TODO/path/this/task/changes', 'src/index.ts'));
       const add = await millrace(['queue', 'add-task', 'task.md']);
-      expect(add.exitCode).toBe(0);
-      expect(add.stdout).toMatch(/^enqueued_task: .*millrace-agents\/tasks\/queue\/first-task\.md$/);
+      expect({ exit: add.exitCode, stderr: add.stderr }).toEqual({ exit: 0, stderr: '' });
+      expect(add.stdout).toBe(`enqueued_task: ${join(repo, 'millrace-agents', 'tasks', 'queue', `${firstId}.md`)}`);
+
+      // README: or in one step, `millrace queue new task --title "..." --write`.
+      const written = await millrace(['queue', 'new', 'task', '--title', 'Second task', '--write']);
+      expect({ exit: written.exitCode, stderr: written.stderr }).toEqual({ exit: 0, stderr: '' });
+      expect(written.stdout).toMatch(new RegExp(`^enqueued_task: ${repo}/millrace-agents/tasks/queue/task-\\d{8}-\\d{6}-second-task\\.md$`));
 
       const validate = await millrace(['config', 'validate']);
       expect(validate.exitCode).toBe(0);
       expect(validate.stdout).toContain('config: valid (millrace-agents/millrace.toml)\ncompile: compiled mode=default_command');
 
       const once = await millrace(['run', 'once']);
-      expect(once.exitCode).toBe(0);
-      expect(once.stdout).toContain('builder');
+      expect({ exit: once.exitCode, stderr: once.stderr }).toMatchObject({ exit: 0 });
+      expect(once.stdout).toContain('run_mode: once\nactive_mode_id: default_command\n');
+      expect(once.stdout).toContain('stage: builder\nterminal_result: BUILDER_COMPLETE\nfailure_class: none');
 
       const status = await millrace(['status']);
       expect(status.exitCode).toBe(0);
       expect(status.stdout).toContain(`workspace: ${repo}\n`);
-      expect(status.stdout).toContain('active_work_item_id: first-task\n');
+      expect(status.stdout).toContain(`active_work_item_id: ${firstId}\n`);
       expect(status.stdout).toContain('compiled_plan_currentness: current\n');
+      expect(status.stdout).toContain('execution_queue_depth: 1\n');
+
+      // Nothing at the repository root but what the user put there, and millrace-agents/.
+      const rootEntries = (await execa('git', ['status', '--porcelain', '--untracked-files=normal'], { cwd: repo })).stdout.split('\n').sort();
+      expect(rootEntries).toEqual(['?? millrace-agents/', '?? task.md']);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
