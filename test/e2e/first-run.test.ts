@@ -27,7 +27,7 @@ describe('first run as a new user', () => {
       const doctor = await runCli(['doctor', '-w', root]);
       expect(doctor.stdout).toContain(`warning: codex_permission_maximum millrace-agents/millrace.toml ${warning}`);
     });
-  }, 120_000);
+  }, 300_000);
 
   it('init prints next steps and writes millrace-agents/.gitignore so git status stays readable', async () => {
     await withTempTree(async (root) => {
