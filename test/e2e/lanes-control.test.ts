@@ -156,4 +156,29 @@ describe('operator control of execution lanes', () => {
     expect(taskFolder(ws, 'done')).toEqual(['task-a.md']);
     expect(readFileSync(join(ws.root, 'out', 'task-a-builder.txt'), 'utf8')).toBe('task-a builder\n');
   }, 300_000);
+
+  it('integrating one lane never overlaps another lane applying state, while the other lanes keep running their stages', async () => {
+    // Stages of task-b and task-c take longer, so they are still running (and finishing) while task-a integrates.
+    const ws = await createLaneWorkspace({ execution: 'max_parallel = 3\nisolation = "worktree"', sleepMs: 300, extraMs: { 'task-b': 900, 'task-c': 1800 } });
+    const ids = ['task-a', 'task-b', 'task-c'];
+    ids.forEach((id, i) => writeLaneTask(ws, id, ['out'], `2026-11-27T10:00:0${i}Z`));
+    // A pre-merge-commit hook makes every integration take 1.5 s and records, at its start and end, the runtime's
+    // state: events log size, snapshot and queue folders. A single writer leaves them unchanged across the hook.
+    const hookLog = join(ws.runtime, '..', 'merge-hook.log');
+    const state = `$(wc -c < "${ws.runtime}/logs/runtime_events.jsonl") $(md5sum < "${ws.runtime}/state/runtime_snapshot.json" | cut -c1-32) $(ls "${ws.runtime}/tasks/"* | md5sum | cut -c1-32)`;
+    const hook = join(ws.root, '.git', 'hooks', 'pre-merge-commit');
+    writeFileSync(hook, `#!/bin/sh\nbefore="${state}"\nstart=$(date +%s%3N)\nsleep 1.5\necho "$start $(date +%s%3N) $before | ${state}" >> "${hookLog}"\n`, { mode: 0o755 });
+    const run = await runDaemonUntil(ws, () => taskFolder(ws, 'done').length + taskFolder(ws, 'blocked').length === ids.length);
+    expect(run.exitCode).toBe(130);
+    expect(taskFolder(ws, 'done')).toEqual(ids.map((id) => `${id}.md`));
+    const windows = readFileSync(hookLog, 'utf8').trim().split('\n').map((line) => {
+      const [times, before, after] = [line.split(' ').slice(0, 2), ...line.split(' ').slice(2).join(' ').split(' | ')];
+      return { from: Number(times![0]), to: Number(times![1]), before: before!.trim(), after: after!.trim() };
+    });
+    expect(windows).toHaveLength(ids.length);
+    for (const w of windows) expect(w.after).toBe(w.before);
+    // Meanwhile other lanes' stages did run and finish: their results waited for the integration to end.
+    const ends = readAgentLog(ws.log).filter((r) => r.event === 'end');
+    expect(windows.some((w) => ends.some((e) => e.at > w.from && e.at < w.to))).toBe(true);
+  }, 300_000);
 });

@@ -9,7 +9,7 @@ export const LANE_AGENT = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'lane-agent
 export type LaneWorkspace = { root: string; runtime: string; log: string };
 
 /** A runtime workspace in a git repository (millrace-agents/ ignored), its stages run by the lane agent. */
-export async function createLaneWorkspace(options: { execution: string; sleepMs: number; write?: 'per-stage' | 'shared'; files?: Record<string, string>; gate?: string }): Promise<LaneWorkspace> {
+export async function createLaneWorkspace(options: { execution: string; sleepMs: number; write?: 'per-stage' | 'shared'; files?: Record<string, string>; gate?: string; extraMs?: Record<string, number> }): Promise<LaneWorkspace> {
   const { root, runtime } = await createRuntimeWorkspace();
   const log = join(root, 'agent-log.jsonl');
   writeFileSync(
@@ -25,7 +25,7 @@ export async function createLaneWorkspace(options: { execution: string; sleepMs:
       '[runners.command]',
       'command = "node"',
       `args = [${JSON.stringify(LANE_AGENT)}]`,
-      `env = { LANE_AGENT_LOG = ${JSON.stringify(log)}, LANE_AGENT_SLEEP_MS = "${options.sleepMs}", LANE_AGENT_WRITE = "${options.write ?? 'per-stage'}"${options.gate ? `, LANE_AGENT_GATE = ${JSON.stringify(options.gate)}` : ''} }`,
+      `env = { LANE_AGENT_LOG = ${JSON.stringify(log)}, LANE_AGENT_SLEEP_MS = "${options.sleepMs}", LANE_AGENT_WRITE = "${options.write ?? 'per-stage'}"${options.gate ? `, LANE_AGENT_GATE = ${JSON.stringify(options.gate)}` : ''}${options.extraMs ? `, LANE_AGENT_EXTRA_MS = ${JSON.stringify(JSON.stringify(options.extraMs))}` : ''} }`,
       '',
       '[execution]',
       options.execution,
