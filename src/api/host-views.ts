@@ -80,6 +80,10 @@ export function createHostViews(oclifConfig: object): HostViews {
       const stored = await readCompiledPlan(requireInitializedWorkspace(workspace));
       return stored.value ? buildPlanGraphView(stored.value) : null;
     },
+    async usage(workspace) {
+      const { loadUsageOverview } = await import('../views/usage.js');
+      return loadUsageOverview(workspace);
+    },
     async doctor(workspace) {
       const { buildDoctorReport } = await import('../views/doctor.js');
       const { planCurrentness } = await import('../views/plan-currentness.js');

@@ -86,6 +86,8 @@ export type LaneStatus = {
   lane: number;
   stage: string;
   node_id: string;
+  /** When the lane's task was claimed (its run began). */
+  active_since: string;
   work_item_id: string | null;
   run_id: string;
   status_marker: string;
@@ -140,7 +142,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   const pauseLabel = !paused ? 'none' : snapshot.pause_sources.length ? snapshot.pause_sources.join(',') : 'operator';
   const lanes: LaneStatus[] = [...(snapshot.execution_lanes ?? [])]
     .sort((a, b) => a.lane - b.lane)
-    .map((l) => ({ lane: l.lane, stage: l.run.stage, node_id: l.run.node_id, work_item_id: l.run.work_item_id, run_id: l.run.run_id, status_marker: l.status_marker, worktree_path: l.worktree_path, branch: l.branch }));
+    .map((l) => ({ lane: l.lane, stage: l.run.stage, node_id: l.run.node_id, active_since: l.run.active_since, work_item_id: l.run.work_item_id, run_id: l.run.run_id, status_marker: l.status_marker, worktree_path: l.worktree_path, branch: l.branch }));
   const runs = FOREGROUND_ORDER.map((p: Plane) => snapshot.active_runs_by_plane[p]).filter((r): r is ActiveRunState => r !== undefined);
   const processRunning = snapshot.process_running && lock.state === 'active';
   const running = processRunning ? [...runs.map((run) => ({ run, lane: null })), ...(snapshot.execution_lanes ?? []).map((l) => ({ run: l.run, lane: l.lane as number | null }))] : [];

@@ -73,6 +73,24 @@ export function usageTotalsForStatus(records: readonly UsageRecord[], now: Date,
   return { session: session ? totalUsage(session) : null, today: totalUsage(records.filter((r) => r.recorded_at.startsWith(day))), all_time: totalUsage(records) };
 }
 
+/** One ledger record on the usage timeline (the Usage page's chart). */
+export type UsagePoint = { recorded_at: string; plane: string; stage: string; work_item_id: string | null; total_tokens: number; cost_usd: number | null };
+
+/** Everything the dashboard's Usage page shows, from the same grouping `millrace usage` prints. */
+export type UsageOverview = { total: UsageTotals; by_stage: UsageRow[]; by_item: UsageRow[]; by_day: UsageRow[]; points: UsagePoint[] };
+
+/** Pure: the groupings of `millrace usage --by stage|item|day` and one point per ledger record, oldest first. */
+export function usageOverview(records: readonly UsageRecord[]): UsageOverview {
+  const points = records
+    .map((r) => ({ recorded_at: r.recorded_at, plane: r.plane, stage: r.stage, work_item_id: r.work_item_id, total_tokens: r.token_usage?.total_tokens ?? 0, cost_usd: r.cost_usd }))
+    .sort((a, b) => a.recorded_at.localeCompare(b.recorded_at));
+  return { total: totalUsage(records), by_stage: summarizeUsage(records, 'stage', null).rows, by_item: summarizeUsage(records, 'item', null).rows, by_day: summarizeUsage(records, 'day', null).rows, points };
+}
+
+export async function loadUsageOverview(workspace: string): Promise<UsageOverview> {
+  return usageOverview(await readUsageLedger(requireInitializedWorkspace(workspace)));
+}
+
 export async function loadUsage(workspace: string, by: UsageGroup, since: string | null, now: Date): Promise<UsageResult> {
   const paths = requireInitializedWorkspace(workspace);
   return summarizeUsage(await readUsageLedger(paths), by, since === null ? null : parseSince(since, now));

@@ -90,6 +90,18 @@ export type HostPlanGraph = Passthrough & {
   }>;
 };
 
+/** Sums of usage ledger records (`millrace usage`): `unpriced_runs` are runs whose cost is unknown. */
+export type HostUsageTotals = Passthrough & { runs: number; input_tokens: number; cached_input_tokens: number; output_tokens: number; thinking_tokens: number; total_tokens: number; cost_usd: number; unpriced_runs: number };
+
+/** The usage ledger (`state/usage_ledger.jsonl`) grouped like `millrace usage --by stage|item|day`, and one point per record. */
+export type HostUsageOverview = Passthrough & {
+  total: HostUsageTotals;
+  by_stage: Array<HostUsageTotals & { key: string }>;
+  by_item: Array<HostUsageTotals & { key: string }>;
+  by_day: Array<HostUsageTotals & { key: string }>;
+  points: Array<{ recorded_at: string; plane: string; stage: string; work_item_id: string | null; total_tokens: number; cost_usd: number | null }>;
+};
+
 export type HostControlAction = 'pause' | 'resume' | 'stop' | 'retry_active';
 export type HostControlResult = Passthrough & { action: string; mode: string; applied: boolean; detail: string };
 
@@ -118,6 +130,8 @@ export type HostViews = {
   /** The persisted plan, never compiled by this call; null when there is none. */
   plan(workspace: string): Promise<HostPlanGraph | null>;
   doctor(workspace: string): Promise<Passthrough & { ok: boolean; findings: unknown[] }>;
+  /** The usage ledger through the view model of `millrace usage`. */
+  usage(workspace: string): Promise<HostUsageOverview>;
   /** Same path as the CLI's control commands: the mailbox when a daemon runs, else applied directly. */
   control(workspace: string, action: HostControlAction): Promise<HostControlResult>;
   watchTargets(workspace: string): HostWatchTargets;

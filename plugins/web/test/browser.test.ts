@@ -60,6 +60,8 @@ describe('millrace web in a real browser, against a running daemon', () => {
     expect(first).toBeGreaterThanOrEqual(0);
     await waitFor('elapsed time to grow', async () => seconds((await active.locator('.run-elapsed').textContent()) ?? '') > first);
     await waitFor('live activity', async () => /builder working on web-001-banner: step \d+/.test((await active.locator('.activity').textContent().catch(() => '')) ?? ''));
+    // The activity comes from what the runner reported (recorded by the runtime in the run dir), not a stdout tail.
+    await active.locator('.activity[data-source="runner"]').waitFor();
     await expect(page.locator('[data-folder="task/queue"] [data-item="web-002-footer"]').count()).resolves.toBe(1);
     await expect(page.locator('[data-folder="task/active"] [data-item="web-001-banner"]').count()).resolves.toBe(1);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
@@ -69,6 +71,25 @@ describe('millrace web in a real browser, against a running daemon', () => {
     await flow.goto(`${web.url}#/w/0/flow`);
     await flow.locator('[data-node="builder"].current').waitFor();
     expect(await flow.locator('.node.current').count()).toBe(1);
+    // Every edge label is readable: no two labels' boxes overlap, and none covers a node.
+    const collisions = await flow.evaluate(() => {
+      const hit = (a: DOMRect, b: DOMRect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      const found: string[] = [];
+      for (const svg of document.querySelectorAll('svg.flow-graph')) {
+        const labels = [...svg.querySelectorAll<SVGGraphicsElement>('text.edge-label')].map((e) => ({ name: e.textContent ?? '', box: e.getBBox() }));
+        const nodes = [...svg.querySelectorAll<SVGGraphicsElement>('g.node, g.terminal')].map((g) => {
+          const r = g.getBBox();
+          const m = g.transform.baseVal.consolidate()?.matrix;
+          return { name: g.textContent ?? '', box: new DOMRect(r.x + (m?.e ?? 0), r.y + (m?.f ?? 0), r.width, r.height) };
+        });
+        labels.forEach((a, i) => {
+          for (const b of labels.slice(i + 1)) if (hit(a.box, b.box)) found.push(`${a.name} / ${b.name}`);
+          for (const n of nodes) if (hit(a.box, n.box)) found.push(`${a.name} on node ${n.name}`);
+        });
+      }
+      return found;
+    });
+    expect(collisions).toEqual([]);
     await flow.screenshot({ path: join(SHOTS, 'flow.png'), fullPage: true });
 
     // Run page: stdout follows live and shows the agent's markup as text; nothing of it runs.
@@ -85,6 +106,7 @@ describe('millrace web in a real browser, against a running daemon', () => {
     const before = await lines();
     await waitFor('stdout to follow live', async () => (await lines()) > before);
     await expect(run.locator('.following').count()).resolves.toBe(1);
+    await expect(run.locator('section[aria-label="Live activity"] .activity[data-source="runner"]').textContent()).resolves.toMatch(/builder working on web-001-banner: step \d+/);
     expect(await run.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await run.screenshot({ path: join(SHOTS, 'run.png'), fullPage: true });
 
@@ -110,6 +132,14 @@ describe('millrace web in a real browser, against a running daemon', () => {
     const usage = await newPage();
     await usage.goto(`${web.url}#/w/0/usage`);
     await usage.locator('h1', { hasText: 'Usage' }).waitFor();
+    // From the usage ledger, grouped like `millrace usage`: tokens and cost by stage and item, and the chart over time.
+    await usage.locator('.chart canvas').first().waitFor();
+    const byStage = (await usage.locator('ul[aria-label="tokens by stage"]').textContent()) ?? '';
+    expect(byStage).toContain('execution/builder');
+    expect(byStage).toContain('3,000 · $0.0240'); // two builder runs of 1,200 input + 300 output tokens, $0.012 each
+    const byItem = (await usage.locator('section[aria-label="By work item"] table').textContent()) ?? '';
+    expect(byItem).toContain('task:web-001-banner');
+    await expect(usage.locator('.u-legend').textContent()).resolves.toContain('cost USD (cumulative)');
     await usage.screenshot({ path: join(SHOTS, 'usage.png'), fullPage: true });
 
     // A traversal URL opened in the browser is a 404.

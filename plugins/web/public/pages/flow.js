@@ -49,13 +49,53 @@ function layout(graph) {
   return { pos, terminals, width, height };
 }
 
+/** Width and height of an edge label's box (10-11px sans-serif: about 6.4px per character). */
+const labelBox = (text, x, y) => {
+  const w = text.length * 6.4 + 8;
+  return { x: x - w / 2, y: y - 10, w, h: 14 };
+};
+const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * Place every label at its preferred point, or the nearest free spot below or above it: no label covers another
+ * label or a node. Returns the label positions and how far down the lowest one reaches.
+ */
+function placeLabels(wanted, blocked) {
+  const placed = [];
+  let bottom = 0;
+  for (const label of wanted) {
+    let spot = null;
+    for (let step = 0; step < 40 && !spot; step += 1) {
+      // 0, +1, -1, +2, -2 ... rows of 13px, preferring below (back edges run under the nodes).
+      const shift = (step % 2 === 1 ? 1 : -1) * Math.ceil(step / 2) * 13;
+      const box = labelBox(label.text, label.x, label.y + shift);
+      if (![...blocked, ...placed.map((p) => p.box)].some((b) => overlaps(box, b))) spot = { ...label, y: label.y + shift, box };
+    }
+    spot ??= { ...label, box: labelBox(label.text, label.x, label.y) };
+    placed.push(spot);
+    bottom = Math.max(bottom, spot.box.y + spot.box.h);
+  }
+  return { placed, bottom };
+}
+
 function graphSvg(graph, active, outcomes) {
-  const { pos, terminals, width, height } = layout(graph);
+  const { pos, terminals, width, height: laidOutHeight } = layout(graph);
   const current = new Set(active.filter((a) => a.plane === graph.plane).map((a) => a.node_id));
   const taken = new Map(outcomes.filter((o) => o.plane === graph.plane).map((o) => [`${o.node_id}\u0000${o.outcome}`, o]));
   const edges = [];
-  const labels = [];
+  const wanted = [];
   const perPair = new Map();
+  const lowest = Math.max(...[...pos.values()].map((p) => p.y));
+  // Back and same-column edges loop under the graph, each on its own level, shortest innermost.
+  const back = graph.transitions
+    .filter((t) => {
+      const from = pos.get(t.source_node_id);
+      const to = pos.get(t.target_node_id ?? `terminal:${t.terminal_state_id}`);
+      return from && to && !(to.x > from.x);
+    })
+    .map((t) => ({ t, span: Math.abs(pos.get(t.source_node_id).x - pos.get(t.target_node_id ?? `terminal:${t.terminal_state_id}`).x) }))
+    .sort((a, b) => a.span - b.span || a.t.edge_id.localeCompare(b.t.edge_id));
+  const level = new Map(back.map((b, i) => [b.t.edge_id, i]));
   for (const t of graph.transitions) {
     const from = pos.get(t.source_node_id);
     const to = pos.get(t.target_node_id ?? `terminal:${t.terminal_state_id}`);
@@ -77,17 +117,24 @@ function graphSvg(graph, active, outcomes) {
       lx = (x1 + 3 * (x1 + 60) + 3 * (x2 - 60) + x2) / 8;
       ly = (y1 + 3 * y1 + 3 * y2 + y2) / 8 - 4 + k * 12;
     } else {
-      // Back or same-column edge: loop under both nodes.
+      const x0 = from.x + NODE_W / 2;
+      const y0 = from.y + NODE_H;
       const x2 = to.x + NODE_W / 2;
       const y2 = to.y + NODE_H;
-      const dip = Math.max(from.y, to.y) + NODE_H + 26 + k * 10;
-      d = `M${from.x + NODE_W / 2},${from.y + NODE_H} C${from.x + NODE_W / 2},${dip} ${x2},${dip} ${x2},${y2}`;
-      lx = (from.x + to.x + NODE_W) / 2;
-      ly = (from.y + NODE_H + 6 * dip + y2) / 8 + 4;
+      const dip = lowest + NODE_H + 30 + level.get(t.edge_id) * 18;
+      // Down from the source, along its own level, up into the target.
+      d = `M${x0},${y0} C${x0},${dip} ${x0},${dip} ${(x0 + x2) / 2},${dip} S${x2},${dip} ${x2},${y2}`;
+      lx = (x0 + x2) / 2;
+      ly = dip + 4;
     }
     edges.push(s('path', { d, class: `edge${recent ? ' taken' : ''}`, 'marker-end': 'url(#arrow)', 'data-edge': t.edge_id }, s('title', {}, `${t.source_node_id} —${t.outcome}→ ${t.target_node_id ?? t.terminal_state_id}`)));
-    labels.push(s('text', { x: lx, y: ly, class: `edge-label${recent ? ' taken' : ''}`, 'text-anchor': 'middle' }, recent ? `${t.outcome} ×${recent.count}` : t.outcome));
+    wanted.push({ x: lx, y: ly, text: recent ? `${t.outcome} ×${recent.count}` : t.outcome, recent, edge: t.edge_id });
   }
+  const nodeBoxes = [...pos.values()].map((p) => ({ x: p.x - 2, y: p.y - 2, w: NODE_W + 4, h: NODE_H + 4 }));
+  // Labels of taken edges first, so they keep their preferred spots.
+  const { placed, bottom } = placeLabels([...wanted.filter((w) => w.recent), ...wanted.filter((w) => !w.recent)], nodeBoxes);
+  const labels = placed.map((l) => s('text', { x: l.x, y: l.y, class: `edge-label${l.recent ? ' taken' : ''}`, 'text-anchor': 'middle', 'data-edge-label': l.edge }, l.text));
+  const height = Math.max(laidOutHeight, lowest + NODE_H + 50 + back.length * 18, bottom + 16);
   const nodes = graph.nodes.map((n) => {
     const p = pos.get(n.node_id);
     const isCurrent = current.has(n.node_id);

@@ -20,6 +20,7 @@ function activeRuns(ws, status) {
       h(
         'li',
         { class: 'active-run', 'data-stage': r.stage },
+        r.lane !== undefined ? h('span', { class: 'lane', 'data-lane': r.lane }, `lane ${r.lane} · `) : null,
         h('span', { class: 'stage-name' }, r.stage),
         ' on ',
         r.work_item_id ? link(`#/w/${ws.index}/item/${encodeURIComponent(r.work_item_id)}`, r.work_item_id) : h('span', {}, r.request_kind),
@@ -27,7 +28,7 @@ function activeRuns(ws, status) {
         elapsed(r.active_since, { class: 'run-elapsed', 'aria-label': 'elapsed time' }),
         ' · ',
         link(`#/w/${ws.index}/run/${encodeURIComponent(r.run_id)}`, `run ${r.run_id.slice(4, 12)}`),
-        r.activity ? h('div', { class: 'activity', title: 'latest output line' }, r.activity) : null,
+        r.activity ? h('div', { class: 'activity', 'data-source': r.activity_detail?.source ?? 'stdout', title: r.activity_detail?.source === 'runner' ? `latest runner activity${r.activity_detail.kind ? ` (${r.activity_detail.kind})` : ''}` : 'latest output line' }, r.activity) : null,
       ),
     ),
   );
@@ -90,9 +91,10 @@ async function workspaceBlock(ws, meta) {
         ['closure open', String(closure.closure_target_open ?? 'none')],
       ]), h('p', {}, link(`#/w/${ws.index}/flow`, 'Show the flow →'))),
       section('Usage', kv([
-        ['stage runs with usage', fmtInt(usage.totals.stages)],
-        ['total tokens', fmtInt(usage.totals.total_tokens)],
-        ['input / output', `${fmtInt(usage.totals.input_tokens)} / ${fmtInt(usage.totals.output_tokens)}`],
+        ['stage runs', fmtInt(usage.total.runs)],
+        ['total tokens', fmtInt(usage.total.total_tokens)],
+        ['input / output', `${fmtInt(usage.total.input_tokens)} / ${fmtInt(usage.total.output_tokens)}`],
+        ['cost', usage.total.unpriced_runs === usage.total.runs && usage.total.runs > 0 ? 'unpriced' : `$${usage.total.cost_usd.toFixed(4)}`],
       ]), h('p', {}, link(`#/w/${ws.index}/usage`, 'Usage over time →'))),
       controls(ws, meta),
     ),

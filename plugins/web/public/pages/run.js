@@ -19,7 +19,7 @@ function artifactBlock(title, name, body, live) {
 }
 
 export async function load({ ws, id }) {
-  const { run, artifacts, live_stdout: liveStdout } = await getJson(`/api/w/${ws}/runs/${encodeURIComponent(id)}`);
+  const { run, artifacts, live_stdout: liveStdout, activity } = await getJson(`/api/w/${ws}/runs/${encodeURIComponent(id)}`);
   const last = run.stage_results[run.stage_results.length - 1];
   const request = liveStdout ? liveStdout.slice('runner_stdout.'.length, -'.txt'.length) : last?.request_id ?? artifacts.filter((a) => a.startsWith('runner_prompt.')).pop()?.slice('runner_prompt.'.length, -'.md'.length);
   const base = `/api/w/${ws}/runs/${encodeURIComponent(id)}/artifacts/`;
@@ -52,6 +52,9 @@ export async function load({ ws, id }) {
         ['total', fmtInt(run.token_usage.total_tokens)],
       ]) : h('p', { class: 'muted' }, 'The runner reported no token usage.')),
     ),
+    activity
+      ? section('Live activity', h('p', { class: 'activity', 'data-source': activity.source }, activity.text), h('p', { class: 'muted small' }, activity.source === 'runner' ? `reported by the runner${activity.kind ? ` (${activity.kind})` : ''}${activity.at ? ` at ${fmtTime(activity.at)}` : ''}${activity.total_tokens !== null ? ` · ${fmtInt(activity.total_tokens)} tokens so far` : ''}` : 'last line of stdout (the runner reports no activity)'))
+      : null,
     section('Stage results', stageRows.length ? table(['stage', 'result', 'started', 'duration', 'tokens', 'runner'], stageRows) : h('p', { class: 'muted' }, 'No stage has finished in this run yet.')),
     artifactBlock('stdout', stdout, stdoutText, Boolean(liveStdout)),
     artifactBlock('stderr', stderr, stderrText, Boolean(liveStdout)),

@@ -5,7 +5,6 @@ import type { LiveChanges } from './live.js';
 import { cachedViews, type ViewCache } from './view-cache.js';
 import { securityHeaders, isAllowedHost, isSameOrigin, tokenMatches } from './security.js';
 import type { StaticAssets } from './static-assets.js';
-import { buildUsageView } from './usage.js';
 import { isArtifactName, isItemId, isRunId, isWorkspaceIndex } from './validate.js';
 
 export type DashboardWorkspace = { index: number; root: string; name: string };
@@ -50,12 +49,23 @@ function recentOutcomes(events: HostRuntimeEvent[]) {
 
 /** The artifact of a run that is being written now: a stdout file whose request has no completion record yet. */
 function liveStdout(files: string[]): string | null {
-  const completed = new Set(files.filter((f) => f.startsWith('runner_completion.')).map((f) => f.slice('runner_completion.'.length).replace(/\.json$/, '')));
-  const open = files.filter((f) => /^runner_stdout\..+\.txt$/.test(f) && !completed.has(f.slice('runner_stdout.'.length, -'.txt'.length)));
-  return open[open.length - 1] ?? null;
+  return openRequestFile(files, 'runner_stdout.', '.txt');
 }
 
 const lastLine = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? null;
+
+/** What a running stage is doing: the runner's latest reported activity, else the last line of its stdout. */
+export type LiveActivity = { source: 'runner' | 'stdout'; text: string; kind: string | null; at: string | null; total_tokens: number | null };
+/** One entry of the status view's `active_run_activity`. */
+type RunActivity = { run_id: string; last_activity: string | null; last_activity_at: string | null; token_usage: { total_tokens?: number } | null };
+
+/** The open request's file with `prefix` (a request whose completion record is not written yet). */
+function openRequestFile(files: string[], prefix: string, ext: string): string | null {
+  const completed = new Set(files.filter((f) => f.startsWith('runner_completion.')).map((f) => f.slice('runner_completion.'.length).replace(/\.json$/, '')));
+  const open = files.filter((f) => f.startsWith(prefix) && f.endsWith(ext) && !completed.has(f.slice(prefix.length, -ext.length)));
+  return open[open.length - 1] ?? null;
+}
+
 
 export function createApp(options: AppOptions): Hono {
   const { views: host, workspaces, cache } = options;
@@ -82,16 +92,32 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/api/workspaces', (c) => c.json({ workspaces, control: options.controlToken !== null }));
 
+  /**
+   * The live activity of a run: what its runner last reported, from the status view's `active_run_activity` (the
+   * runtime records it in the run dir, src/workspace/state/live-activity.ts), else the last line of its stdout.
+   */
+  const liveActivity = async (ws: DashboardWorkspace, runId: string, status: Awaited<ReturnType<typeof views.status>>): Promise<{ stdout: string | null; activity: LiveActivity | null }> => {
+    const files = (await views.runArtifacts(ws.root, runId)) ?? [];
+    const stdout = liveStdout(files);
+    const recorded = ((status as { active_run_activity?: RunActivity[] }).active_run_activity ?? []).find((a) => a.run_id === runId);
+    if (recorded?.last_activity) {
+      return { stdout, activity: { source: 'runner', text: recorded.last_activity, kind: null, at: recorded.last_activity_at, total_tokens: recorded.token_usage?.total_tokens ?? null } };
+    }
+    const tail = stdout ? await views.readRunArtifact(ws.root, runId, stdout, 4096) : null;
+    const line = tail ? lastLine(tail.text) : null;
+    return { stdout, activity: line ? { source: 'stdout', text: line, kind: null, at: null, total_tokens: null } : null };
+  };
+
   app.get('/api/w/:ws/summary', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
     const [status, queues] = await Promise.all([views.status(ws), views.queueBoard(ws, QUEUE_LIMIT)]);
+    // Execution lanes (docs/parallel.md) are active runs too, each with its lane number.
+    const lanes = ((status as { execution_lanes?: Array<Record<string, unknown> & { run_id: string }> }).execution_lanes ?? []).map((l) => ({ plane: 'execution', ...l }));
     const active = await Promise.all(
-      status.active_runs.map(async (run) => {
-        const files = (await views.runArtifacts(ws.root, run.run_id)) ?? [];
-        const stdout = liveStdout(files);
-        const tail = stdout ? await views.readRunArtifact(ws.root, run.run_id, stdout, 4096) : null;
-        return { ...run, live_stdout: stdout, activity: tail ? lastLine(tail.text) : null };
+      [...status.active_runs, ...lanes].map(async (run) => {
+        const live = await liveActivity(ws, run.run_id, status);
+        return { ...run, live_stdout: live.stdout, activity: live.activity?.text ?? null, activity_detail: live.activity };
       }),
     );
     return c.json({ workspace: ws, status: { ...status, active_runs: active }, queues });
@@ -129,9 +155,10 @@ export function createApp(options: AppOptions): Hono {
     const ws = workspaceOf(c);
     const runId = c.req.param('run');
     if (!ws || !isRunId(runId)) return notFound(c);
-    const [run, artifacts] = await Promise.all([views.run(ws.root, runId), views.runArtifacts(ws.root, runId)]);
+    const [run, artifacts, status] = await Promise.all([views.run(ws.root, runId), views.runArtifacts(ws.root, runId), views.status(ws)]);
     if (!run || !artifacts) return notFound(c);
-    return c.json({ run, artifacts, live_stdout: liveStdout(artifacts) });
+    const live = await liveActivity(ws, runId, status);
+    return c.json({ run, artifacts, live_stdout: live.stdout, activity: live.stdout ? live.activity : null });
   });
 
   app.get('/api/w/:ws/runs/:run/artifacts/*', async (c) => {
@@ -158,7 +185,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/w/:ws/usage', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    return c.json(buildUsageView((await views.runs(ws)).runs));
+    return c.json(await views.usage(ws));
   });
 
   app.get('/api/w/:ws/plan', async (c) => {

@@ -42,5 +42,7 @@ export function cachedViews(host: HostViews, cache: ViewCache) {
     status: (ws: CachedWorkspace) => cache.get(ws.index, 'status', ['state', 'queue'], () => host.status(ws.root)),
     queueBoard: (ws: CachedWorkspace, limit: number) => cache.get(ws.index, `queues:${limit}`, ['queue'], () => host.queueBoard(ws.root, limit)),
     runs: (ws: CachedWorkspace) => cache.get(ws.index, 'runs', ['runs'], () => host.runs(ws.root)),
+    // The usage ledger lives in state/.
+    usage: (ws: CachedWorkspace) => cache.get(ws.index, 'usage', ['state'], () => host.usage(ws.root)),
   };
 }
