@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { readBoundedTextSync } from '../bounded-read.js';
-import { dirname, extname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import { z } from 'zod';
 import type { WorkDocument, WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
+import { HOST_CODE_EXT, HOST_CODE_ROOT } from '../../contracts/asset-root.js';
 import { MillraceError } from '../../errors/index.js';
 import { formatProblem, type DocumentProblem } from '../documents/problems.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
@@ -46,18 +46,21 @@ const folderOf = (kind: WorkDocumentKind, state: QueueState) => `${KIND_DIR[kind
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let fingerprint: string | undefined;
-/** The host version plus the source of every module that decides how a document parses (compiled or TypeScript). */
+/**
+ * The host version plus the source of every module that decides how a document parses (tsc's compiled modules, which
+ * ship next to the bundled commands, or TypeScript in development).
+ */
 function parserFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
-  const documentsDir = join(dirname(here), '..', 'documents');
+  const queueDir = join(HOST_CODE_ROOT, 'workspace', 'queue');
+  const documentsDir = join(HOST_CODE_ROOT, 'workspace', 'documents');
+  const ext = HOST_CODE_EXT;
   const sources = [
-    join(dirname(here), '..', '..', '..', 'package.json'),
-    join(dirname(here), '..', '..', 'contracts', `documents${ext}`),
-    join(dirname(here), '..', '..', 'contracts', `input-limits${ext}`),
-    join(dirname(here), '..', `bounded-read${ext}`),
-    ...['scan', 'read-queue-file', 'select', 'parse-cache', 'persisted-parse-cache'].map((name) => join(dirname(here), `${name}${ext}`)),
+    join(HOST_CODE_ROOT, '..', 'package.json'),
+    join(HOST_CODE_ROOT, 'contracts', `documents${ext}`),
+    join(HOST_CODE_ROOT, 'contracts', `input-limits${ext}`),
+    join(HOST_CODE_ROOT, 'workspace', `bounded-read${ext}`),
+    ...['scan', 'read-queue-file', 'select', 'parse-cache', 'persisted-parse-cache'].map((name) => join(queueDir, `${name}${ext}`)),
     ...readdirSync(documentsDir).filter((name) => name.endsWith(ext)).sort().map((name) => join(documentsDir, name)),
   ];
   const hash = createHash('sha256');
