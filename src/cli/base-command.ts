@@ -1,5 +1,6 @@
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { isMillraceError, isNoSpaceError, MillraceError } from '../errors/index.js';
+import type { CachedRegistry, ContributionsManifestStore, InstalledPluginFiles } from '../registry/cached-registry.js';
 import type { Registry } from '../registry/registry.js';
 import { safeTerminalText } from './terminal-text.js';
 
@@ -22,6 +23,17 @@ export abstract class BaseCommand extends Command {
   protected async registry(): Promise<Registry> {
     this.registryPromise ??= import('../registry/collect.js').then((m) => m.collectContributions(this.config));
     return this.registryPromise;
+  }
+
+  /**
+   * For read commands: the registry from the persisted contributions manifest while the installed plugins are those it
+   * was written for (no plugin module loads), else collected as by registry(). `openStore` is the manifest file of
+   * these plugins (workspace/contributions-manifest.ts, passed in: the CLI layer does no file I/O of its own).
+   */
+  protected async cachedRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<CachedRegistry> {
+    const { installedPluginFiles, openCachedRegistry } = await import('../registry/cached-registry.js');
+    const plugins = installedPluginFiles(this.config.getPluginsList());
+    return openCachedRegistry(openStore(this.config.cacheDir, this.config.root, plugins), () => this.registry());
   }
 
   protected addWarning(message: string): void {

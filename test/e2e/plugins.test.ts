@@ -1,10 +1,12 @@
 import { execa } from 'execa';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { ConfigShowResult } from '../../src/commands/config/show.js';
 import type { ModesListResult } from '../../src/commands/modes/list.js';
+import type { StatusView } from '../../src/views/status.js';
 import { jsonOf, REPO_ROOT, runCli } from '../support/cli.js';
 
 const ECHO = join(REPO_ROOT, 'test', 'fixtures', 'plugin-echo-runner');
@@ -57,6 +59,40 @@ describe('millrace plugins (third-party plugin outside the workspaces)', () => {
 
     expect((await runCli(['plugins', 'uninstall', 'millrace-plugin-echo-runner'], { env })).exitCode).toBe(0);
     expect((await modeIds()).ids).not.toContain('echo_mode');
+  }, E2E_TIMEOUT_MS);
+
+  it('status answers from the contributions manifest while the plugins are unchanged and sees a newly linked runner', async () => {
+    const ws = join(home, 'ws');
+    expect((await runCli(['init', '--workspace', ws], { env })).exitCode).toBe(0);
+    // An empty [runners.echo]: kept as written without the echo runner, filled with its default once it is there.
+    await writeFile(join(ws, '.millracerc.json'), JSON.stringify({ runners: { echo: {} } }));
+    const configFingerprint = async () => {
+      const run = await runCli(['status', '--workspace', ws, '--json'], { env });
+      expect(run.exitCode).toBe(0);
+      return jsonOf<JsonSuccess<StatusView>>(run).result.compile_input?.config_fingerprint;
+    };
+    /** The manifest file's inode: every write replaces the file (temp file + rename). */
+    const manifestInode = () => {
+      const names = readdirSync(join(home, 'cache')).filter((name) => name.startsWith('contributions-'));
+      expect(names).toHaveLength(1);
+      return statSync(join(home, 'cache', names[0]!)).ino;
+    };
+
+    const without = await configFingerprint();
+    const written = manifestInode();
+    expect(await configFingerprint()).toBe(without);
+    expect(manifestInode()).toBe(written); // answered from the manifest: nothing collected, nothing rewritten
+
+    expect((await runCli(['plugins', 'link', ECHO, '--no-install'], { env })).exitCode).toBe(0);
+    const linked = await configFingerprint();
+    expect(linked).not.toBe(without);
+    const refreshed = manifestInode();
+    expect(refreshed).not.toBe(written);
+    expect(await configFingerprint()).toBe(linked);
+    expect(manifestInode()).toBe(refreshed);
+
+    expect((await runCli(['plugins', 'uninstall', 'millrace-plugin-echo-runner'], { env })).exitCode).toBe(0);
+    expect(await configFingerprint()).toBe(without);
   }, E2E_TIMEOUT_MS);
 
   it('install file:<npm pack tarball> works offline and uninstall removes it', async () => {

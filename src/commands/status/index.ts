@@ -1,5 +1,6 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import type { StatusView } from '../../views/status.js';
+import { openContributionsManifest } from '../../workspace/contributions-manifest.js';
 
 export type StatusResult = StatusView;
 
@@ -11,10 +12,15 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
-    const registry = this.registry(); // its plugin hooks load while the view's modules do
-    registry.catch(() => undefined); // awaited by the view; this only keeps an early failure there from leaving it unhandled
+    // From the contributions manifest while the plugins are unchanged: no plugin module loads (docs/development.md).
+    const contributions = this.cachedRegistry(openContributionsManifest);
+    contributions.catch(() => undefined); // awaited by the view; this only keeps an early failure there from leaving it unhandled
     const { buildStatusView, renderStatusLines } = await import('../../views/status.js');
-    const view = await buildStatusView(flags.workspace, registry);
+    let view = await buildStatusView(flags.workspace, contributions.then((c) => c.registry));
+    const cached = await contributions;
+    // A runner config section the manifest has no result for (first seen since the plugins changed): ask the plugins.
+    if (cached.incomplete()) view = await buildStatusView(flags.workspace, cached.collect());
+    await cached.save();
     if (!this.jsonEnabled()) this.log(renderStatusLines(view).join('\n'));
     return view;
   }
