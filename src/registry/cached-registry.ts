@@ -25,7 +25,7 @@ const ManifestShapeSchema = z.object({
   stageKinds: z.array(z.object({ item: z.object({ stage_kind_id: z.string() }).loose(), plugin: z.unknown() })),
   modeAliases: z.array(z.tuple([z.string(), z.string()])),
   runners: z.array(z.object({ item: z.object({ id: z.string(), description: z.string(), configSection: z.string().optional(), hasConfigSchema: z.boolean() }).loose(), plugin: z.unknown() })),
-  validations: z.record(z.string(), z.unknown()),
+  validations: z.record(z.string(), z.union([z.object({ issues: z.array(z.unknown()) }), z.object({ data: z.unknown() })])),
 });
 
 export type CachedRegistry = {
@@ -62,7 +62,7 @@ export function installedPluginFiles(plugins: readonly OclifPluginLike[]): Insta
 export async function openCachedRegistry(store: ContributionsManifestStore, collectFresh: () => Promise<Registry>): Promise<CachedRegistry> {
   const parsed = ManifestShapeSchema.safeParse(store.read());
   const stored = parsed.success ? (parsed.data as unknown as ContributionsManifest) : undefined;
-  const validations = new Map<string, unknown>(Object.entries(stored?.validations ?? {}));
+  const validations = new Map(Object.entries(stored?.validations ?? {}));
   let collected: Promise<Registry> | undefined;
   const collect = () => (collected ??= collectFresh().then((fresh) => recordingValidations(fresh, validations)));
   const fromManifest = stored ? registryFromManifest(stored) : undefined;

@@ -20,8 +20,8 @@ export type ContributionsManifest = {
   stageKinds: Array<Tagged<StageKind>>;
   modeAliases: Array<[string, string]>;
   runners: Array<{ item: { id: string; description: string; configSection?: string; hasConfigSchema: boolean; reportsActivity?: boolean }; plugin: PluginOrigin }>;
-  /** `<runner id>\0<canonical JSON of the section>` -> what the runner's schema made of it (successes only). */
-  validations: Record<string, unknown>;
+  /** `<runner id>\0<canonical JSON of the section>` -> what the runner's schema made of it, as JSON. */
+  validations: Record<string, StoredValidation>;
 };
 
 /** JSON with object keys sorted: the same value always gives the same text. */
@@ -45,13 +45,18 @@ function isPlainJson(value: unknown): boolean {
   return false;
 }
 
+/** A schema result as stored: the parsed data, or the issues (an absent section's failure is not an error). */
+type StoredValidation = { data: unknown } | { issues: unknown[] };
+
+const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
+
 const validationKey = (runnerId: string, input: unknown) => `${runnerId}\0${stableJson(input)}`;
 
 /**
  * The collected registry, with every runner's config schema wrapped so that the sections it accepts are remembered
  * (into `validations`) for the manifest. Parsing results are unchanged.
  */
-export function recordingValidations(registry: Registry, validations: Map<string, unknown>): Registry {
+export function recordingValidations(registry: Registry, validations: Map<string, StoredValidation>): Registry {
   const runners = new Map<string, Tagged<RunnerContribution>>();
   for (const [id, tagged] of registry.runners) {
     const schema = tagged.item.configSchema;
@@ -62,7 +67,13 @@ export function recordingValidations(registry: Registry, validations: Map<string
     const recording: ConfigSchemaLike = {
       safeParse(input: unknown) {
         const result = schema.safeParse(input);
-        if (result.success && isPlainJson(input) && isPlainJson(result.data)) validations.set(validationKey(id, input), result.data);
+        if (isPlainJson(input)) {
+          try {
+            validations.set(validationKey(id, input), result.success ? { data: viaJson(result.data) } : { issues: viaJson(result.error?.issues ?? []) as unknown[] });
+          } catch {
+            // a result JSON cannot hold (a cycle, a BigInt) is not remembered: that section is always asked of the plugin
+          }
+        }
         return result;
       },
     };
@@ -72,7 +83,7 @@ export function recordingValidations(registry: Registry, validations: Map<string
 }
 
 /** Pure: the manifest of a collected registry and the section validations seen so far. */
-export function toContributionsManifest(registry: Registry, validations: ReadonlyMap<string, unknown>): ContributionsManifest {
+export function toContributionsManifest(registry: Registry, validations: ReadonlyMap<string, StoredValidation>): ContributionsManifest {
   return {
     plugins: registry.plugins,
     problems: registry.problems,
@@ -104,7 +115,9 @@ export function registryFromManifest(manifest: ContributionsManifest): ManifestR
       ? {
           safeParse(input: unknown) {
             const key = validationKey(item.id, input);
-            if (Object.hasOwn(manifest.validations, key)) return { success: true, data: structuredClone(manifest.validations[key]) };
+            const stored = Object.hasOwn(manifest.validations, key) ? manifest.validations[key] : undefined;
+            if (stored && 'data' in stored) return { success: true, data: structuredClone(stored.data) };
+            if (stored && 'issues' in stored) return { success: false, error: { issues: structuredClone(stored.issues) as never } };
             missed = true;
             return { success: true, data: input };
           },

@@ -58,9 +58,11 @@ describe('contributions manifest', () => {
     const validations = new Map<string, unknown>();
     const recording = recordingValidations(collected(), validations);
     expect(recording.runners.get('echo')!.item.configSchema!.safeParse({})).toEqual({ success: true, data: { prefix: 'echo' } });
+    recording.runners.get('echo')!.item.configSchema!.safeParse({ prefix: 3 });
     const back = registryFromManifest(JSON.parse(JSON.stringify(toContributionsManifest(recording, validations))) as ContributionsManifest);
     const schema = back.registry.runners.get('echo')!.item.configSchema!;
     expect(schema.safeParse({})).toEqual({ success: true, data: { prefix: 'echo' } });
+    expect(schema.safeParse({ prefix: 3 })).toEqual({ success: false, error: { issues: [{ path: ['prefix'], message: 'expected string' }] } });
     expect(back.incomplete()).toBe(false);
     schema.safeParse({ prefix: 'other' });
     expect(back.incomplete()).toBe(true);
