@@ -145,6 +145,7 @@ for (let round = 0; round < REPS; round += 1) {
     c.runner.push(runner);
     c.rss.push(m.rssKb);
   }
+  process.stderr.write(`round ${round + 1}/${REPS} done, load average ${load()}\n`);
 }
 
 // ---- daemon: start-up (lock held -> first stage) and DAEMON_TASKS x 3 stages ----
