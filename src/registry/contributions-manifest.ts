@@ -46,7 +46,7 @@ function isPlainJson(value: unknown): boolean {
 }
 
 /** A schema result as stored: the parsed data, or the issues (an absent section's failure is not an error). */
-type StoredValidation = { data: unknown } | { issues: unknown[] };
+export type StoredValidation = { data: unknown } | { issues: unknown[] };
 
 const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
 

@@ -1,5 +1,5 @@
 import { openCachedRegistry, type ContributionsManifestStore } from '../../../src/registry/cached-registry.js';
-import { recordingValidations, registryFromManifest, toContributionsManifest, type ContributionsManifest } from '../../../src/registry/contributions-manifest.js';
+import { recordingValidations, registryFromManifest, toContributionsManifest, type ContributionsManifest, type StoredValidation } from '../../../src/registry/contributions-manifest.js';
 import { buildRegistry, type PluginOrigin, type Registry } from '../../../src/registry/registry.js';
 import { STAGE_METADATA, toStageKind } from '../../../src/contracts/stage-metadata.js';
 
@@ -55,7 +55,7 @@ describe('contributions manifest', () => {
   });
 
   it('answers a runner section only with a result its plugin gave; any other section marks it incomplete', () => {
-    const validations = new Map<string, unknown>();
+    const validations = new Map<string, StoredValidation>();
     const recording = recordingValidations(collected(), validations);
     expect(recording.runners.get('echo')!.item.configSchema!.safeParse({})).toEqual({ success: true, data: { prefix: 'echo' } });
     recording.runners.get('echo')!.item.configSchema!.safeParse({ prefix: 3 });
