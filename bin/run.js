@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { execute } from '@oclif/core';
-import { moveLeadingWorkspaceFlag } from '../dist/cli/leading-flags.js';
+import { splitLeadingWorkspaceFlag } from '../dist/cli/leading-flags.js';
 
 // Keep V8's young generation at its initial size instead of growing each semi-space to 16 MB: a command's garbage is
 // short-lived, and the grown semi-spaces were most of the peak RSS of `status` or `queue ls` over 10,000 tasks
 // (115 MB -> 88 MB) at no measurable cost in time. Read by V8 whenever it resizes the heap, so setting it here works.
 setFlagsFromString('--semi-space-growth-factor=1');
 
-await execute({ args: moveLeadingWorkspaceFlag(process.argv.slice(2)), dir: import.meta.url });
+const { argv, missingCommand } = splitLeadingWorkspaceFlag(process.argv.slice(2));
+if (missingCommand) {
+  process.stderr.write('Error (USAGE): --workspace needs a command after it, e.g. `millrace --workspace DIR status`\n');
+  process.exit(2);
+}
+await execute({ args: argv, dir: import.meta.url });

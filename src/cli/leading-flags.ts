@@ -1,9 +1,10 @@
 /**
  * `millrace --workspace DIR status` (the global flag before the command): oclif reads the first word as the command
  * id, so the leading `--workspace/-w` tokens are moved behind the command words, where every workspace command
- * parses them. Pure; anything else before the command is left for oclif to report.
+ * parses them. Also says whether argv began with the workspace flag but named no command after it. Pure; anything
+ * else before the command is left for oclif to report.
  */
-export function moveLeadingWorkspaceFlag(argv: readonly string[]): string[] {
+export function splitLeadingWorkspaceFlag(argv: readonly string[]): { argv: string[]; missingCommand: boolean } {
   const moved: string[] = [];
   let i = 0;
   while (i < argv.length) {
@@ -18,7 +19,7 @@ export function moveLeadingWorkspaceFlag(argv: readonly string[]): string[] {
     } else break;
   }
   const rest = argv.slice(i);
-  if (moved.length === 0 || rest.length === 0 || rest[0]!.startsWith('-')) return [...argv];
+  if (moved.length === 0 || rest.length === 0 || rest[0]!.startsWith('-')) return { argv: [...argv], missingCommand: moved.length > 0 && rest.length === 0 };
   const end = rest.indexOf('--');
-  return end === -1 ? [...rest, ...moved] : [...rest.slice(0, end), ...moved, ...rest.slice(end)];
+  return { argv: end === -1 ? [...rest, ...moved] : [...rest.slice(0, end), ...moved, ...rest.slice(end)], missingCommand: false };
 }

@@ -38,6 +38,9 @@ describe('CLI conventions', () => {
       expect({ leading, exit: r.exitCode, stderr: r.stderr }).toEqual({ leading, exit: 0, stderr: '' });
       expect(jsonOf<JsonSuccess<StatusResult>>(r).result.workspace).toBe(ws);
     }
+    const alone = await runCli(['--workspace', ws]);
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toBe('Error (USAGE): --workspace needs a command after it, e.g. `millrace --workspace DIR status`');
     const topic = await runCli(['--workspace', ws, 'queue', 'ls']);
     expect(topic.exitCode).toBe(0);
     expect(topic.stdout).toContain('execution_queue_depth: 0');
