@@ -108,8 +108,17 @@ export function createBasicMonitorFormatter(): (event: MonitorEvent) => string[]
         lastIdle = { reason, at };
         return [line(`idle reason=${reason}${depthsText(p)}`)];
       }
-      case 'runtime_paused':
-        return [line(`paused reason=${v(p.reason)}${Array.isArray(p.pause_sources) && p.pause_sources.length ? ` sources=${p.pause_sources.join(',')}` : ''}${depthsText(p)}`)];
+      case 'runtime_paused': {
+        const gov = p.usage_governance as { summary?: unknown; next_auto_resume_at?: unknown } | undefined;
+        const budget = Array.isArray(gov?.summary) && gov.summary.length ? ` budget=${JSON.stringify(gov.summary.join('; '))} auto_resume_at=${v(gov.next_auto_resume_at)}` : '';
+        return [line(`paused reason=${v(p.reason)}${Array.isArray(p.pause_sources) && p.pause_sources.length ? ` sources=${p.pause_sources.join(',')}` : ''}${budget}${depthsText(p)}`)];
+      }
+      case 'usage_governance_paused':
+        return [line(`usage_governance paused budget=${JSON.stringify((Array.isArray(p.summary) ? p.summary : []).join('; '))} auto_resume_at=${v(p.next_auto_resume_at)}`)];
+      case 'usage_governance_resumed':
+        return [line(`usage_governance resumed reason=${v(p.reason)}`)];
+      case 'usage_budget_item_blocked':
+        return [line(`usage_budget blocked ${v(p.work_item_kind)}=${v(p.work_item_id)} reason=${v(p.reason)}`)];
       case 'runtime_stopped':
         return [line(`stopped reason=${v(p.reason)}`)];
       default:

@@ -97,8 +97,12 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
         const depths = (p.queue_depths_by_plane ?? {}) as Record<string, number>;
         const queues = `queue execution=${depths.execution ?? 0} planning=${depths.planning ?? 0}`;
         const sources = Array.isArray(p.pause_sources) && p.pause_sources.length ? ` by ${p.pause_sources.join(', ')}` : '';
-        const what = event.event_type === 'runtime_paused' ? `paused${sources}: waiting for resume` : p.reason === 'no_work' ? 'idle: waiting for work' : `idle: ${String(p.reason)}`;
+        const what = event.event_type === 'runtime_paused' ? `paused${sources}: ${pauseWait(p)}` : p.reason === 'no_work' ? 'idle: waiting for work' : `idle: ${String(p.reason)}`;
         stream.write(`${safeTerminalText(what)} (${queues})\n`);
+      } else if (event.event_type === 'usage_governance_resumed') {
+        stream.write(`usage governance: ${p.reason === 'limits_reset' ? 'budget limits reset, resuming' : 'pause lifted'}\n`);
+      } else if (event.event_type === 'usage_budget_item_blocked') {
+        stream.write(safeTerminalText(`budget: ${String(p.work_item_kind)}:${String(p.work_item_id)} blocked (${budgetSummary(p.limits).join('; ')})`) + '\n');
       } else if (event.event_type === 'router_decision') {
         lastDecision.set(place, `${String(p.action)} ${String(p.reason)}${p.next_stage ? ` -> ${String(p.next_stage)}` : ''}`);
       }
@@ -109,4 +113,26 @@ export async function createStageProgress(stream: NodeJS.WriteStream = process.s
       running.clear();
     },
   };
+}
+
+type GovernancePayload = { summary?: unknown; next_auto_resume_at?: unknown };
+
+/** The limits named in a governance payload (`five-hours (rolling 5h): tokens 1,200/1,000`). */
+function budgetSummary(limits: unknown): string[] {
+  if (!Array.isArray(limits)) return [];
+  return limits.map((l: { id?: unknown; used_tokens?: unknown; max_tokens?: unknown; used_cost_usd?: unknown; max_cost_usd?: unknown }) =>
+    [String(l.id), l.max_tokens != null ? `tokens ${String(l.used_tokens)}/${String(l.max_tokens)}` : '', l.max_cost_usd != null ? `cost $${Number(l.used_cost_usd).toFixed(4)}/$${Number(l.max_cost_usd).toFixed(4)}` : ''].filter(Boolean).join(' '),
+  );
+}
+
+/** What a paused runtime waits for: the operator's resume, and/or a budget's reset (which limit, used vs limit). */
+export function pauseWait(p: Record<string, unknown>): string {
+  const sources = Array.isArray(p.pause_sources) ? (p.pause_sources as string[]) : [];
+  const gov = p.usage_governance as GovernancePayload | undefined;
+  const summary = Array.isArray(gov?.summary) ? (gov.summary as string[]) : [];
+  const operator = sources.includes('operator') || !sources.includes('usage_governance') ? 'waiting for resume' : '';
+  if (!sources.includes('usage_governance')) return operator;
+  const resumeAt = typeof gov?.next_auto_resume_at === 'string' ? `resumes automatically at ${gov.next_auto_resume_at}` : 'no automatic resume (resume --force lifts it)';
+  const budget = summary.length ? `budget reached: ${summary.join('; ')}; ${resumeAt}` : 'budget limits reset, waiting for resume';
+  return operator ? `${operator}; ${budget}` : budget;
 }

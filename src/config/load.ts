@@ -74,7 +74,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     config.runners = runners.runners as typeof config.runners;
     warnings.push(...runners.warnings);
   }
-  if (config.usage_governance.enabled) warnings.push('usage_governance.enabled is set, but usage governance is not implemented yet; the section is accepted and inactive');
+  if (config.usage_governance.enabled && config.usage_governance.subscription_quota_rules.enabled) warnings.push('usage_governance.subscription_quota_rules is accepted but not acted on (only ledger budgets are enforced)');
 
   return { config, sources, files: sources.map((s) => s.absolutePath), provenance: effectiveProvenance(config, provenance), warnings };
 }

@@ -64,34 +64,81 @@ const SubscriptionQuotaRuleSchema = z.strictObject({
   pause_at_percent_used: z.number().gt(0).lte(100),
 });
 
-/** Accepted and validated so existing files load; Millrace does not act on it yet (reported as inactive). */
-export const UsageGovernanceConfigSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  auto_resume: z.boolean().default(true),
-  evaluation_boundary: z.literal('between_stages').default('between_stages'),
-  calendar_timezone: z.string().default('UTC'),
-  runtime_token_rules: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      rules: z.array(RuntimeTokenRuleSchema).default(() => [
-        { rule_id: 'rolling-5h-default', window: 'rolling_5h' as const, metric: 'total_tokens' as const, threshold: 750_000 },
-        { rule_id: 'calendar-week-default', window: 'calendar_week' as const, metric: 'total_tokens' as const, threshold: 5_000_000 },
-      ]),
-    })
-    .prefault({}),
-  subscription_quota_rules: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      provider: z.literal('codex_chatgpt_oauth').default('codex_chatgpt_oauth'),
-      degraded_policy: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
-      refresh_interval_seconds: positiveInt.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(60),
-      rules: z.array(SubscriptionQuotaRuleSchema).default(() => [
-        { rule_id: 'codex-five-hour-default', window: 'five_hour' as const, pause_at_percent_used: 95 },
-        { rule_id: 'codex-weekly-default', window: 'weekly' as const, pause_at_percent_used: 95 },
-      ]),
-    })
-    .prefault({}),
-});
+/** What a budget limit counts over: a rolling window, a UTC calendar day or ISO week, the daemon session, or one work item. */
+export const BUDGET_WINDOWS = ['rolling', 'calendar_day', 'calendar_week', 'daemon_session', 'per_item'] as const;
+export type BudgetWindow = (typeof BUDGET_WINDOWS)[number];
+/** A rolling window is at most a year long. */
+const MAX_WINDOW_SECONDS = 366 * 24 * 3600;
+
+/** `[[usage_governance.limits]]`: one budget; tokens and/or USD cost (docs/observability.md, Budgets). */
+export const UsageLimitSchema = z
+  .strictObject({
+    id: z.string().trim().min(1),
+    window: z.enum(BUDGET_WINDOWS),
+    /** Rolling windows only: the length, in hours (fractions allowed) or in seconds; exactly one of the two. */
+    window_hours: positiveNumber.max(MAX_WINDOW_SECONDS / 3600).optional(),
+    window_seconds: positiveInt.max(MAX_WINDOW_SECONDS).optional(),
+    /** Sum of the ledger's `token_usage.total_tokens`. */
+    max_tokens: positiveInt.optional(),
+    /** Sum of the ledger's `cost_usd` (runs with an unknown cost count as 0). */
+    max_cost_usd: positiveNumber.optional(),
+  })
+  .superRefine((limit, ctx) => {
+    if (limit.max_tokens === undefined && limit.max_cost_usd === undefined) ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: 'set max_tokens, max_cost_usd or both' });
+    const lengths = [limit.window_hours, limit.window_seconds].filter((v) => v !== undefined).length;
+    if (limit.window === 'rolling' && lengths !== 1) ctx.addIssue({ code: 'custom', path: ['window_hours'], message: 'a rolling window needs exactly one of window_hours or window_seconds' });
+    if (limit.window !== 'rolling' && lengths > 0) ctx.addIssue({ code: 'custom', path: [limit.window_hours !== undefined ? 'window_hours' : 'window_seconds'], message: `only a rolling window has a length (window is ${limit.window})` });
+  });
+export type UsageLimitConfig = z.infer<typeof UsageLimitSchema>;
+
+/**
+ * `[usage_governance]` (docs/observability.md, Budgets). The reference's keys (`runtime_token_rules`) keep working;
+ * `limits` is Millrace's own form (tokens and/or cost, per item, session, rolling window, UTC day or week).
+ * `subscription_quota_rules` is accepted and validated but not acted on.
+ */
+export const UsageGovernanceConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    auto_resume: z.boolean().default(true),
+    evaluation_boundary: z.literal('between_stages').default('between_stages'),
+    /** Calendar days and weeks are UTC; another zone is refused while governance is enabled. */
+    calendar_timezone: z.string().default('UTC'),
+    runtime_token_rules: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        rules: z.array(RuntimeTokenRuleSchema).default(() => [
+          { rule_id: 'rolling-5h-default', window: 'rolling_5h' as const, metric: 'total_tokens' as const, threshold: 750_000 },
+          { rule_id: 'calendar-week-default', window: 'calendar_week' as const, metric: 'total_tokens' as const, threshold: 5_000_000 },
+        ]),
+      })
+      .prefault({}),
+    limits: z.array(UsageLimitSchema).default([]),
+    subscription_quota_rules: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        provider: z.literal('codex_chatgpt_oauth').default('codex_chatgpt_oauth'),
+        degraded_policy: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
+        refresh_interval_seconds: positiveInt.max(MAX_TIMER_SECONDS, timerSecondsMessage).default(60),
+        rules: z.array(SubscriptionQuotaRuleSchema).default(() => [
+          { rule_id: 'codex-five-hour-default', window: 'five_hour' as const, pause_at_percent_used: 95 },
+          { rule_id: 'codex-weekly-default', window: 'weekly' as const, pause_at_percent_used: 95 },
+        ]),
+      })
+      .prefault({}),
+  })
+  .superRefine((g, ctx) => {
+    if (g.enabled && g.calendar_timezone !== 'UTC') ctx.addIssue({ code: 'custom', path: ['calendar_timezone'], message: 'only "UTC" is supported (calendar days and weeks are UTC)' });
+    const seen = new Set<string>();
+    const ids: Array<[string, (string | number)[]]> = [
+      ...g.runtime_token_rules.rules.map((r, i): [string, (string | number)[]] => [r.rule_id, ['runtime_token_rules', 'rules', i, 'rule_id']]),
+      ...g.limits.map((l, i): [string, (string | number)[]] => [l.id, ['limits', i, 'id']]),
+    ];
+    for (const [id, path] of ids) {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `duplicate limit id ${JSON.stringify(id)}` });
+      seen.add(id);
+    }
+  });
+export type UsageGovernanceConfig = z.infer<typeof UsageGovernanceConfigSchema>;
 
 /**
  * `[execution]`: parallel execution lanes (docs/parallel.md). `max_parallel = 1` with `isolation = "none"` is the

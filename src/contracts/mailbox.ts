@@ -18,6 +18,8 @@ const envelopeBase = {
 };
 
 export const RetryActivePayloadSchema = z.strictObject({ reason: z.string(), scope: PlaneSchema.optional(), item: z.string().min(1).optional() });
+/** `force`: lift a usage governance pause too (`resume --force`). */
+export const ResumePayloadSchema = z.strictObject({ force: z.boolean().optional() });
 export const ReasonPayloadSchema = z.strictObject({ reason: z.string() });
 /**
  * The whole document: its fields (validated by the queue's own schema when the command is applied) and its markdown
@@ -29,7 +31,7 @@ export const AddIdeaPayloadSchema = z.strictObject({ source_name: z.string().min
 export const MailboxEnvelopeSchema = z.discriminatedUnion('command', [
   z.strictObject({ ...envelopeBase, command: z.literal('stop'), payload: EmptyPayload }),
   z.strictObject({ ...envelopeBase, command: z.literal('pause'), payload: EmptyPayload }),
-  z.strictObject({ ...envelopeBase, command: z.literal('resume'), payload: EmptyPayload }),
+  z.strictObject({ ...envelopeBase, command: z.literal('resume'), payload: ResumePayloadSchema }),
   z.strictObject({ ...envelopeBase, command: z.literal('reload_config'), payload: EmptyPayload }),
   z.strictObject({ ...envelopeBase, command: z.literal('retry_active'), payload: RetryActivePayloadSchema }),
   z.strictObject({ ...envelopeBase, command: z.literal('clear_stale_state'), payload: ReasonPayloadSchema }),

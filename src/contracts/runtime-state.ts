@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, StageNameSchema, TokenUsageSchema, WorkItemKindSchema, type Plane, type StageId } from '@millrace/plugin-api';
 import { stageMetadata } from './stage-metadata.js';
+import { GovernanceStateSchema } from './usage-budgets.js';
 
 /** State files owned by the runtime (runtime.md §8-11, runners.md §6.1, control-and-inspection.md §5). */
 
@@ -87,6 +88,8 @@ export const RuntimeSnapshotSchema = z
     process_running: z.boolean(),
     paused: z.boolean(),
     pause_sources: z.array(PauseSourceSchema).default([]),
+    /** Why the `usage_governance` pause source is set, and the limits `resume --force` overrode (docs/observability.md). */
+    usage_governance: GovernanceStateSchema.prefault({}),
     stop_requested: z.boolean().default(false),
     active_mode_id: z.string(),
     execution_loop_id: z.string(),
@@ -378,6 +381,8 @@ const isEmptyRecord = (v: unknown) => v === undefined || v === null || (isRecord
 export function migrateLegacySnapshot(raw: unknown): unknown {
   if (!isRecord(raw)) return raw;
   const s: LooseRecord = { ...raw };
+  // Before pause sources existed a pause was the operator's.
+  if (s.paused === true && (!Array.isArray(s.pause_sources) || s.pause_sources.length === 0)) s.pause_sources = ['operator'];
   const backfill = (mapKey: string, values: Partial<Record<Plane, unknown>>) => {
     const current = isRecord(s[mapKey]) ? (s[mapKey] as LooseRecord) : {};
     const next: LooseRecord = { ...current };

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest, TokenUsage } from '@millrace/plugin-api';
-import { usesLanes, type ExecutionConfig, type RetentionConfig } from '../contracts/config.js';
+import { usesLanes, type ExecutionConfig, type RetentionConfig, type UsageGovernanceConfig } from '../contracts/config.js';
+import { budgetLimitsOf, evaluateItemBudgets } from '../contracts/usage-budgets.js';
 import { IDLE_MARKER, PLANES, type ActiveRunState, type LaneState, type RuntimeSnapshot, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageForKind } from '../contracts/stage-metadata.js';
 import { isNoSpaceError, MillraceError } from '../errors/index.js';
@@ -23,8 +24,9 @@ import { writeLiveActivity } from '../workspace/state/live-activity.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
 import { buildUsageRecord } from './decide/usage-record.js';
-import { appendUsageRecord } from '../workspace/state/usage-ledger.js';
-import type { UsagePrices } from '../contracts/usage.js';
+import { appendUsageRecord, readUsageLedger } from '../workspace/state/usage-ledger.js';
+import type { UsagePrices, UsageRecord } from '../contracts/usage.js';
+import { governancePausePayload, governUsage, itemBudgetDecision } from './decide/governance.js';
 import { normalizeRunnerOutput } from './decide/normalize.js';
 import { decideRoute, type RouterDecision } from './decide/route.js';
 import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withPlanIdentity, withQueueDepths } from './decide/snapshot-ops.js';
@@ -47,6 +49,7 @@ export type RuntimeConfigView = {
   execution?: ExecutionConfig;
   usage_prices?: UsagePrices;
   retention?: RetentionConfig;
+  usage_governance?: UsageGovernanceConfig;
 };
 
 /** The snapshot's `watcher_mode` for a config. */
@@ -107,6 +110,10 @@ export class RuntimeEngine {
   /** While a lane's stage is started or applied: the lane, the real snapshot around it and the lane's marker. */
   private view: { lane: LaneState; real: RuntimeSnapshot; marker: string; withPlanning: boolean } | null = null;
   private readonly unsavedLaneMarkers = new Map<number, string>();
+  /** The usage ledger, read when governance first needs it and then kept current by this runtime's own appends. */
+  private ledger: UsageRecord[] | null = null;
+  /** When this runtime (daemon session) started: the start of `daemon_session` budgets. */
+  private sessionStart: Date | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -257,6 +264,7 @@ export class RuntimeEngine {
     }
     try {
       this.lock = await acquireLock(this.paths, this.now());
+      this.sessionStart = this.now();
     } catch (error) {
       // Best effort: the refusal (or a full disk) is the error to report, not a failed log line.
       await this.event('runtime_daemon_lock_denied', { reason: (error as Error).message }).catch(() => undefined);
@@ -358,6 +366,7 @@ export class RuntimeEngine {
         reason,
         queue_depths_by_plane: snapshot.queue_depths_by_plane,
         pause_sources: snapshot.pause_sources,
+        ...(snapshot.pause_sources.includes('usage_governance') ? { usage_governance: governancePausePayload(snapshot, this.config.usage_governance) } : {}),
       });
     }
     this.lastIdleReason = reason;
@@ -414,6 +423,7 @@ export class RuntimeEngine {
     await this.refreshQueueDepths();
     if (state.snapshot.stop_requested || this.stopReason !== null) return this.stopCleanly({ requeue: this.lanes !== null && this.abort.signal.aborted });
     const applied = (await this.lanes?.applyFinished()) ?? [];
+    await this.governUsage();
     if (state.snapshot.paused) return applied.length > 0 ? this.lanesOutcome(applied) : this.idle('paused', 'runtime_tick_paused');
     await reconcileState(ctx, await this.statusMarkers());
     state.snapshot = { ...state.snapshot, process_running: true };
@@ -612,8 +622,11 @@ export class RuntimeEngine {
     let decision: RouterDecision | null = null;
     try {
       stageResultPath = await writeStageResult(this.paths, request.request_id, result);
-      appendUsageRecord(this.paths, buildUsageRecord(result, raw, this.config.usage_prices ?? {}, this.now(), this.view?.lane.lane ?? null));
+      const record = buildUsageRecord(result, raw, this.config.usage_prices ?? {}, this.now(), this.view?.lane.lane ?? null);
+      appendUsageRecord(this.paths, record);
+      this.ledger?.push(record);
       decision = decideRoute({ plan: this.requirePlan(), snapshot: projectOntoPlane(state.snapshot, result.plane), result, counters: state.counters });
+      decision = await this.applyItemBudgets(result, decision);
       this.markPlane(result.plane, result.summary_status_marker, result.run_id, 'stage_completed');
       if (beforeApply) ({ result, decision } = await beforeApply(result, decision));
       // One save for the whole outcome (below): queue moves and counters are written as they happen, and a crash
@@ -672,6 +685,43 @@ export class RuntimeEngine {
     await this.event('router_decision', decisionData);
     this.monitor('router_decision', decisionData);
     return { kind: 'stage', request, result, stageResultPath, decision };
+  }
+
+  private async usageLedger(): Promise<UsageRecord[]> {
+    this.ledger ??= await readUsageLedger(this.paths);
+    return this.ledger;
+  }
+
+  /** Between stages: pause on a reached budget, lift the pause once the limits reset (docs/observability.md, Budgets). */
+  private async governUsage(): Promise<void> {
+    const governance = this.config.usage_governance;
+    const state = this.requireState();
+    if (!governance?.enabled && !state.snapshot.pause_sources.includes('usage_governance') && state.snapshot.usage_governance.overridden_limit_ids.length === 0) return;
+    const records = governance?.enabled ? await this.usageLedger() : [];
+    const outcome = governUsage(state.snapshot, governance, records, this.now(), this.sessionStart);
+    if (!outcome.changed) return;
+    state.snapshot = outcome.snapshot;
+    await this.save();
+    if (outcome.event) {
+      await this.event(outcome.event.type, outcome.event.data);
+      this.monitor(outcome.event.type, outcome.event.data);
+      this.lastIdleReason = null;
+    }
+  }
+
+  /** A work item that reached a per-item budget is blocked instead of running another stage; other items go on. */
+  private async applyItemBudgets(result: StageResultEnvelope, decision: RouterDecision): Promise<RouterDecision> {
+    const governance = this.config.usage_governance;
+    if (!governance?.enabled || decision.action !== 'run_stage' || result.metadata.request_kind === 'closure_target') return decision;
+    const limits = budgetLimitsOf(governance).filter((l) => l.window === 'per_item');
+    if (limits.length === 0) return decision;
+    const reached = evaluateItemBudgets(await this.usageLedger(), limits, { kind: result.work_item_kind, id: result.work_item_id }).filter((s) => s.reached);
+    const blocked = itemBudgetDecision(decision, reached);
+    if (blocked === decision) return decision;
+    const data = { plane: result.plane, run_id: result.run_id, work_item_kind: result.work_item_kind, work_item_id: result.work_item_id, stage: result.stage, limits: reached, reason: blocked.reason };
+    await this.event('usage_budget_item_blocked', data);
+    this.monitor('usage_budget_item_blocked', data);
+    return blocked;
   }
 
   /** Lane mode (docs/parallel.md): planning stays serial in the tick while execution lanes run beside it. */

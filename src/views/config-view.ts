@@ -12,7 +12,8 @@ export type ConfigShowView = {
   sources: ConfigSource[];
   /** Every effective leaf key -> the file it came from, or `defaults`. */
   provenance: Record<string, string>;
-  usage_governance_active: false;
+  /** Whether the config enforces budgets (`usage_governance.enabled`). */
+  usage_governance_active: boolean;
   /** What the runtime last applied (from its snapshot, not recomputed): whether the files differ from what it uses. */
   runtime: { config_version: string; last_reload_outcome: 'applied' | 'failed_retained_previous_plan' | null; last_reload_error: string | null };
   warnings: string[];
@@ -30,7 +31,7 @@ export async function readConfigView(workspaceRoot: string, registry: RunnerSche
     config: loaded.config,
     sources: loaded.sources,
     provenance: loaded.provenance,
-    usage_governance_active: false,
+    usage_governance_active: loaded.config.usage_governance.enabled,
     runtime: { config_version: snapshot.config_version, last_reload_outcome: snapshot.last_reload_outcome, last_reload_error: snapshot.last_reload_error },
     warnings: [...loaded.warnings, ...nonNull(maximumPermissionWarning(loaded.config))],
   };

@@ -17,6 +17,8 @@ import { inspectLock } from '../workspace/state/lock.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 import { closureStatusLines, readClosureStatus, type ClosureStatus } from './closure-status.js';
 import { join } from 'node:path';
+import type { UsageGovernanceConfig } from '../contracts/config.js';
+import { governanceLines, governanceView, type UsageGovernanceView } from './usage-governance.js';
 
 export type StatusView = {
   workspace: string;
@@ -65,6 +67,7 @@ export type StatusView = {
   /** Totals from `state/usage_ledger.jsonl`: the running daemon's session (null when none runs), today (UTC), all time. */
   usage: ReturnType<typeof usageTotalsForStatus> | null;
   usage_error: string | null;
+  usage_governance: UsageGovernanceView;
   /** Per running stage (only while a daemon or `run once` runs): its last activity and usage so far, as its runner reports them. */
   active_run_activity: ActiveRunActivity[];
 };
@@ -81,6 +84,7 @@ export type ActiveRunActivity = {
   /** Cumulative usage of the running stage so far; null when its runner reports none (yet). */
   token_usage: TokenUsage | null;
 };
+
 
 export type LaneStatus = {
   lane: number;
@@ -117,8 +121,10 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   let currentnessError: string | null = null;
   let compileInput: StatusView['compile_input'] = null;
   let persisted: StatusView['persisted_compile_input'] = null;
+  let governance: UsageGovernanceConfig | null = null;
   try {
     const { config } = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
+    governance = config.usage_governance;
     const report = await inspectPlanCurrentness({ paths, config, registry, modeId: null });
     currentness = report.currentness;
     compileInput = report.expected;
@@ -197,6 +203,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
     closure: await readClosureStatus(paths),
+    usage_governance: await governanceView(paths, snapshot, governance, lock, [...runs, ...lanes.map((l) => ({ work_item_kind: 'task' as const, work_item_id: l.work_item_id }))]),
     invalid_documents: listing.invalid.map((f) => ({
       kind: f.kind,
       state: f.state,
@@ -266,7 +273,7 @@ export function renderStatusLines(v: StatusView): string[] {
   } else {
     lines.push('compile_input.mode_id: none', 'compile_input.config_fingerprint: none', 'compile_input.assets_fingerprint: none', `compile_plan_currentness_error: ${n(v.compiled_plan_currentness_error)}`);
   }
-  lines.push('usage_governance_enabled: false', 'usage_governance_paused: false', 'usage_governance_blocker_count: 0', 'usage_governance_auto_resume_possible: true', 'usage_governance_next_auto_resume_at: none', 'usage_governance_subscription_status: disabled');
+  lines.push(...governanceLines(v.usage_governance));
   if (v.usage) {
     const t = (label: string, u: UsageTotals | null) => (u ? `${label}: ${formatTokens(u.total_tokens)} tokens, ${formatCost(u)}, ${u.runs} runs` : `${label}: none`);
     lines.push(t('usage_session', v.usage.session), t('usage_today', v.usage.today), t('usage_all_time', v.usage.all_time));

@@ -11,10 +11,13 @@ export type ControlResult = {
   detail: string;
   command_id?: string;
   mailbox_path?: string;
+  /** Resume only: why the usage governance pause stays (resume without --force while a budget is reached). */
+  usage_governance?: string;
 };
 
 export type ControlRequest =
-  | { action: 'pause' | 'resume' | 'stop' | 'reload_config' }
+  | { action: 'pause' | 'stop' | 'reload_config' }
+  | { action: 'resume'; force?: boolean }
   | { action: 'retry_active'; reason: string; scope?: Plane; item?: string }
   | { action: 'clear_stale_state'; reason: string };
 

@@ -11,7 +11,10 @@ import { activeRuns, clearPlaneRun, idleSnapshot, setPlaneMarker, withQueueDepth
 import { dropLane } from '../lanes/lane-ops.js';
 import type { QueuePort } from '../queue-port.js';
 import type { ControlResult } from './control-result.js';
-import { addPauseSource, removePauseSource } from './pause-sources.js';
+import { addPauseSource } from './pause-sources.js';
+import type { UsageGovernanceConfig } from '../../contracts/config.js';
+import type { UsageRecord } from '../../contracts/usage.js';
+import { decideOperatorResume, governUsage, resumeRefusalLine } from '../decide/governance.js';
 import { selectRetryRun } from './retry-selection.js';
 
 /** Offline control (no live owner of the workspace): mutate the state files directly (control-and-inspection.md §2). */
@@ -31,13 +34,25 @@ export async function pauseDirect(ctx: DirectControlContext): Promise<ControlRes
   return direct('pause', changed, 'runtime paused directly');
 }
 
-/** Usage governance is out of scope, so only the operator source is ever removed here. */
-export async function resumeDirect(ctx: DirectControlContext): Promise<ControlResult> {
-  const before = await readSnapshot(ctx.paths);
-  const { snapshot, changed } = removePauseSource(before, 'operator');
-  await writeSnapshot(ctx.paths, { ...snapshot, updated_at: ctx.now.toISOString() });
-  if (snapshot.pause_sources.includes('usage_governance')) return direct('resume', false, 'runtime resume blocked by usage governance');
-  return direct('resume', changed, 'runtime resumed directly');
+export type GovernanceInputs = { governance: UsageGovernanceConfig; records: UsageRecord[] };
+
+/**
+ * Governance is evaluated first from the workspace config and the ledger (no daemon session is running, so session
+ * limits count nothing); when the config does not load the persisted governance state stands (control-and-inspection.md
+ * §2.2). A reached limit keeps the `usage_governance` source unless `force`.
+ */
+export async function resumeDirect(ctx: DirectControlContext, force = false, governanceInputs: () => Promise<GovernanceInputs | null> = async () => null): Promise<ControlResult> {
+  let before = await readSnapshot(ctx.paths);
+  const inputs = await governanceInputs();
+  if (inputs) before = governUsage(before, inputs.governance, inputs.records, ctx.now, null).snapshot;
+  const outcome = decideOperatorResume(before, force);
+  await writeSnapshot(ctx.paths, { ...outcome.snapshot, updated_at: ctx.now.toISOString() });
+  if (outcome.refusedBy.length > 0) {
+    const line = resumeRefusalLine(outcome.refusedBy, inputs?.governance.auto_resume ?? true);
+    return { ...direct('resume', false, 'runtime resume blocked by usage governance'), usage_governance: line };
+  }
+  if (outcome.governanceRemoved && force) return direct('resume', true, 'runtime resumed directly; usage governance overridden');
+  return direct('resume', outcome.operatorRemoved || outcome.governanceRemoved, 'runtime resumed directly');
 }
 
 /**

@@ -9,7 +9,8 @@ import { dropLane } from '../lanes/lane-ops.js';
 import type { QueuePort } from '../queue-port.js';
 import type { MailboxDrainStep, TickStepContext } from '../tick-steps.js';
 import { DEFAULT_REASONS, reasonOrDefault } from './control-result.js';
-import { addPauseSource, removePauseSource } from './pause-sources.js';
+import { decideOperatorResume, resumeRefusalLine } from '../decide/governance.js';
+import { addPauseSource } from './pause-sources.js';
 import { selectRetryRun } from './retry-selection.js';
 
 export type MailboxCommandDeps = {
@@ -98,10 +99,14 @@ export async function applyMailboxCommand(ctx: TickStepContext, deps: MailboxCom
       return { applied: changed };
     }
     case 'resume': {
-      const { snapshot, changed } = removePauseSource(ctx.state.snapshot, 'operator');
-      ctx.state.snapshot = snapshot;
+      const force = envelope.payload.force === true;
+      const outcome = decideOperatorResume(ctx.state.snapshot, force);
+      const overridden = force && outcome.governanceRemoved ? ctx.state.snapshot.usage_governance.blockers : [];
+      ctx.state.snapshot = outcome.snapshot;
       await ctx.saveSnapshot();
-      return { applied: changed };
+      if (outcome.governanceRemoved) await ctx.appendEvent('usage_governance_resumed', { reason: force ? 'operator_forced' : 'operator_resumed_after_reset', overridden_limits: overridden.map((b) => b.id) });
+      if (outcome.refusedBy.length > 0) return { applied: outcome.operatorRemoved, usage_governance: resumeRefusalLine(outcome.refusedBy) };
+      return { applied: outcome.operatorRemoved || outcome.governanceRemoved };
     }
     case 'stop':
       ctx.state.snapshot = { ...ctx.state.snapshot, stop_requested: true };

@@ -9,6 +9,20 @@ import type { QueuePort } from '../queue-port.js';
 import type { ControlRequest, ControlResult } from './control-result.js';
 import { clearStaleStateDirect, pauseDirect, resumeDirect, retryActiveDirect, stopDirect, type DirectControlContext } from './direct-control.js';
 import { planningRetryPrecheck } from './retry-selection.js';
+import { decideOperatorResume, resumeRefusalLine } from '../decide/governance.js';
+import { loadConfig } from '../../config/load.js';
+import { readUsageLedger } from '../../workspace/state/usage-ledger.js';
+import type { GovernanceInputs } from './direct-control.js';
+
+/** The workspace config's governance and the ledger, for a resume with no daemon; null when the config does not load. */
+async function loadGovernanceInputs(paths: WorkspacePaths): Promise<GovernanceInputs | null> {
+  try {
+    const { config } = await loadConfig({ workspaceRoot: paths.workspaceRoot });
+    return { governance: config.usage_governance, records: config.usage_governance.enabled ? await readUsageLedger(paths) : [] };
+  } catch {
+    return null;
+  }
+}
 
 export type RunControlOptions = {
   now?: Date;
@@ -23,6 +37,8 @@ function envelopeFor(request: ControlRequest, now: Date): MailboxEnvelope {
       return buildMailboxEnvelope('retry_active', { reason: request.reason, ...(request.scope ? { scope: request.scope } : {}), ...(request.item ? { item: request.item } : {}) }, now);
     case 'clear_stale_state':
       return buildMailboxEnvelope('clear_stale_state', { reason: request.reason }, now);
+    case 'resume':
+      return buildMailboxEnvelope('resume', request.force ? { force: true } : {}, now);
     default:
       return buildMailboxEnvelope(request.action, {}, now);
   }
@@ -31,7 +47,10 @@ function envelopeFor(request: ControlRequest, now: Date): MailboxEnvelope {
 async function viaMailbox(paths: WorkspacePaths, request: ControlRequest, now: Date): Promise<ControlResult> {
   const envelope = envelopeFor(request, now);
   const mailboxPath = await writeMailboxCommand(paths, envelope);
+  // The daemon keeps a governance pause on a plain resume: say so now, from the snapshot it last saved.
+  const refused = request.action === 'resume' && !request.force ? decideOperatorResume(await readSnapshot(paths), false).refusedBy : [];
   return {
+    ...(refused.length > 0 ? { usage_governance: resumeRefusalLine(refused) } : {}),
     action: request.action,
     mode: 'mailbox',
     applied: false,
@@ -47,7 +66,7 @@ async function applyDirect(paths: WorkspacePaths, request: ControlRequest, optio
     case 'pause':
       return pauseDirect(ctx);
     case 'resume':
-      return resumeDirect(ctx);
+      return resumeDirect(ctx, request.force === true, () => loadGovernanceInputs(paths));
     case 'stop':
       return stopDirect(ctx);
     case 'retry_active':

@@ -26,4 +26,16 @@ describe('--monitor basic lines (runtime.md §12)', () => {
     expect(f({ event_type: 'runner_activity', occurred_at: at(2), payload: { ...lane2, kind: 'output', text: 'editing' } })).toEqual(['[12:14:02] activity lane 2 execution/builder run=run-2 +1s output: editing']);
     expect(f({ event_type: 'router_decision', occurred_at: at(3), payload: { action: 'run_stage', plane: 'execution', lane: 2, next_stage: 'checker', reason: 'builder:BUILDER_COMPLETE' } })).toEqual(['[12:14:03] route lane 2 execution -> checker reason=builder:BUILDER_COMPLETE']);
   });
+
+  it('names the budget of a governance pause, its lifting and a blocked item', () => {
+    const f = createBasicMonitorFormatter();
+    const governance = { summary: ['burst (rolling 1m): tokens 2,200/2,000'], next_auto_resume_at: '2026-01-01T12:15:00.000Z' };
+    expect(f({ event_type: 'runtime_paused', occurred_at: at(1), payload: { reason: 'paused', pause_sources: ['usage_governance'], usage_governance: governance } })).toEqual([
+      '[12:14:01] paused reason=paused sources=usage_governance budget="burst (rolling 1m): tokens 2,200/2,000" auto_resume_at=2026-01-01T12:15:00.000Z',
+    ]);
+    expect(f({ event_type: 'usage_governance_resumed', occurred_at: at(2), payload: { reason: 'limits_reset' } })).toEqual(['[12:14:02] usage_governance resumed reason=limits_reset']);
+    expect(f({ event_type: 'usage_budget_item_blocked', occurred_at: at(3), payload: { work_item_kind: 'task', work_item_id: 'task-001', reason: 'usage_budget_exceeded:item-cap' } })).toEqual([
+      '[12:14:03] usage_budget blocked task=task-001 reason=usage_budget_exceeded:item-cap',
+    ]);
+  });
 });
