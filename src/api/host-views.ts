@@ -51,6 +51,10 @@ export function createHostViews(oclifConfig: object): HostViews {
       const { listRunInspections } = await import('../views/runs.js');
       return listRunInspections(workspace);
     },
+    async itemHistory(workspace, id) {
+      const { readItemHistory } = await import('../views/item-history.js');
+      return readItemHistory(requireInitializedWorkspace(workspace), id);
+    },
     // Run references go through the CLI's resolver: a full id, a unique prefix or `latest`; anything else is null.
     async run(workspace, runRef) {
       const { inspectRun } = await import('../views/runs.js');

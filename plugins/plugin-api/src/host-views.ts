@@ -4,7 +4,7 @@
  * oclif gives it (`this.config.root`) instead of importing host source. Each result is the same plain data the
  * host's `--json` commands print; the types below name only the fields a plugin may rely on, the rest passes through.
  */
-export const HOST_VIEWS_API_VERSION = 1;
+export const HOST_VIEWS_API_VERSION = 2;
 
 type Passthrough = { [key: string]: unknown };
 
@@ -73,6 +73,20 @@ export type HostRunInspection = Passthrough & {
   token_usage: HostTokenUsage | null;
 };
 
+/** One stage run of an item: `outcome` is its terminal result, or `running`, `abandoned`, `unfinished`. */
+export type HostItemHistoryEntry = Passthrough & {
+  run_id: string;
+  stage: string;
+  started_at: string;
+  duration_seconds: number | null;
+  outcome: string;
+  result_class: string | null;
+  token_usage: HostTokenUsage | null;
+};
+
+/** `millrace queue show --history --json`'s `history`. */
+export type HostItemHistory = Passthrough & { work_item_id: string; entries: HostItemHistoryEntry[] };
+
 export type HostArtifactText = { text: string; size: number; truncated: boolean };
 
 export type HostRuntimeEvent = Passthrough & { event_type: string; occurred_at: string; data: Passthrough };
@@ -119,7 +133,9 @@ export type HostViews = {
   /** null when no queue folder holds the id. */
   queueItem(workspace: string, id: string): Promise<HostQueueItem | null>;
   runs(workspace: string): Promise<{ runs: HostRunInspection[] }>;
-  /** null when the run directory does not exist. */
+  /** An item's stage runs, oldest first (`queue show --history --json`'s `history`); entries are empty when none ran it. */
+  itemHistory(workspace: string, id: string): Promise<HostItemHistory>;
+  /** null when no run matches; `runId` is a full id, a unique prefix or `latest` (as on the CLI). */
   run(workspace: string, runId: string): Promise<HostRunInspection | null>;
   /** Files of a run directory (paths relative to it, `/`-separated); null when the run does not exist. */
   runArtifacts(workspace: string, runId: string): Promise<string[] | null>;

@@ -57,6 +57,11 @@ describe('millrace web: JSON API, headers and control routes', () => {
     expect(artifact.headers['x-content-type-options']).toBe('nosniff');
     expect(artifact.body).toContain('<script>window.__xss = 1</script> builder started on api-001-first');
     expect(artifact.body).toBe(readFileSync(join(ws.runtime, 'runs', runId, stdout), 'utf8'));
+    // An item's history is the CLI's `queue show --history` read model.
+    const item = JSON.parse((await raw(web.url, '/api/w/0/items/api-001-first')).body) as { history: unknown[] };
+    const cliHistory = JSON.parse((await processes.millrace(['queue', 'show', 'api-001-first', '--history', '-w', ws.root, '--json'])).stdout as string) as { result: { history: { entries: Array<{ stage: string; outcome: string }> } } };
+    expect(item.history).toEqual(cliHistory.result.history.entries);
+    expect(cliHistory.result.history.entries.map((e) => [e.stage, e.outcome])).toEqual([['builder', 'BUILDER_COMPLETE']]);
     // Run references resolve like the CLI's: the 8-char short id and `latest` name the same run.
     for (const ref of [runId.slice(4, 12), 'latest']) {
       const byRef = JSON.parse((await raw(web.url, `/api/w/0/runs/${ref}`)).body) as { run: { run_id: string } };

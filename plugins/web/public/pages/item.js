@@ -26,7 +26,7 @@ export async function load({ ws, id }) {
       history.length
         ? table(
             ['started', 'stage', 'result', 'duration', 'tokens', 'run'],
-            history.map((r) => [fmtTime(r.started_at), r.stage, h('span', { class: `result result-${r.result_class}` }, r.terminal_result), fmtDuration(r.duration_seconds), fmtInt(r.token_usage?.total_tokens), link(`#/w/${ws}/run/${encodeURIComponent(r.run_id)}`, r.run_id.slice(4, 12))]),
+            history.map((r) => [fmtTime(r.started_at), r.stage, h('span', { class: `result result-${r.result_class ?? r.outcome}` }, r.outcome), fmtDuration(r.duration_seconds), fmtInt(r.token_usage?.total_tokens), link(`#/w/${ws}/run/${encodeURIComponent(r.run_id)}`, r.run_id.slice(4, 12))]),
             { class: 'history' },
           )
         : h('p', { class: 'muted' }, 'No stage has run this item yet.'),

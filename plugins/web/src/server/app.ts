@@ -136,12 +136,9 @@ export function createApp(options: AppOptions): Hono {
     if (!ws || !isItemId(id)) return notFound(c);
     const item = await views.queueItem(ws.root, id);
     if (!item) return notFound(c);
-    const { runs } = await views.runs(ws);
-    const history = runs
-      .filter((r) => r.work_item_id === id || r.stage_results.some((s) => s.work_item_id === id))
-      .flatMap((r) => r.stage_results.filter((s) => s.work_item_id === id).map((s) => ({ run_id: r.run_id, ...s })))
-      .sort((a, b) => a.started_at.localeCompare(b.started_at));
-    return c.json({ item, history });
+    // The CLI's read model (`queue show --history`): run artifacts, usage ledger and events log.
+    const history = await views.itemHistory(ws.root, item.work_item_id);
+    return c.json({ item, history: history.entries });
   });
 
   app.get('/api/w/:ws/runs', async (c) => {
