@@ -11,11 +11,11 @@ export default class Doctor extends BaseCommand {
   static override summary = 'Diagnose the workspace: locks, stale state, queue documents, assets, plan and plugins.';
   static override description =
     'Read-only unless --fix. Every problem is printed with a one-line remedy. Exits 1 when any error is found (warnings alone exit 0). ' +
-    '--fix (no runtime may be running) moves every bad state file to millrace-agents/state/quarantine/<time>-<name>, rebuilds an idle state from the queue folders (active work is requeued), ' +
+    '--fix (no runtime may be running) moves every bad state file to millrace-agents/state/quarantine/<time>-<name>, ends stage agents that outlived their daemon (identity checked), rebuilds an idle state from the queue folders (active work is requeued), ' +
     'cleans lane leftovers (stale git index locks; orphan task worktrees, their uncommitted changes committed to the branch first; task branches whose commits are all on the base branch) and then diagnoses again.';
   static override enableJsonFlag = true;
   static override flags = {
-    fix: Flags.boolean({ summary: 'Quarantine bad state files and rebuild the runtime state from the queue folders, then diagnose.', default: false }),
+    fix: Flags.boolean({ summary: 'Quarantine bad state files, end orphaned stage agents and rebuild the runtime state from the queue folders, then diagnose.', default: false }),
   };
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json', '<%= config.bin %> doctor --fix'];
 
@@ -34,6 +34,7 @@ export default class Doctor extends BaseCommand {
       repair = { ...state, worktrees: await repairTaskWorktrees(flags.workspace, registry) };
       if (!this.jsonEnabled()) {
         for (const q of repair.quarantined) this.log(`quarantined: ${q.file} -> ${q.moved_to} (${q.reason})`);
+        for (const g of repair.ended_agent_groups) this.log(`ended: agent process group ${g.pid} of run ${g.run_id} (${g.processes} processes${g.forced ? ', killed after the grace period' : ''})`);
         this.log(`rebuilt: ${repair.cleared.detail}`);
         for (const w of repair.worktrees) this.log(`worktree repair: ${w.action} ${w.target} (${w.detail})`);
       }

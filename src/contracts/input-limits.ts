@@ -9,7 +9,17 @@ export const KIB = 1024;
 export const MIB = 1024 * KIB;
 
 /** What a file is, for its size limit and for the wording of a refusal. */
-export type InputKind = 'work document' | 'mailbox envelope' | 'config file' | 'state file' | 'idea document';
+export type InputKind =
+  | 'work document'
+  | 'mailbox envelope'
+  | 'config file'
+  | 'state file'
+  | 'idea document'
+  | 'status marker'
+  | 'lock file'
+  | 'stage result'
+  | 'events log'
+  | 'usage ledger';
 
 export const INPUT_SIZE_LIMITS: Readonly<Record<InputKind, number>> = {
   'work document': 1 * MIB,
@@ -17,7 +27,16 @@ export const INPUT_SIZE_LIMITS: Readonly<Record<InputKind, number>> = {
   // An add_task/add_spec envelope carries a whole work document, JSON-escaped.
   'mailbox envelope': 2 * MIB,
   'config file': 1 * MIB,
+  // Snapshot, counters, compiled plan, parse cache, agent records, closure targets and the other JSON state files.
   'state file': 64 * MIB,
+  // `### <TOKEN>` on one line.
+  'status marker': 4 * KIB,
+  'lock file': 64 * KIB,
+  'stage result': 16 * MIB,
+  // One events log file; [retention] rotates it at events_log_max_bytes (at most 64 MiB), checked between ticks.
+  'events log': 128 * MIB,
+  // An accounting record that is never pruned: a line per stage run.
+  'usage ledger': 256 * MIB,
 };
 
 /** The deepest nesting of mappings and lists any input may have (a work document needs 2, a config 4). */
@@ -38,7 +57,7 @@ export function formatByteSize(bytes: number): string {
 }
 
 /** The refusal for a file over its size limit (the message after `file: (file): `). */
-export const sizeLimitMessage = (kind: InputKind): string => `larger than the ${formatByteSize(INPUT_SIZE_LIMITS[kind])} limit for a ${kind}`;
+export const sizeLimitMessage = (kind: InputKind): string => `larger than the ${formatByteSize(INPUT_SIZE_LIMITS[kind])} limit for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 
 /** Where a parsed tree breaks a limit: a dotted path (`(root)` for the top) and what is wrong. */
 export type TreeProblem = { path: string; message: string };

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Plane } from '@millrace/plugin-api';
 import { BLOCKED_MARKER, RuntimeErrorContextSchema, type ActiveRunState, type StageResultEnvelope } from '../contracts/runtime-state.js';
 import { stageMetadata } from '../contracts/stage-metadata.js';
 import { writeJsonFileAtomic, writeTextAtomic } from '../workspace/state/atomic-write.js';
+import { readStateFile } from '../workspace/state/state-file.js';
 import { incrementCounter } from './decide/counters.js';
 import { detectReconciliationSignals, parseStatusFile } from './decide/reconcile.js';
 import type { RouterDecision } from './decide/route.js';
@@ -82,8 +82,9 @@ export async function reconcileState(ctx: TickStepContext, files: { execution: s
 /** Runtime-error fields for a troubleshooter/mechanic request whose context file matches the snapshot (routing.md §10). */
 export async function runtimeErrorFieldsFor(ctx: TickStepContext, run: ActiveRunState): Promise<{ code: string; reportPath: string; catalogPath: string | null } | null> {
   if (run.stage !== 'troubleshooter' && run.stage !== 'mechanic') return null;
-  const text = await readFile(ctx.paths.runtimeErrorContext, 'utf8').catch(() => null);
-  if (text === null) return null;
+  const read = readStateFile(ctx.paths.runtimeErrorContext, ctx.paths.workspaceRoot);
+  if (read.kind !== 'text') return null;
+  const text = read.text;
   let parsed;
   try {
     parsed = RuntimeErrorContextSchema.safeParse(JSON.parse(text));

@@ -17,6 +17,7 @@ import { dependencyProblemsOf } from './queue.js';
 import { readSnapshot } from '../workspace/state/snapshot-store.js';
 import { checkTaskWorktrees } from './doctor-lanes.js';
 import { escapingFolders, inspectStateFiles } from '../workspace/state/state-inspection.js';
+import { findOrphanAgentGroups } from '../workspace/state/agent-groups.js';
 
 /** One problem `millrace doctor` found, with the one-line fix. */
 export type DoctorFinding = { severity: 'error' | 'warning'; code: string; path: string | null; message: string; remedy: string };
@@ -49,6 +50,19 @@ function checkStateFiles(paths: WorkspacePaths, add: Add): boolean {
 async function checkFolders(paths: WorkspacePaths, add: Add): Promise<void> {
   for (const p of await escapingFolders(paths)) {
     add({ severity: 'error', code: 'folder_outside_workspace', path: p.path, message: p.reason, remedy: 'replace the link by a real folder inside the workspace (move its files in); the runtime refuses to start until then' });
+  }
+}
+
+/** Stage agents that outlived the daemon that started them (the next daemon start, or `doctor --fix`, ends them). */
+async function checkOrphanAgents(paths: WorkspacePaths, add: Add): Promise<void> {
+  for (const o of await findOrphanAgentGroups(paths)) {
+    add({
+      severity: 'error',
+      code: 'orphan_agent_group',
+      path: paths.agentProcessGroups,
+      message: `agent process group ${o.pid} of run ${o.run_id} (${o.processes} process${o.processes === 1 ? '' : 'es'}) outlived its daemon (pid ${o.owner_pid})`,
+      remedy: 'run `millrace doctor --fix` (or start the daemon): it ends the group (SIGTERM, then SIGKILL) after checking each process is the recorded one',
+    });
   }
 }
 
@@ -170,6 +184,7 @@ export async function buildDoctorReport(workspace: string, inputs: DoctorInputs)
   const snapshotBad = checkStateFiles(paths, add);
   await checkFolders(paths, add);
   await checkActiveState(paths, live, snapshotBad, add);
+  await checkOrphanAgents(paths, add);
   await checkQueues(paths, add);
   checkAssets(paths, add);
   await checkPlan(paths, inputs, add);

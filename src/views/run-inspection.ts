@@ -19,6 +19,11 @@ export async function inspectRun(paths: WorkspacePaths, runId: string): Promise<
   let status: RunInspection['status'] = 'valid';
   const results: StageResultSummary[] = [];
   for (const file of files) {
+    if (file.refused !== undefined) {
+      status = 'malformed';
+      notes.push(`${file.name}: ${file.refused}`);
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(file.text);

@@ -1,11 +1,13 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type BigIntStats, type Stats } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { INPUT_SIZE_LIMITS, sizeLimitMessage, type InputKind } from '../contracts/input-limits.js';
 import { MillraceError, type ErrorCode } from '../errors/index.js';
 
 /**
  * The one way Millrace reads a document, config file, envelope or state file: never more than its kind's size
  * limit + 1 bytes (a huge file is refused, not loaded), never blocking (a FIFO is opened non-blocking and refused),
- * only regular files. Every refusal is one MillraceError `file: (file): reason` whose `field` is `(file)`.
+ * only regular files, and, for files of a workspace, never through a symbolic link that leads out of it. Every
+ * refusal is one MillraceError `file: (file): reason` whose `field` is `(file)`.
  */
 
 export type BoundedReadOptions = {
@@ -15,6 +17,11 @@ export type BoundedReadOptions = {
   code?: ErrorCode;
   /** Refuse a symbolic link instead of following it. */
   noFollow?: boolean;
+  /**
+   * Follow a symbolic link only when it resolves inside this directory (the workspace root); refuse one that leads
+   * out of it (or nowhere). A file that turns into a link between the check and the open is refused too.
+   */
+  withinRoot?: string;
 };
 
 export type BoundedText = { text: string; stat: BigIntStats };
@@ -35,23 +42,86 @@ export function refusalDetail(error: MillraceError): string {
 
 const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
 
+/** Why something that is not a regular file cannot be read as one; null for a regular file. */
+function wrongType(stats: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket'>): string | null {
+  if (stats.isFile()) return null;
+  if (stats.isDirectory()) return 'is a directory, not a file';
+  if (stats.isFIFO()) return 'is a FIFO (named pipe), not a file';
+  if (stats.isSocket()) return 'is a socket, not a file';
+  return 'is not a regular file';
+}
+
+/** Whether a refusal says the path is not a regular file (a directory, FIFO, socket, device). */
+export const isWrongTypeRefusal = (error: MillraceError): boolean => / not a file$| not a regular file$/.test(error.message);
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
+}
+
+/** Where a symbolic link at `path` leads when that is outside `root` (or broken); null when it stays inside. */
+export function symlinkEscape(path: string, root: string): string | null {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch {
+    return 'a missing target';
+  }
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = root;
+  }
+  return inside(realRoot, target) ? null : target;
+}
+
+function openFlags(path: string, display: string, code: ErrorCode, options: BoundedReadOptions): number | undefined {
+  let noFollow = options.noFollow === true;
+  if (options.withinRoot !== undefined) {
+    let stats: Stats;
+    try {
+      stats = lstatSync(path);
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return undefined;
+      throw fileRefusal(display, `cannot be inspected (${errnoOf(error) ?? (error as Error).message})`, code, error);
+    }
+    if (stats.isSymbolicLink()) {
+      const escape = symlinkEscape(path, options.withinRoot);
+      if (escape !== null) throw fileRefusal(display, `is a symbolic link leading outside the workspace (to ${escape})`, code);
+    } else {
+      // Not a link now: refuse one swapped in before the open.
+      noFollow = true;
+    }
+  }
+  return constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0);
+}
+
+function openRefusal(display: string, code: ErrorCode, error: unknown, options: BoundedReadOptions): MillraceError {
+  const errno = errnoOf(error);
+  if (errno === 'ELOOP') return fileRefusal(display, options.withinRoot !== undefined && !options.noFollow ? 'became a symbolic link while being read' : 'is a symbolic link (refused)', code, error);
+  if (errno === 'EACCES' || errno === 'EPERM') return fileRefusal(display, `cannot be read: permission denied (${errno})`, code, error);
+  return fileRefusal(display, `cannot be read (${errno ?? (error as Error).message})`, code, error);
+}
+
 /** Bytes of a regular file of at most the kind's limit; undefined when the file does not exist. */
 export function readBoundedBytesSync(path: string, kind: InputKind, options: BoundedReadOptions = {}): BoundedBytes | undefined {
   const display = options.display ?? path;
   const code = options.code ?? 'INPUT_INVALID';
   const limit = INPUT_SIZE_LIMITS[kind];
+  const flags = openFlags(path, display, code, options);
+  if (flags === undefined) return undefined;
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0));
+    fd = openSync(path, flags);
   } catch (error) {
-    const errno = errnoOf(error);
-    if (errno === 'ENOENT') return undefined;
-    if (errno === 'ELOOP') throw fileRefusal(display, 'is a symbolic link (refused)', code, error);
-    throw fileRefusal(display, `cannot be read: ${errno ?? (error as Error).message}`, code, error);
+    if (errnoOf(error) === 'ENOENT') return undefined;
+    throw openRefusal(display, code, error, options);
   }
   try {
     const stat = fstatSync(fd, { bigint: true });
-    if (!stat.isFile()) throw fileRefusal(display, 'is not a regular file', code);
+    const type = wrongType(stat);
+    if (type !== null) throw fileRefusal(display, type, code);
     if (stat.size > BigInt(limit)) throw fileRefusal(display, sizeLimitMessage(kind), code);
     // The file may grow after fstat: read at most limit + 1 bytes and refuse if that many arrive.
     let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Number(stat.size) + 1));
@@ -71,7 +141,7 @@ export function readBoundedBytesSync(path: string, kind: InputKind, options: Bou
     return { bytes: buffer.subarray(0, length), stat };
   } catch (error) {
     if (error instanceof MillraceError) throw error;
-    throw fileRefusal(display, `cannot be read: ${errnoOf(error) ?? (error as Error).message}`, code, error);
+    throw fileRefusal(display, `cannot be read (${errnoOf(error) ?? (error as Error).message})`, code, error);
   } finally {
     closeSync(fd);
   }
@@ -97,16 +167,19 @@ export function readBoundedTextOrRefuse(path: string, kind: InputKind, options: 
 export function readTailTextSync(path: string, maxBytes: number, options: BoundedReadOptions = {}): { text: string; omittedBytes: number } | undefined {
   const display = options.display ?? path;
   const code = options.code ?? 'INPUT_INVALID';
+  const flags = openFlags(path, display, code, options);
+  if (flags === undefined) return undefined;
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, flags);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return undefined;
-    throw fileRefusal(display, `cannot be read: ${errnoOf(error) ?? (error as Error).message}`, code, error);
+    throw openRefusal(display, code, error, options);
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw fileRefusal(display, 'is not a regular file', code);
+    const type = wrongType(stat);
+    if (type !== null) throw fileRefusal(display, type, code);
     const start = Math.max(0, stat.size - maxBytes);
     const buffer = Buffer.allocUnsafe(Math.min(maxBytes, stat.size));
     let length = 0;

@@ -24,7 +24,9 @@ const STATE_FILES: Record<string, string> = {
   lock: 'state/runtime_daemon.lock.json',
   compiled_plan: 'state/compiled_plan.json',
   parse_cache: 'state/queue_parse_cache.json',
+  agent_groups: 'state/agent_process_groups.json',
   events_log: 'logs/runtime_events.jsonl',
+  usage_ledger: 'state/usage_ledger.jsonl',
 };
 
 /**
@@ -32,7 +34,7 @@ const STATE_FILES: Record<string, string> = {
  * kill), and the parse cache is derived data that checks its own digest; any reader that scans the queue replaces a
  * bad one (file, FIFO or link: the rename replaces the entry itself), and only a directory needs `doctor --fix`.
  */
-const SELF_HEALING = new Set(['events_log:truncated', 'parse_cache:truncated', 'parse_cache:schema_invalid', 'parse_cache:fifo', 'parse_cache:symlink_out']);
+const SELF_HEALING = new Set(['events_log:truncated', 'usage_ledger:truncated', 'parse_cache:truncated', 'parse_cache:schema_invalid', 'parse_cache:fifo', 'parse_cache:symlink_out']);
 
 const DOCUMENTS = ['T-1', 'T-2'];
 const where = (runtime: string, id: string) => ['queue', 'active', 'done', 'blocked'].filter((s) => mdIn(join(runtime, 'tasks', s)).includes(`${id}.md`));
@@ -135,11 +137,21 @@ describe('corrupt or hostile state files', () => {
     rmSync(outside, { recursive: true, force: true });
   }, 600_000);
 
-  // Each file alone as a FIFO (the corruption that used to hang a reader): `run once` returns, either refusing with
-  // one line naming that file or (for files it rebuilds itself) running normally.
-  it.each(Object.entries(STATE_FILES))('%s (%s) as a FIFO: run once never hangs and names it when it refuses', async (name, rel) => {
-    const { root, runtime } = copyBase(`fifo-${name}`);
-    corrupt(runtime, rel, 'fifo', scratch);
+  // Each file alone, in each way: with the others intact, a reader that skipped this file would go unnoticed above.
+  // `doctor` names it (unless it heals itself), and `run once` never hangs: it either refuses with one line naming
+  // this very file or runs normally, and no document is lost or duplicated.
+  const EACH_ALONE = Object.entries(STATE_FILES).flatMap(([name, rel]) => CORRUPTIONS.map((how) => [name, how, rel] as const));
+  it.each(EACH_ALONE)('%s alone %s: doctor names it, run once never hangs and names it when it refuses', async (name, how, rel) => {
+    const { root, runtime } = copyBase(`alone-${name}-${how}`);
+    const outside = mkdtempSync(join(tmpdir(), 'millrace-outside-'));
+    corrupt(runtime, rel, how, outside);
+    if (!SELF_HEALING.has(`${name}:${how}`)) {
+      const doctor = await millrace(['doctor', '--json', '-w', root]);
+      expect(doctor.exitCode).toBe(1);
+      const report = (JSON.parse(doctor.stdout) as JsonSuccess<DoctorResult>).result;
+      const about = report.findings.filter((f) => f.path === `millrace-agents/${rel}` && f.severity === 'error');
+      expect({ rel, named: about.some((f) => f.remedy.includes('millrace doctor --fix')) }).toEqual({ rel, named: true });
+    }
     const run = await millrace(['run', 'once', '-w', root], { timeout: 120_000 });
     if (run.exitCode !== 0) {
       const lines = errorLinesOf(run.stderr);
@@ -147,6 +159,7 @@ describe('corrupt or hostile state files', () => {
       expect(lines[0]).toContain(`millrace-agents/${rel}`);
     }
     for (const id of DOCUMENTS) expect(where(runtime, id)).toHaveLength(1);
+    rmSync(outside, { recursive: true, force: true });
   }, 300_000);
 
   it('an unreadable state file (no read permission) is named by status and doctor, and doctor --fix repairs it', async () => {

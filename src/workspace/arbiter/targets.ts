@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
+import { readStateFile } from '../state/state-file.js';
 import { ClosureTargetSchema, type ClosureTarget } from '../../contracts/closure-target.js';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
@@ -19,15 +20,19 @@ function parseTarget(file: string, text: string): ClosureTarget {
   return parsed.data;
 }
 
+/** A target file's text through the bounded state reader; null when absent, an error naming the file when refused. */
+function readTargetText(paths: WorkspacePaths, file: string): string | null {
+  const read = readStateFile(file, paths.workspaceRoot);
+  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${file}: ${read.reason}`, { file });
+  return read.kind === 'text' ? read.text : null;
+}
+
 export const closureTargetFile = (paths: WorkspacePaths, rootSpecId: string) => join(paths.arbiter.targets, `${rootSpecId}.json`);
 
 /** The target of one lineage, or null when none was opened. Throws on an invalid file. */
 export async function readClosureTarget(paths: WorkspacePaths, rootSpecId: string): Promise<ClosureTarget | null> {
   const file = closureTargetFile(paths, rootSpecId);
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  });
+  const text = readTargetText(paths, file);
   return text === null ? null : parseTarget(file, text);
 }
 
@@ -39,7 +44,9 @@ export async function readClosureTargets(paths: WorkspacePaths): Promise<{ targe
   for (const name of names) {
     const file = join(paths.arbiter.targets, name);
     try {
-      const target = parseTarget(file, await readFile(file, 'utf8'));
+      const text = readTargetText(paths, file);
+      if (text === null) continue;
+      const target = parseTarget(file, text);
       if (`${target.root_spec_id}.json` !== name) problems.push({ file, message: `${file}: root_spec_id: does not match the file name` });
       else targets.push(target);
     } catch (error) {

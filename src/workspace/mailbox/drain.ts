@@ -1,8 +1,9 @@
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
+import { readStateFile } from '../state/state-file.js';
 import {
   MailboxApplyingSchema,
   type MailboxArchive,
@@ -97,8 +98,9 @@ async function moveToFailed(
 }
 
 async function readApplying(paths: WorkspacePaths): Promise<{ file: string; attempts: number } | null> {
-  const text = await readFile(join(paths.mailbox.incoming, '..', 'applying.json'), 'utf8').catch(() => null);
-  if (text === null) return null;
+  const read = readStateFile(join(paths.mailbox.incoming, '..', 'applying.json'), paths.workspaceRoot);
+  if (read.kind !== 'text') return null;
+  const text = read.text;
   try {
     const parsed = MailboxApplyingSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;

@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { SAFE_ID_PATTERN, type WorkDocument } from '../../contracts/documents.js';
 import { isMillraceError, MillraceError } from '../../errors/index.js';
 import { MAX_ID_LENGTH, type InputKind } from '../../contracts/input-limits.js';
-import { readBoundedTextSync } from '../bounded-read.js';
+import { isWrongTypeRefusal, readBoundedTextSync } from '../bounded-read.js';
 import { parseWorkDocument, parseWorkDocumentJson, type IntakeDefaults } from '../documents/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { createFileExclusive } from './exclusive-file.js';
@@ -17,7 +17,7 @@ async function readInput(file: string, kind: InputKind): Promise<string> {
   try {
     read = readBoundedTextSync(file, kind, { code: 'DOCUMENT_INVALID' });
   } catch (error) {
-    if (isMillraceError(error) && error.message.endsWith('is not a regular file')) read = undefined;
+    if (isMillraceError(error) && isWrongTypeRefusal(error)) read = undefined;
     else throw error;
   }
   if (read === undefined) throw new MillraceError('USAGE', `${file}: no such file (expected a regular file)`, { file });

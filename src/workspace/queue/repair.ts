@@ -1,8 +1,10 @@
-import { link, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueMoveIntentSchema, type QueueMoveIntent } from '../../contracts/queue-move.js';
 import { writerTempPid } from '@millrace/plugin-api';
 import type { WorkspacePaths } from '../paths.js';
+import { readBoundedBytesSync } from '../bounded-read.js';
+import { readStateFile } from '../state/state-file.js';
 import { isErrno } from './exclusive-file.js';
 import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
 import { sha256 } from './move.js';
@@ -25,13 +27,9 @@ export type RepairOptions = {
 };
 
 
+/** A document's bytes through the bounded reader (never blocks, never loads more than a document may hold). */
 async function readBytes(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return undefined;
-    throw error;
-  }
+  return readBoundedBytesSync(path, 'work document', { code: 'WORKSPACE_STATE_INVALID' })?.bytes;
 }
 
 /** Finish or undo one interrupted move, deciding by whether the destination holds the intended content. */
@@ -82,11 +80,15 @@ export async function repairQueue(paths: WorkspacePaths, options: RepairOptions 
   }
   for (const name of names) {
     const intentPath = join(dir, name);
-    const text = await readBytes(intentPath);
-    if (text === undefined) continue;
+    const read = readStateFile(intentPath, paths.workspaceRoot);
+    if (read.kind === 'absent') continue;
+    if (read.kind === 'refused') {
+      actions.push({ action: 'intent_unreadable', path: displayPath(paths, intentPath), error: read.reason });
+      continue;
+    }
     let intent: QueueMoveIntent;
     try {
-      intent = QueueMoveIntentSchema.parse(JSON.parse(text.toString('utf8')));
+      intent = QueueMoveIntentSchema.parse(JSON.parse(read.text));
     } catch (error) {
       actions.push({ action: 'intent_unreadable', path: displayPath(paths, intentPath), error: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
       continue;

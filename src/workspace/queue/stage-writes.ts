@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { runDirPath } from '../state/run-dirs.js';
+import { readStateFile } from '../state/state-file.js';
 import { listQueueLocations, type ScanScope } from './scan.js';
 
 /** The queue folders a planning stage writes new work into. */
@@ -40,8 +41,9 @@ export async function recordStageWrites(paths: WorkspacePaths, runId: string, fi
 
 /** Workspace-relative paths the run's planning stages wrote; null when none were recorded (or the record is unreadable). */
 export async function readStageWrites(paths: WorkspacePaths, runId: string): Promise<string[] | null> {
-  const text = await readFile(join(runDirPath(paths, runId), FILE), 'utf8').catch(() => null);
-  if (text === null) return null;
+  const read = readStateFile(join(runDirPath(paths, runId), FILE), paths.workspaceRoot);
+  if (read.kind !== 'text') return null;
+  const text = read.text;
   try {
     const parsed = StageWritesSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;

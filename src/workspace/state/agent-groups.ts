@@ -143,3 +143,21 @@ export async function reapOrphanAgentGroups(paths: WorkspacePaths, graceMs = 500
   if (groups.length > 0 || problem !== null) await writeAgentGroups(paths, kept);
   return { ended, kept, problem };
 }
+
+/** A recorded agent process group that outlived its owner daemon, with its verified live processes. */
+export type OrphanAgentGroup = { pid: number; run_id: string; owner_pid: number; processes: number };
+
+/**
+ * Read-only (for `doctor`): recorded groups whose owner is dead and that still have processes provably theirs
+ * (the same identity check as reaping). Records of a live owner, and of groups already gone, are not orphans.
+ */
+export async function findOrphanAgentGroups(paths: WorkspacePaths): Promise<OrphanAgentGroup[]> {
+  const { groups } = await readAgentGroups(paths);
+  const orphans: OrphanAgentGroup[] = [];
+  for (const group of groups) {
+    if (await isSameProcess(group.owner_pid, group.owner_start_time)) continue;
+    const { members } = await verifiedMembers(group);
+    if (members.length > 0) orphans.push({ pid: group.pid, run_id: group.run_id, owner_pid: group.owner_pid, processes: members.length });
+  }
+  return orphans;
+}

@@ -47,7 +47,7 @@ export function eventsLogFiles(paths: WorkspacePaths): string[] {
 
 function parseEventsFile(paths: WorkspacePaths, path: string, into: RuntimeEvent[]): void {
   const display = relative(paths.workspaceRoot, path);
-  const read = readStateFile(path, paths.workspaceRoot);
+  const read = readStateFile(path, paths.workspaceRoot, 'events log');
   if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: ${read.reason}`, { file: display });
   if (read.kind === 'absent') return;
   for (const [index, line] of read.text.split('\n').entries()) {

@@ -1,17 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeTextAtomic } from './atomic-write.js';
+import { readStateFile } from './state-file.js';
 
 /** `state/lanes/execution_lane_<n>_status.md`: the status file of one execution lane (docs/parallel.md). */
 export function laneStatusFilePath(paths: WorkspacePaths, lane: number): string {
   return join(paths.state, 'lanes', `execution_lane_${lane}_status.md`);
 }
 
+/** The lane's marker file as written; undefined when absent or not readable as one (it is then simply rewritten). */
 export async function readLaneStatusFile(paths: WorkspacePaths, lane: number): Promise<string | undefined> {
-  return readFile(laneStatusFilePath(paths, lane), 'utf8').catch(() => undefined);
+  const read = readStateFile(laneStatusFilePath(paths, lane), paths.workspaceRoot, 'status marker');
+  return read.kind === 'text' ? read.text : undefined;
 }
 
 export async function writeLaneStatusFile(paths: WorkspacePaths, lane: number, marker: string): Promise<void> {

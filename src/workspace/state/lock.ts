@@ -1,4 +1,4 @@
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { DaemonLockSchema, type DaemonLock, type LockInspection } from '../../contracts/runtime-state.js';
@@ -23,7 +23,7 @@ function pidAlive(pid: number): boolean {
  * this host: a lock from another host is reported `active`, since its pid means nothing here.
  */
 export async function inspectLock(paths: WorkspacePaths): Promise<LockInspection> {
-  const read = readStateFile(paths.lock, paths.workspaceRoot);
+  const read = readStateFile(paths.lock, paths.workspaceRoot, 'lock file');
   if (read.kind === 'absent') return { state: 'absent', detail: 'runtime ownership lock is absent', record: null };
   if (read.kind === 'refused') return { state: 'invalid', detail: `${LOCK_FILE}: runtime ownership lock ${read.reason}`, record: null };
   const text = read.text;
@@ -97,9 +97,11 @@ export function takeoverGuardPath(paths: WorkspacePaths, sessionId: string): str
   return `${paths.lock}.takeover-${createHash('sha256').update(sessionId).digest('hex').slice(0, 32)}`;
 }
 
-async function readGuard(path: string): Promise<DaemonLock | null> {
+async function readGuard(paths: WorkspacePaths, path: string): Promise<DaemonLock | null> {
+  const read = readStateFile(path, paths.workspaceRoot, 'lock file');
+  if (read.kind !== 'text') return null;
   try {
-    const parsed = DaemonLockSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    const parsed = DaemonLockSchema.safeParse(JSON.parse(read.text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -117,7 +119,7 @@ async function claimTakeover(paths: WorkspacePaths, sessionId: string, record: D
   for (let step = 0; step < 32; step++) {
     const guard = takeoverGuardPath(paths, chain.at(-1)!);
     if (await createExclusiveAt(guard, record)) return { kind: 'won', chain, guards: chain.map((s) => takeoverGuardPath(paths, s)) };
-    const taker = await readGuard(guard);
+    const taker = await readGuard(paths, guard);
     if (!taker || taker.owner_hostname !== hostname() || pidAlive(taker.owner_pid)) return { kind: 'busy', taker };
     chain.push(taker.owner_session_id);
   }

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../paths.js';
+import { readTailTextSync } from '../bounded-read.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
+import { readStateFile } from './state-file.js';
 
 export const runDirPath = (paths: WorkspacePaths, runId: string) => join(paths.runs, runId);
 export const stageResultPath = (paths: WorkspacePaths, runId: string, requestId: string) => join(paths.runs, runId, 'stage_results', `${requestId}.json`);
@@ -40,14 +42,22 @@ export async function listRunDirs(paths: WorkspacePaths): Promise<Array<{ run_id
   return dirs.filter((d) => d.mtime !== null).map((d) => ({ run_id: d.run_id, modified_at: d.mtime!.toISOString() }));
 }
 
-/** Raw text of every `stage_results/*.json` of a run, sorted by file name; null when the run dir is missing. */
-export async function readStageResultFiles(paths: WorkspacePaths, runId: string): Promise<Array<{ name: string; text: string }> | null> {
+/**
+ * Raw text of every `stage_results/*.json` of a run, sorted by file name; null when the run dir is missing. A file the
+ * bounded reader refuses (over the stage result limit, not a regular file, a link out of the workspace) has empty
+ * text and the reason in `refused`.
+ */
+export async function readStageResultFiles(paths: WorkspacePaths, runId: string): Promise<Array<{ name: string; text: string; refused?: string }> | null> {
   const dir = runDirPath(paths, runId);
   const top = await readdir(dir).catch(() => null);
   if (top === null) return null;
   const names = (await readdir(join(dir, 'stage_results')).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
-  const files: Array<{ name: string; text: string }> = [];
-  for (const name of names) files.push({ name, text: await readFile(join(dir, 'stage_results', name), 'utf8').catch(() => '') });
+  const files: Array<{ name: string; text: string; refused?: string }> = [];
+  for (const name of names) {
+    const read = readStateFile(join(dir, 'stage_results', name), paths.workspaceRoot, 'stage result');
+    if (read.kind === 'text') files.push({ name, text: read.text });
+    else if (read.kind === 'refused') files.push({ name, text: '', refused: read.reason });
+  }
   return files;
 }
 
@@ -61,16 +71,11 @@ export async function listRunFiles(paths: WorkspacePaths, runId: string): Promis
 
 /** The last `maxBytes` of a file of a run directory that `listRunFiles` lists (the caller checks membership). */
 export async function readRunFileTail(paths: WorkspacePaths, runId: string, name: string, maxBytes: number): Promise<{ text: string; size: number; truncated: boolean }> {
-  const handle = await open(join(runDirPath(paths, runId), ...name.split('/')), 'r');
-  try {
-    const { size } = await handle.stat();
-    const start = Math.max(0, size - maxBytes);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    return { text: buffer.toString('utf8'), size, truncated: start > 0 };
-  } finally {
-    await handle.close();
-  }
+  const path = join(runDirPath(paths, runId), ...name.split('/'));
+  // Never blocks on a FIFO swapped in after the listing, never follows a link out of the workspace.
+  const tail = readTailTextSync(path, maxBytes, { withinRoot: paths.workspaceRoot, code: 'NOT_FOUND' });
+  if (tail === undefined) throw new Error(`${name}: no longer exists`);
+  return { text: tail.text, size: tail.omittedBytes + Buffer.byteLength(tail.text), truncated: tail.omittedBytes > 0 };
 }
 
 /** Bytes of a run file from `offset` on (at most `maxBytes`), and the file's size; null when the file is missing. */

@@ -15,7 +15,7 @@ async function readRunRecord(paths: WorkspacePaths, runId: string): Promise<RunR
   let atMs = stats.mtimeMs;
   let latest = -Infinity;
   for (const name of names) {
-    const read = readStateFile(join(dir, 'stage_results', name), paths.workspaceRoot);
+    const read = readStateFile(join(dir, 'stage_results', name), paths.workspaceRoot, 'stage result');
     if (read.kind !== 'text') continue;
     let json: unknown;
     try {

@@ -1,82 +1,23 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
-import { relative, sep } from 'node:path';
+import type { InputKind } from '../../contracts/input-limits.js';
+import { MillraceError } from '../../errors/index.js';
+import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
+
+export { symlinkEscape } from '../bounded-read.js';
 
 /** What reading one state file found: nothing, its text, or why it cannot be used (one line). */
 export type StateFileRead = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'refused'; reason: string };
 
-function typeName(stats: Stats): string | null {
-  if (stats.isFile()) return null;
-  if (stats.isDirectory()) return 'is a directory, not a file';
-  if (stats.isFIFO()) return 'is a FIFO (named pipe), not a file';
-  if (stats.isSocket()) return 'is a socket, not a file';
-  return 'is not a regular file';
-}
-
-const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code ?? String(error);
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep));
-}
-
-/** Where a symbolic link at `path` leads when that is outside `workspaceRoot` (or broken); null when it stays inside. */
-export function symlinkEscape(path: string, workspaceRoot: string): string | null {
-  let target: string;
-  try {
-    target = realpathSync(path);
-  } catch {
-    return 'a missing target';
-  }
-  let root: string;
-  try {
-    root = realpathSync(workspaceRoot);
-  } catch {
-    root = workspaceRoot;
-  }
-  return inside(root, target) ? null : target;
-}
-
 /**
- * Read a state file without ever blocking or leaving the workspace: `lstat` first, a symbolic link is followed only
- * when it resolves inside `workspaceRoot`, anything but a regular file is refused, and the open is non-blocking (a
- * FIFO swapped in after the lstat still cannot hang the read).
+ * Read a state file through the one bounded reader (`../bounded-read.ts`): at most its kind's size limit, never
+ * blocking (a FIFO is refused), only a regular file, and a symbolic link only when it stays inside `workspaceRoot`.
+ * A refusal is returned, not thrown, so each caller decides how a bad file is reported.
  */
-export function readStateFile(path: string, workspaceRoot: string): StateFileRead {
-  let stats: Stats;
+export function readStateFile(path: string, workspaceRoot: string, kind: InputKind = 'state file'): StateFileRead {
   try {
-    stats = lstatSync(path);
+    const read = readBoundedTextSync(path, kind, { withinRoot: workspaceRoot, code: 'WORKSPACE_STATE_INVALID' });
+    return read === undefined ? { kind: 'absent' } : { kind: 'text', text: read.text };
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return { kind: 'absent' };
-    return { kind: 'refused', reason: `cannot be inspected (${errnoOf(error)})` };
-  }
-  const link = stats.isSymbolicLink();
-  if (link) {
-    const escape = symlinkEscape(path, workspaceRoot);
-    if (escape !== null) return { kind: 'refused', reason: `is a symbolic link leading outside the workspace (to ${escape})` };
-  }
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (link ? 0 : constants.O_NOFOLLOW));
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'EACCES' || code === 'EPERM') return { kind: 'refused', reason: `cannot be read: permission denied (${code})` };
-    if (code === 'ELOOP') return { kind: 'refused', reason: 'became a symbolic link while being read' };
-    return { kind: 'refused', reason: `cannot be read (${code})` };
-  }
-  try {
-    const wrongType = typeName(fstatSync(fd));
-    if (wrongType) return { kind: 'refused', reason: wrongType };
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.allocUnsafe(64 * 1024);
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, read)));
-    }
-    return { kind: 'text', text: Buffer.concat(chunks).toString('utf8') };
-  } catch (error) {
-    return { kind: 'refused', reason: `cannot be read (${errnoOf(error)})` };
-  } finally {
-    closeSync(fd);
+    if (error instanceof MillraceError) return { kind: 'refused', reason: refusalDetail(error) };
+    throw error;
   }
 }

@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { AgentGroupsFileSchema } from '../../contracts/agent-groups.js';
 import { BaselineManifestSchema } from '../../contracts/baseline-manifest.js';
 import { CompileDiagnosticsSchema, CompiledPlanSchema } from '../../contracts/compiled-plan.js';
+import type { InputKind } from '../../contracts/input-limits.js';
 import { RecoveryCountersSchema, RuntimeErrorContextSchema, RuntimeEventSchema, RuntimeSnapshotSchema, STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
+import { UsageRecordSchema } from '../../contracts/usage.js';
 import type { WorkspacePaths } from '../paths.js';
 import { readStateFile, symlinkEscape } from './state-file.js';
 
@@ -30,50 +32,56 @@ function jsonOf(schema: z.ZodType): Validate {
 
 const statusMarker: Validate = (text) => (STATUS_MARKER_PATTERN.test(text.trim()) && text.trim().split('\n').length === 1 ? null : 'is not one status marker line "### <TOKEN>"');
 
-/** Every line an event; a torn last line (a writer killed mid-append) is allowed, as the reader skips it. */
-const eventsLog: Validate = (text) => {
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      if (index === lines.length - 1) continue;
-      return `line ${index + 1}: invalid JSON`;
+/** Every line valid; a torn last line (a writer killed mid-append) is allowed, as the readers skip it. */
+function jsonLinesOf(schema: z.ZodType, what: string): Validate {
+  return (text) => {
+    const lines = text.split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        if (index === lines.length - 1) continue;
+        return `line ${index + 1}: invalid JSON`;
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return `line ${index + 1}: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? `invalid ${what}`}`;
+      }
     }
-    const parsed = RuntimeEventSchema.safeParse(json);
-    if (!parsed.success) return `line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`;
-  }
-  return null;
-};
+    return null;
+  };
+}
 
 /**
  * The runtime's state files and how each is checked. The lock is inspected by `inspectLock` (it has its own states);
  * the parse cache verifies its own digest, so only its file type matters.
  */
-export function stateFiles(paths: WorkspacePaths): Array<{ path: string; validate: Validate | null }> {
+export function stateFiles(paths: WorkspacePaths): Array<{ path: string; kind: InputKind; validate: Validate | null }> {
   return [
-    { path: paths.snapshot, validate: jsonOf(RuntimeSnapshotSchema) },
-    { path: paths.recoveryCounters, validate: jsonOf(RecoveryCountersSchema) },
-    { path: paths.executionStatus, validate: statusMarker },
-    { path: paths.planningStatus, validate: statusMarker },
-    { path: paths.learningStatus, validate: statusMarker },
-    { path: paths.compiledPlan, validate: jsonOf(CompiledPlanSchema) },
-    { path: paths.compileDiagnostics, validate: jsonOf(CompileDiagnosticsSchema) },
-    { path: paths.parseCache, validate: null },
-    { path: paths.runtimeErrorContext, validate: jsonOf(RuntimeErrorContextSchema) },
-    { path: paths.baselineManifest, validate: jsonOf(BaselineManifestSchema) },
-    { path: paths.agentProcessGroups, validate: jsonOf(AgentGroupsFileSchema) },
-    { path: paths.eventsLog, validate: eventsLog },
+    { path: paths.snapshot, kind: 'state file', validate: jsonOf(RuntimeSnapshotSchema) },
+    { path: paths.recoveryCounters, kind: 'state file', validate: jsonOf(RecoveryCountersSchema) },
+    { path: paths.executionStatus, kind: 'status marker', validate: statusMarker },
+    { path: paths.planningStatus, kind: 'status marker', validate: statusMarker },
+    { path: paths.learningStatus, kind: 'status marker', validate: statusMarker },
+    { path: paths.compiledPlan, kind: 'state file', validate: jsonOf(CompiledPlanSchema) },
+    { path: paths.compileDiagnostics, kind: 'state file', validate: jsonOf(CompileDiagnosticsSchema) },
+    { path: paths.parseCache, kind: 'state file', validate: null },
+    { path: paths.runtimeErrorContext, kind: 'state file', validate: jsonOf(RuntimeErrorContextSchema) },
+    { path: paths.baselineManifest, kind: 'state file', validate: jsonOf(BaselineManifestSchema) },
+    { path: paths.agentProcessGroups, kind: 'state file', validate: jsonOf(AgentGroupsFileSchema) },
+    { path: paths.eventsLog, kind: 'events log', validate: jsonLinesOf(RuntimeEventSchema, 'event') },
+    { path: paths.usageLedger, kind: 'usage ledger', validate: jsonLinesOf(UsageRecordSchema, 'usage record') },
   ];
 }
 
 /** Every state file that exists but cannot be read, is not a regular file, leaves the workspace, or is invalid. */
 export function inspectStateFiles(paths: WorkspacePaths): StateFileProblem[] {
   const problems: StateFileProblem[] = [];
-  for (const { path, validate } of stateFiles(paths)) {
-    const read = readStateFile(path, paths.workspaceRoot);
+  for (const { path, kind, validate } of stateFiles(paths)) {
+    const read = readStateFile(path, paths.workspaceRoot, kind);
     if (read.kind === 'absent') continue;
     const reason = read.kind === 'refused' ? read.reason : validate?.(read.text) ?? null;
     if (reason !== null) problems.push({ path, reason });

@@ -18,7 +18,7 @@ export function statusFilePath(paths: WorkspacePaths, plane: Plane): string {
  */
 export async function readStatusFile(paths: WorkspacePaths, plane: Plane): Promise<string | undefined> {
   const path = statusFilePath(paths, plane);
-  const read = readStateFile(path, paths.workspaceRoot);
+  const read = readStateFile(path, paths.workspaceRoot, 'status marker');
   if (read.kind === 'absent') return undefined;
   if (read.kind === 'text') return read.text;
   const display = relative(paths.workspaceRoot, path);

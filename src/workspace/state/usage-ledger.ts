@@ -1,25 +1,25 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { UsageRecordSchema, type UsageRecord } from '../../contracts/usage.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
+import { appendLine } from './append-line.js';
+import { REPAIR_HINT } from './read-json.js';
+import { readStateFile } from './state-file.js';
 
-/** Append one record as one line with one `appendFile` (O_APPEND keeps a small line whole). Runtime only. */
+const LEDGER = 'millrace-agents/state/usage_ledger.jsonl';
+
+/**
+ * Append one record as one whole line through the log appender (never blocks on a FIFO, never appends through a link,
+ * cuts a failed append back). Runtime only.
+ */
 export function appendUsageRecord(paths: WorkspacePaths, record: UsageRecord): void {
-  const line = `${JSON.stringify(UsageRecordSchema.parse(record))}\n`;
-  try {
-    appendFileSync(paths.usageLedger, line, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(paths.usageLedger), { recursive: true });
-    appendFileSync(paths.usageLedger, line, 'utf8');
-  }
+  appendLine(paths.usageLedger, `${JSON.stringify(UsageRecordSchema.parse(record))}\n`);
 }
 
 /** Every record, oldest first. A torn line (writer killed mid-append) is skipped; an invalid one names its line. */
 export async function readUsageLedger(paths: WorkspacePaths): Promise<UsageRecord[]> {
-  const text = await readFile(paths.usageLedger, 'utf8').catch(() => '');
+  const read = readStateFile(paths.usageLedger, paths.workspaceRoot, 'usage ledger');
+  if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${LEDGER}: ${read.reason}`, { file: LEDGER, hint: REPAIR_HINT });
+  const text = read.kind === 'text' ? read.text : '';
   const records: UsageRecord[] = [];
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
@@ -32,7 +32,7 @@ export async function readUsageLedger(paths: WorkspacePaths): Promise<UsageRecor
     const parsed = UsageRecordSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new MillraceError('WORKSPACE_STATE_INVALID', `millrace-agents/state/usage_ledger.jsonl: line ${index + 1}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid record'}`);
+      throw new MillraceError('WORKSPACE_STATE_INVALID', `${LEDGER}: line ${index + 1}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid record'}`, { file: LEDGER, hint: REPAIR_HINT });
     }
     records.push(parsed.data);
   }

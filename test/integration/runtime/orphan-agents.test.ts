@@ -106,4 +106,63 @@ describe('no orphan agents', () => {
     stranger.kill('SIGKILL');
     await stranger;
   }, 60_000);
+
+  it('doctor reports a group that outlived its daemon, and doctor --fix ends it', async () => {
+    const ws = await hangingWorkspace();
+    const daemon = startDaemon(ws.root);
+    const [agent] = await until('the builder agent', () => agentPids(ws.pidDir).length > 0 && agentPids(ws.pidDir));
+    started.push(agent!);
+    const [group] = groupsFile(ws.runtime);
+    process.kill(group!.pid, 'SIGKILL');
+    daemon.kill('SIGKILL');
+    await daemon;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(running(agent!)).toBe(true);
+
+    type Finding = { severity: string; code: string; path: string | null; message: string };
+    const doctor = await millrace(['doctor', '--json', '-w', ws.root]);
+    expect(doctor.exitCode).toBe(1);
+    const findings = (JSON.parse(doctor.stdout) as { result: { findings: Finding[] } }).result.findings.filter((f) => f.code === 'orphan_agent_group');
+    expect(findings).toEqual([
+      {
+        severity: 'error',
+        code: 'orphan_agent_group',
+        path: 'millrace-agents/state/agent_process_groups.json',
+        message: `agent process group ${group!.pid} of run ${group!.run_id} (1 process) outlived its daemon (pid ${daemon.pid})`,
+        remedy: expect.stringContaining('millrace doctor --fix') as unknown as string,
+      },
+    ]);
+    expect(running(agent!)).toBe(true);
+
+    const fix = await millrace(['doctor', '--fix', '--json', '-w', ws.root]);
+    const fixed = (JSON.parse(fix.stdout) as { result: { findings: Finding[]; repair: { ended_agent_groups: Array<{ pid: number; run_id: string; processes: number }> } } }).result;
+    expect(fixed.repair.ended_agent_groups).toEqual([expect.objectContaining({ pid: group!.pid, run_id: group!.run_id, processes: 1 })]);
+    expect(running(agent!)).toBe(false);
+    expect(fixed.findings.filter((f) => f.code === 'orphan_agent_group')).toEqual([]);
+    expect(groupsFile(ws.runtime)).toEqual([]);
+  }, 120_000);
+
+  it('doctor and doctor --fix leave alone a process that reuses a recorded pid', async () => {
+    const ws = await createRuntimeWorkspace();
+    const stranger = execa('sleep', ['60'], { detached: true, reject: false });
+    started.push(stranger.pid!);
+    const finished = execa('true');
+    const gonePid = finished.pid!;
+    await finished;
+    writeFileSync(
+      join(ws.runtime, 'state', 'agent_process_groups.json'),
+      JSON.stringify({
+        schema_version: '1.0',
+        kind: 'agent_process_groups',
+        groups: [{ pid: stranger.pid, start_time: '1', run_id: 'run-old', owner_pid: gonePid, owner_start_time: '1', registered_at: '2026-01-01T00:00:00Z' }],
+      }),
+    );
+    const doctor = await millrace(['doctor', '--json', '-w', ws.root]);
+    expect(doctor.stdout).not.toContain('orphan_agent_group');
+    const fix = await millrace(['doctor', '--fix', '--json', '-w', ws.root]);
+    expect((JSON.parse(fix.stdout) as { result: { repair: { ended_agent_groups: unknown[] } } }).result.repair.ended_agent_groups).toEqual([]);
+    expect(running(stranger.pid!)).toBe(true);
+    stranger.kill('SIGKILL');
+    await stranger;
+  }, 60_000);
 });

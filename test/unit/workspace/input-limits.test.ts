@@ -100,9 +100,9 @@ describe('bounded reads', () => {
     writeFileSync(big, Buffer.alloc(INPUT_SIZE_LIMITS['config file'] + 1, 0x20));
     expect(() => readBoundedTextSync(big, 'config file', { display: 'big.json', code: 'CONFIG_INVALID' })).toThrow('big.json: (file): larger than the 1 MiB limit for a config file');
     mkdirSync(join(dir, 'folder'));
-    expect(() => readBoundedTextSync(join(dir, 'folder'), 'work document', { display: 'folder' })).toThrow('folder: (file): is not a regular file');
+    expect(() => readBoundedTextSync(join(dir, 'folder'), 'work document', { display: 'folder' })).toThrow('folder: (file): is a directory, not a file');
     execFileSync('mkfifo', [join(dir, 'fifo')]);
-    expect(() => readBoundedTextSync(join(dir, 'fifo'), 'state file', { display: 'fifo' })).toThrow('fifo: (file): is not a regular file');
+    expect(() => readBoundedTextSync(join(dir, 'fifo'), 'state file', { display: 'fifo' })).toThrow('fifo: (file): is a FIFO (named pipe), not a file');
     writeFileSync(join(dir, 'real.md'), 'text');
     symlinkSync(join(dir, 'real.md'), join(dir, 'link.md'));
     expect(() => readBoundedTextSync(join(dir, 'link.md'), 'work document', { display: 'link.md', noFollow: true })).toThrow('link.md: (file): is a symbolic link (refused)');
