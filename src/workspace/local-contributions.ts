@@ -1,6 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
+import { MillraceError } from '../errors/index.js';
+import { readBoundedTextOrRefuse, refusalDetail } from './bounded-read.js';
 import type { WorkspacePaths } from './paths.js';
 
 export type { LocalContributionFile, LocalContributionProblem } from '../contracts/local-contributions.js';
@@ -18,9 +20,12 @@ export async function readLocalContributionFiles(paths: Pick<WorkspacePaths, 'wo
     for (const absolute of await jsonFiles(dir)) {
       const file = relative(paths.workspaceRoot, absolute).split(sep).join('/');
       try {
-        files.push({ kind, file, data: JSON.parse(await readFile(absolute, 'utf8')) as unknown });
+        // Config-like input: the config file limits (1 MiB, never blocking, a link only inside the workspace).
+        const text = readBoundedTextOrRefuse(absolute, 'config file', { display: file, withinRoot: paths.workspaceRoot });
+        files.push({ kind, file, data: JSON.parse(text) as unknown });
       } catch (error) {
-        problems.push({ file, message: error instanceof SyntaxError ? `invalid JSON (${error.message})` : `cannot be read (${String(error)})` });
+        const message = error instanceof SyntaxError ? `invalid JSON (${error.message})` : error instanceof MillraceError ? refusalDetail(error) : `cannot be read (${String(error)})`;
+        problems.push({ file, message });
       }
     }
   }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { readBoundedBytesSync } from '../../workspace/bounded-read.js';
 import { basename } from 'node:path';
 import { SpecDocumentSchema, type SpecWorkDocument } from '../../contracts/documents.js';
 import { WatchersConfigSchema } from '../../contracts/config.js';
@@ -29,7 +30,10 @@ export async function normalizeInboxIdea(ctx: TickStepContext, ideaPath: string)
   if (!info?.isFile()) return 'ignored';
   let markdown: string;
   try {
-    markdown = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(ideaPath));
+    // Bounded and non-blocking: an idea over the 1 MiB limit (or swapped for a FIFO) is left in the inbox, unread.
+    const read = readBoundedBytesSync(ideaPath, 'idea document');
+    if (read === undefined) return 'ignored';
+    markdown = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
   } catch {
     return 'ignored';
   }

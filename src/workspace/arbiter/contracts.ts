@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readBoundedTextOrRefuse, readBoundedTextSync } from '../bounded-read.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { ClosureTarget } from '../../contracts/closure-target.js';
 import { MillraceError } from '../../errors/index.js';
@@ -12,7 +12,14 @@ export function toWorkspaceRelative(paths: WorkspacePaths, path: string): string
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
 }
 
-const readIfFile = (path: string) => readFile(path, 'utf8').catch(() => null);
+/** An idea's text through the bounded reader; null when it is missing, too large or not a regular file. */
+function readIfFile(path: string): string | null {
+  try {
+    return readBoundedTextSync(path, 'idea document')?.text ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export type SeedIdeaLookup = { references: readonly string[]; source_id: string | null; root_idea_id: string };
 
@@ -27,7 +34,7 @@ export async function readSeedIdeaMarkdown(paths: WorkspacePaths, spec: SeedIdea
     ...[paths.ideasInbox, paths.legacyIdeasInbox].flatMap((inbox) => names.map((name) => join(inbox, name))),
   ];
   for (const path of candidates) {
-    const markdown = await readIfFile(path);
+    const markdown = readIfFile(path);
     if (markdown !== null) return { path, markdown };
   }
   throw new MillraceError('NOT_FOUND', `could not resolve source idea markdown for root_idea_id=${spec.root_idea_id}`, {
@@ -39,7 +46,7 @@ export async function readSeedIdeaMarkdown(paths: WorkspacePaths, spec: SeedIdea
 /** Snapshot the canonical root spec and seed idea the Arbiter judges against. */
 export async function writeClosureContracts(paths: WorkspacePaths, target: ClosureTarget, rootSpecFile: string, ideaMarkdown: string): Promise<void> {
   await writeTextAtomic(resolve(paths.workspaceRoot, target.root_idea_path), ideaMarkdown);
-  await writeTextAtomic(resolve(paths.workspaceRoot, target.root_spec_path), await readFile(rootSpecFile, 'utf8'));
+  await writeTextAtomic(resolve(paths.workspaceRoot, target.root_spec_path), readBoundedTextOrRefuse(rootSpecFile, 'work document', { code: 'DOCUMENT_INVALID' }));
 }
 
 /** Keep the run's Arbiter report at `arbiter/reports/<run_id>.md`; null when the Arbiter wrote none. */
