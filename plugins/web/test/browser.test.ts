@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDemoWorkspace, openGate, Processes, REPO_ROOT, startWeb, waitFor, writeTask, type DemoWorkspace } from './support.js';
 
@@ -25,6 +25,12 @@ describe('millrace web in a real browser, against a running daemon', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set MILLRACE_CHROMIUM`);
     mkdirSync(SHOTS, { recursive: true });
     ws = await createDemoWorkspace(['builder']);
+    // A daily budget the run stays under, shown on the overview (the gated agent reports usage for every stage).
+    const toml = join(ws.runtime, 'millrace.toml');
+    writeFileSync(
+      toml,
+      readFileSync(toml, 'utf8') + ['', '[usage_governance]', 'enabled = true', '[usage_governance.runtime_token_rules]', 'enabled = false', '[[usage_governance.limits]]', 'id = "web-day"', 'window = "calendar_day"', 'max_tokens = 1000000', ''].join('\n'),
+    );
     writeTask(ws, 'web-001-banner', 'Add a greeting banner');
     writeTask(ws, 'web-002-footer', 'Fix the footer');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
@@ -119,6 +125,12 @@ describe('millrace web in a real browser, against a running daemon', () => {
     await page.locator('[data-folder="task/done"] [data-item="web-002-footer"]').waitFor();
     await page.locator('[data-folder="task/queue"] .count').filter({ hasText: /^0$/ }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    // Usage totals and budgets from the status view: six stage runs (two tasks x builder, checker, updater) today.
+    const budgets = page.locator('section[aria-label="Budgets"]');
+    await budgets.locator('[data-budget="web-day"]').filter({ hasText: /^web-day \(UTC day\): tokens [1-9][\d,]*\/1,000,000$/ }).waitFor();
+    await expect(budgets.locator('.budget-ok').textContent()).resolves.toBe('ok');
+    await page.locator('[data-usage="today"]').filter({ hasText: /^[1-9][\d,]* tokens · \$\d+\.\d{4} · 6 runs$/ }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'overview-budgets.png'), fullPage: true });
 
     // Item page: fields, body and history through builder, checker, updater.
     const item = await newPage();

@@ -1,14 +1,45 @@
-import { elapsed, fmtInt, getJson, h, kv, link, section, table } from '../dom.js';
+import { elapsed, fmtInt, fmtTime, getJson, h, kv, link, section, table } from '../dom.js';
 
 export const topics = ['state', 'queue', 'runs', 'events'];
 
 /** running / idle / paused / stopped, and why, from the status view. */
 export function runtimeState(status) {
-  if (status.paused) return { label: 'paused', why: `pause source: ${status.pause_sources}` };
+  if (status.paused) return { label: 'paused', why: `pause source: ${status.pause_sources}${governanceWhy(status.usage_governance)}` };
   if (status.stop_requested && status.process_running) return { label: 'stopping', why: 'stop requested; the current stage finishes first' };
   if (status.process_running && status.active_runs.length) return { label: 'running', why: `${status.active_runs.length} active stage${status.active_runs.length > 1 ? 's' : ''}` };
   if (status.process_running) return { label: 'idle', why: status.execution_queue_depth + status.planning_queue_depth ? 'waiting for its next tick' : 'no queued work' };
   return { label: 'stopped', why: `no daemon holds the workspace (lock: ${status.runtime_ownership_lock})` };
+}
+
+/** Why usage governance paused the runtime: which limits, used vs limit, and when it lifts by itself. */
+function governanceWhy(g) {
+  if (!g?.paused) return '';
+  if (!g.blockers.length) return '; budget limits reset, waiting for resume';
+  const resume = g.next_auto_resume_at ? `resumes automatically at ${fmtTime(g.next_auto_resume_at)}` : 'no automatic resume (resume --force lifts it)';
+  return `; budget reached: ${g.blockers.map((b) => b.summary).join('; ')}; ${resume}`;
+}
+
+const costText = (t) => (t.runs > 0 && t.unpriced_runs === t.runs ? 'unpriced' : `$${t.cost_usd.toFixed(4)}${t.unpriced_runs ? ` (+${t.unpriced_runs} unpriced)` : ''}`);
+
+/** Ledger totals of the status view: this daemon session, today (UTC), all time. */
+function usageTotals(status) {
+  const u = status.usage;
+  if (!u) return h('p', { class: 'muted' }, status.usage_error ? `usage unavailable: ${status.usage_error}` : 'No usage recorded.');
+  const row = (label, key, t) => [label, t ? h('span', { 'data-usage': key }, `${fmtInt(t.total_tokens)} tokens · ${costText(t)} · ${fmtInt(t.runs)} runs`) : h('span', { 'data-usage': key, class: 'muted' }, 'no daemon session')];
+  return kv([row('this session', 'session', u.session), row('today (UTC)', 'today', u.today), row('all time', 'all_time', u.all_time)]);
+}
+
+/** Every configured budget: used vs limit, reached or not, and when a reached one resets. */
+function budgets(status) {
+  const g = status.usage_governance;
+  if (!g?.enabled) return h('p', { class: 'muted' }, 'No budgets (usage_governance is off).');
+  if (g.budgets_error) return h('p', { class: 'muted' }, `budgets unavailable: ${g.budgets_error}`);
+  const state = (b) => (b.reached ? (g.overridden_limit_ids.includes(b.id) ? 'reached (overridden)' : 'reached') : 'ok');
+  return table(
+    ['limit', 'state', 'resets'],
+    g.budgets.map((b) => [h('span', { 'data-budget': b.id }, b.summary, b.work_item_id ? ` · ${b.work_item_id}` : ''), h('span', { class: `budget-${b.reached ? 'reached' : 'ok'}` }, state(b)), b.reached ? (b.resets_at ? fmtTime(b.resets_at) : 'not by time') : '—']),
+    { class: 'budgets' },
+  );
 }
 
 function activeRuns(ws, status) {
@@ -71,7 +102,7 @@ function controls(ws, meta) {
 }
 
 async function workspaceBlock(ws, meta) {
-  const [{ status, queues }, usage] = await Promise.all([getJson(`/api/w/${ws.index}/summary`), getJson(`/api/w/${ws.index}/usage`)]);
+  const { status, queues } = await getJson(`/api/w/${ws.index}/summary`);
   const state = runtimeState(status);
   const closure = status.closure;
   return h(
@@ -90,12 +121,8 @@ async function workspaceBlock(ws, meta) {
         ['closure target', closure.closure_target_root_spec_id ?? 'none'],
         ['closure open', String(closure.closure_target_open ?? 'none')],
       ]), h('p', {}, link(`#/w/${ws.index}/flow`, 'Show the flow →'))),
-      section('Usage', kv([
-        ['stage runs', fmtInt(usage.total.runs)],
-        ['total tokens', fmtInt(usage.total.total_tokens)],
-        ['input / output', `${fmtInt(usage.total.input_tokens)} / ${fmtInt(usage.total.output_tokens)}`],
-        ['cost', usage.total.unpriced_runs === usage.total.runs && usage.total.runs > 0 ? 'unpriced' : `$${usage.total.cost_usd.toFixed(4)}`],
-      ]), h('p', {}, link(`#/w/${ws.index}/usage`, 'Usage over time →'))),
+      section('Usage', usageTotals(status), h('p', {}, link(`#/w/${ws.index}/usage`, 'Usage over time →'))),
+      section('Budgets', budgets(status)),
       controls(ws, meta),
     ),
     section('Queues', queueBoard(ws, queues)),
