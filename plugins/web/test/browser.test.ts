@@ -129,7 +129,11 @@ describe('millrace web in a real browser, against a running daemon', () => {
     const budgets = page.locator('section[aria-label="Budgets"]');
     await budgets.locator('[data-budget="web-day"]').filter({ hasText: /^web-day \(UTC day\): tokens [1-9][\d,]*\/1,000,000$/ }).waitFor();
     await expect(budgets.locator('.budget-ok').textContent()).resolves.toBe('ok');
-    await page.locator('[data-usage="today"]').filter({ hasText: /^[1-9][\d,]* tokens · \$\d+\.\d{4} · 6 runs$/ }).waitFor();
+    await waitFor('today\'s usage on the overview', async () => {
+      const today = (await page.locator('[data-usage="today"]').textContent()) ?? '';
+      if (!/^[1-9][\d,]* tokens · \$\d+\.\d{4} · 6 runs$/.test(today)) throw new Error(`today's usage reads "${today}"`);
+      return true;
+    }, 30_000);
     await page.screenshot({ path: join(SHOTS, 'overview-budgets.png'), fullPage: true });
 
     // Item page: fields, body and history through builder, checker, updater.
