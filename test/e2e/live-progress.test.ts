@@ -23,6 +23,24 @@ describe('live progress of run daemon (real daemon, command runner, no TTY)', ()
     expect(out).toMatch(/execution\/builder task:task-001 -> BUILDER_COMPLETE in \d+\.\ds/);
   });
 
+  it('run once shows the same live progress for its one stage, and --monitor basic its activity lines', async () => {
+    const ws = await createRuntimeWorkspace({ script: { builder: ['TALK:4:600', 'TALK:3:1200'] } });
+    writeTask(ws.runtime, 'task-001');
+    const r = await execa('node', [BIN, 'run', 'once', '-w', ws.root], { reject: false, env: { CI: '1' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('execution/builder task:task-001 (timeout 3600s)');
+    expect(r.stdout).toMatch(/output: working: step \d/);
+    expect(r.stdout).toMatch(/execution\/builder task:task-001 -> BUILDER_COMPLETE in \d+\.\ds/);
+    expect(r.stdout).toContain('terminal_result: BUILDER_COMPLETE');
+    const json = await execa('node', [BIN, 'run', 'once', '-w', ws.root, '--json'], { reject: false, env: { CI: '1' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ result: { stage: 'checker', terminal_result: 'CHECKER_PASS' } });
+    const other = await createRuntimeWorkspace({ script: { builder: ['TALK:3:1200'] } });
+    writeTask(other.runtime, 'task-002');
+    const basic = await execa('node', [BIN, 'run', 'once', '-w', other.root, '--monitor', 'basic'], { reject: false, env: { CI: '1' } });
+    expect(basic.exitCode).toBe(0);
+    expect(basic.stdout.split('\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^\[\d\d:\d\d:\d\d\] activity execution\/builder run=[0-9a-f]{8} \+\d+s output: working: step \d$/)]));
+  });
+
   it('--monitor basic prints activity lines with elapsed time, failures with class, item and run id, and idle with queue depths', async () => {
     const ws = await createRuntimeWorkspace({ script: { builder: ['TALK:3:1200'], checker: ['NONE'] } });
     writeTask(ws.runtime, 'task-001');

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { handleInterrupts } from '../../cli/interrupt.js';
-import { OUTCOME_EXIT_CODES } from '../../errors/index.js';
+import { MillraceError, OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunOnceResult } from '../../runtime/run-use-cases.js';
 
 export type { RunOnceResult };
@@ -14,13 +14,29 @@ export default class RunOnce extends BaseCommand {
   static override examples = ['<%= config.bin %> run once', '<%= config.bin %> run once --mode default_command --json'];
   static override flags = {
     mode: Flags.string({ summary: 'Mode id overriding runtime.default_mode.' }),
+    monitor: Flags.string({ summary: 'Progress lines: none (the live view) or basic.', default: 'none' }),
+    'monitor-log': Flags.string({ summary: 'Append basic monitor lines to this file.' }),
   };
 
   async run(): Promise<RunOnceResult> {
     const { flags } = await this.parse(RunOnce);
+    const monitorMode = flags.monitor.toLowerCase();
+    if (monitorMode !== 'none' && monitorMode !== 'basic') throw new MillraceError('USAGE', `unknown monitor mode: ${flags.monitor}`, { field: 'monitor' });
     const { runOnce } = await import('../../runtime/run-use-cases.js');
+    const { createRunRenderer } = await import('../../cli/run-renderer.js');
+    // The same live view as `run daemon`, for its one stage.
+    const renderer = await createRunRenderer({ basic: monitorMode === 'basic', logPath: flags['monitor-log'] ?? null, progress: !this.jsonEnabled() && monitorMode === 'none' });
     const interrupts = handleInterrupts();
-    const result = await runOnce({ workspace: flags.workspace, registry: await this.registry(), modeOverride: flags.mode ?? null, onReady: (controls) => interrupts.attach(controls) }).finally(() => interrupts.dispose());
+    const result = await runOnce({
+      workspace: flags.workspace,
+      registry: await this.registry(),
+      modeOverride: flags.mode ?? null,
+      monitor: renderer.sink,
+      onReady: (controls) => interrupts.attach(controls),
+    }).finally(() => {
+      interrupts.dispose();
+      renderer.close();
+    });
     for (const w of result.warnings) this.addWarning(w);
     if (!this.jsonEnabled()) {
       this.log(`run_mode: once\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\ntick_reason: ${result.tick_reason}`);
