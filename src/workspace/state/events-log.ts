@@ -4,6 +4,7 @@ import { RuntimeEventSchema, type RuntimeEvent } from '../../contracts/runtime-s
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { appendLine } from './append-line.js';
+import { parseJsonLines } from './json-lines.js';
 import { readStateFile } from './state-file.js';
 
 function sortKeys(value: unknown): unknown {
@@ -50,19 +51,10 @@ function parseEventsFile(paths: WorkspacePaths, path: string, into: RuntimeEvent
   const read = readStateFile(path, paths.workspaceRoot, 'events log');
   if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: ${read.reason}`, { file: display });
   if (read.kind === 'absent') return;
-  for (const [index, line] of read.text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      // A line torn by a killed writer (possibly merged with the next append): skip it.
-      continue;
-    }
-    const parsed = RuntimeEventSchema.safeParse(json);
-    if (!parsed.success) throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid event'}`, { file: display });
-    into.push(parsed.data);
-  }
+  // A line torn by a killed writer (possibly merged with the next append) is skipped.
+  const parsed = parseJsonLines(read.text, RuntimeEventSchema);
+  if (!parsed.ok) throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: line ${parsed.line}: ${parsed.issue?.message ?? 'invalid event'}`, { file: display });
+  for (const event of parsed.records) into.push(event);
 }
 
 /**

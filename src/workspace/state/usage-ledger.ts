@@ -2,6 +2,7 @@ import { UsageRecordSchema, type UsageRecord } from '../../contracts/usage.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { appendLine } from './append-line.js';
+import { parseJsonLines } from './json-lines.js';
 import { REPAIR_HINT } from './read-json.js';
 import { readStateFile } from './state-file.js';
 
@@ -19,22 +20,9 @@ export function appendUsageRecord(paths: WorkspacePaths, record: UsageRecord): v
 export async function readUsageLedger(paths: WorkspacePaths): Promise<UsageRecord[]> {
   const read = readStateFile(paths.usageLedger, paths.workspaceRoot, 'usage ledger');
   if (read.kind === 'refused') throw new MillraceError('WORKSPACE_STATE_INVALID', `${LEDGER}: ${read.reason}`, { file: LEDGER, hint: REPAIR_HINT });
-  const text = read.kind === 'text' ? read.text : '';
-  const records: UsageRecord[] = [];
-  for (const [index, line] of text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const parsed = UsageRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new MillraceError('WORKSPACE_STATE_INVALID', `${LEDGER}: line ${index + 1}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid record'}`, { file: LEDGER, hint: REPAIR_HINT });
-    }
-    records.push(parsed.data);
+  const parsed = parseJsonLines(read.kind === 'text' ? read.text : '', UsageRecordSchema);
+  if (!parsed.ok) {
+    throw new MillraceError('WORKSPACE_STATE_INVALID', `${LEDGER}: line ${parsed.line}: ${parsed.issue?.path.join('.') || '(root)'}: ${parsed.issue?.message ?? 'invalid record'}`, { file: LEDGER, hint: REPAIR_HINT });
   }
-  return records;
+  return parsed.records;
 }
