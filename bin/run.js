@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
-import { execute } from '@oclif/core';
 import { splitLeadingWorkspaceFlag } from '../dist/cli/leading-flags.js';
+import { fastVersionLine } from '../dist/cli/version-fast-path.js';
 
 // Keep V8's young generation at its initial size instead of growing each semi-space to 16 MB: a command's garbage is
 // short-lived, and the grown semi-spaces were most of the peak RSS of `status` or `queue ls` over 10,000 tasks
@@ -13,4 +13,11 @@ if (missingCommand) {
   process.stderr.write('Error (USAGE): --workspace needs a command after it, e.g. `millrace --workspace DIR status`\n');
   process.exit(2);
 }
-await execute({ args: argv, dir: import.meta.url });
+// `--version` / `-v`: oclif's own line without loading oclif (src/cli/version-fast-path.ts says when oclif answers).
+const versionLine = fastVersionLine(argv, new URL('../package.json', import.meta.url));
+if (versionLine !== undefined) {
+  process.stdout.write(`${versionLine}\n`);
+} else {
+  const { execute } = await import('@oclif/core');
+  await execute({ args: argv, dir: import.meta.url });
+}

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
@@ -28,6 +28,14 @@ describe('CLI conventions', () => {
     }
     const version = await runCli(['version']);
     expect(version.stdout).toContain(`millrace/${VERSION}`);
+    // bin/run.js answers -v without oclif unless user plugins are installed; both print oclif's line.
+    expect((await runCli(['-v'])).stdout).toBe(version.stdout);
+    const dataDir = join(home, 'data-with-plugins');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'package.json'), JSON.stringify({ private: true, oclif: { plugins: [] } }));
+    const viaOclif = await runCli(['--version'], { env: { MILLRACE_DATA_DIR: dataDir } });
+    expect(viaOclif.exitCode).toBe(0);
+    expect(viaOclif.stdout).toBe(version.stdout);
   });
 
   it('the global --workspace works before the command, in every spelling', async () => {
