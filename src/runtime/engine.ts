@@ -1,6 +1,5 @@
 // Over 300 lines: the tick shell keeps startup, tick, claim and stage dispatch together so the order of effects (runtime.md §3-4) reads top to bottom.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Plane, RunnerActivity, RunnerRawResult, StageRunRequest, TokenUsage } from '@millrace/plugin-api';
 import { usesLanes, type ExecutionConfig, type RetentionConfig, type UsageGovernanceConfig } from '../contracts/config.js';
@@ -21,6 +20,7 @@ import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
 import { writeLiveActivity } from '../workspace/state/live-activity.js';
+import { readMarkerCandidates, readStructuredResult } from '../workspace/state/stage-output.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
 import { buildUsageRecord } from './decide/usage-record.js';
@@ -611,8 +611,8 @@ export class RuntimeEngine {
   private async completeStage(ctx: TickStepContext, request: StageRunRequest, raw: Awaited<ReturnType<RunnerDispatch>>, beforeApply?: BeforeApply): Promise<AppliedStage> {
     const state = this.requireState();
     let result = normalizeRunnerOutput(raw, request, {
-      stdoutText: raw.stdout_path ? await readText(raw.stdout_path) : undefined,
-      structuredText: raw.terminal_result_path ? await readText(raw.terminal_result_path) : undefined,
+      stdoutText: raw.stdout_path ? await readMarkerCandidates(raw.stdout_path) : undefined,
+      structuredText: raw.terminal_result_path ? readStructuredResult(raw.terminal_result_path) : undefined,
       runDirFiles: await listFilesRecursive(request.run_dir),
     });
     // The run record names its lane, so `runs` and `logs` can tell lanes apart.
@@ -812,13 +812,6 @@ async function readBaselineIdentity(paths: WorkspacePaths): Promise<{ manifest_i
   return readBaselineManifest(paths.baselineManifest, paths.baselineManifest, paths.workspaceRoot).catch(() => null);
 }
 
-async function readText(path: string): Promise<string | null | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
-  }
-}
 
 /** An active stage and plane in the snapshot's single fields with no run and no work item identity (not the Arbiter's closure stage). */
 function hasActiveStageWithoutIdentity(s: RuntimeSnapshot): boolean {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSeedIdeaMarkdown } from '../../../src/workspace/arbiter/contracts.js';
 import { readLocalContributionFiles } from '../../../src/workspace/local-contributions.js';
 import { workspacePaths } from '../../../src/workspace/paths.js';
+import { readRunFileFrom } from '../../../src/workspace/state/run-dirs.js';
 
 // Inputs beside the state files go through the bounded reader too: workspace-local modes/loops and seed ideas.
 describe('bounded reads of workspace inputs', () => {
@@ -28,5 +29,17 @@ describe('bounded reads of workspace inputs', () => {
     writeFileSync(join(paths.ideasInbox, 'idea-1.md'), '# Idea\n');
     const found = await readSeedIdeaMarkdown(paths, { references: ['ideas/inbox/huge.md', 'ideas/inbox/pipe.md'], source_id: null, root_idea_id: 'idea-1' });
     expect(found).toEqual({ path: join(paths.ideasInbox, 'idea-1.md'), markdown: '# Idea\n' });
+  });
+
+  it('following a run artifact reads a regular file, and neither blocks on a FIFO nor reads through a link', async () => {
+    const runDir = join(paths.runs, 'run-1');
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, 'builder.stdout.log'), 'hello');
+    execFileSync('mkfifo', [join(runDir, 'pipe.stdout.log')]);
+    writeFileSync(join(paths.workspaceRoot, 'outside.txt'), 'secret');
+    symlinkSync(join(paths.workspaceRoot, 'outside.txt'), join(runDir, 'link.stdout.log'));
+    expect(await readRunFileFrom(paths, 'run-1', 'builder.stdout.log', 1, 10)).toEqual({ bytes: Buffer.from('ello'), size: 5 });
+    expect(await readRunFileFrom(paths, 'run-1', 'pipe.stdout.log', 0, 10)).toBeNull();
+    expect(await readRunFileFrom(paths, 'run-1', 'link.stdout.log', 0, 10)).toBeNull();
   });
 });
