@@ -1,8 +1,9 @@
 import type { RuntimeEvent } from '../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { readRuntimeEvents } from '../workspace/state/events-log.js';
+import { eventsLogFingerprint, readRuntimeEvents } from '../workspace/state/events-log.js';
 import { shortRunId } from './run-list.js';
 import { parseSince } from './usage.js';
+import { waitBeforeNextPoll } from './poll-wait.js';
 
 /** `millrace logs` filters: event types (any of), a work item, a start time. */
 export type LogFilters = { types: string[]; item: string | null; since: string | null };
@@ -65,8 +66,11 @@ const keyOf = (e: RuntimeEvent) => `${e.occurred_at}\u0000${e.event_type}\u0000$
 export async function* followLogs(paths: WorkspacePaths, filters: LogFilters, options: { pollMs: number; signal?: AbortSignal; now: Date }): AsyncGenerator<RuntimeEvent> {
   const since = filters.since === null ? null : parseSince(filters.since, options.now);
   let last: RuntimeEvent | null = null;
+  let seen: string | null = null;
   for (;;) {
-    const events = await readRuntimeEvents(paths);
+    const fingerprint = eventsLogFingerprint(paths);
+    const events = fingerprint === seen ? [] : await readRuntimeEvents(paths);
+    seen = fingerprint;
     let start = 0;
     if (last !== null) {
       const lastKey = keyOf(last);
@@ -79,10 +83,7 @@ export async function* followLogs(paths: WorkspacePaths, filters: LogFilters, op
     if (fresh.length) last = fresh[fresh.length - 1]!;
     for (const e of selectEvents(fresh, filters, since)) yield e;
     if (options.signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs);
-      options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await waitBeforeNextPoll(options.pollMs, options.signal);
     if (options.signal?.aborted) return;
   }
 }

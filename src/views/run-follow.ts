@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import { listRunFiles, readRunFileFrom } from '../workspace/state/run-dirs.js';
 import { readLiveRuns } from './run-list.js';
+import { waitBeforeNextPoll } from './poll-wait.js';
 
 /** A piece of a running stage's output; `stage` is the stage that was running when its file appeared. */
 export type RunOutputChunk = { run_id: string; request_id: string; stage: string | null; text: string };
@@ -50,9 +51,6 @@ export async function* followRunOutput(paths: WorkspacePaths, runId: string, opt
       }
     }
     if (!live || options.signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs);
-      options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await waitBeforeNextPoll(options.pollMs, options.signal);
   }
 }

@@ -68,6 +68,19 @@ export async function readRuntimeEvents(paths: WorkspacePaths): Promise<RuntimeE
   return events;
 }
 
+/**
+ * A cheap fingerprint of every events log file (name, inode, size, modification time): when it is unchanged, no event
+ * was appended and no file rotated, so a follower can skip reading and parsing the whole history.
+ */
+export function eventsLogFingerprint(paths: WorkspacePaths): string {
+  return eventsLogFiles(paths)
+    .map((path) => {
+      const stat = lstatOrNull(path);
+      return stat ? `${path}:${stat.ino}:${stat.size}:${stat.mtimeMs}` : `${path}:-`;
+    })
+    .join('|');
+}
+
 export type EventsLogRotation = {
   /** The current log's new name when it was (or would be) rotated. */
   rotated_to: string | null;

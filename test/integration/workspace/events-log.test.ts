@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspacePaths } from '../../../src/workspace/paths.js';
-import { eventsLogFiles, readRuntimeEvents, rotateEventsLog } from '../../../src/workspace/state/events-log.js';
+import { eventsLogFiles, eventsLogFingerprint, readRuntimeEvents, rotateEventsLog } from '../../../src/workspace/state/events-log.js';
 
 const line = (type: string, at: string) => `${JSON.stringify({ data: {}, event_type: type, kind: 'runtime_event', occurred_at: at, schema_version: '1.0' })}\n`;
 
@@ -21,6 +21,20 @@ describe('the events log across rotated files', () => {
     writeFileSync(join(paths.logs, 'runtime_events.x.jsonl'), 'not a rotated log\n');
     expect((await readRuntimeEvents(paths)).map((e) => e.event_type)).toEqual(['first', 'second', 'third', 'fourth']);
     expect(eventsLogFiles(paths).map((p) => p.slice(paths.logs.length + 1))).toEqual(['runtime_events.2.jsonl', 'runtime_events.10.jsonl', 'runtime_events.jsonl']);
+  });
+
+  it('the fingerprint a follower polls changes on an append and on a rotation, and only then', () => {
+    const paths = workspace();
+    const empty = eventsLogFingerprint(paths);
+    writeFileSync(paths.eventsLog, line('first', '2026-01-01T00:00:00Z'));
+    const one = eventsLogFingerprint(paths);
+    expect(one).not.toBe(empty);
+    expect(eventsLogFingerprint(paths)).toBe(one);
+    appendFileSync(paths.eventsLog, line('second', '2026-01-01T00:00:01Z'));
+    const two = eventsLogFingerprint(paths);
+    expect(two).not.toBe(one);
+    rotateEventsLog(paths, { maxBytes: 1, keepFiles: 4 });
+    expect(eventsLogFingerprint(paths)).not.toBe(two);
   });
 
   it('a bad line in a rotated file is named by that file and line', async () => {
