@@ -18,9 +18,14 @@ export type DependencyNode = { id: string; state: string; dependsOn: readonly st
  */
 export function findDependencyProblems(tasks: readonly DependencyNode[], existingIds: ReadonlySet<string>): DependencyProblem[] {
   const problems: DependencyProblem[] = [];
-  const waiting = new Map(tasks.filter((t) => t.state !== 'done').map((t) => [t.id, t]));
+  const notDone = new Map<string, DependencyNode>();
+  for (const task of tasks) if (task.state !== 'done') notDone.set(task.id, task);
+  // Only a task that waits for another waiting task can be in a cycle: the graph holds those alone, so a queue of
+  // thousands of independent tasks costs one pass.
+  const waiting = new Map<string, DependencyNode>();
+  for (const task of notDone.values()) if (task.dependsOn.some((id) => notDone.has(id))) waiting.set(task.id, task);
   for (const task of tasks) {
-    if (task.state !== 'queue') continue;
+    if (task.state !== 'queue' || task.dependsOn.length === 0) continue;
     if (task.dependsOn.includes(task.id)) problems.push({ problem: 'self_dependency', task_id: task.id, ids: [task.id] });
     const missing = [...new Set(task.dependsOn.filter((id) => !existingIds.has(id)))].sort();
     if (missing.length > 0) problems.push({ problem: 'missing_dependency', task_id: task.id, ids: missing });

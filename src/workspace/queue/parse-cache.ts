@@ -1,4 +1,4 @@
-import { statSync, type BigIntStats } from 'node:fs';
+import { lstatSync, statSync, type BigIntStats, type Stats } from 'node:fs';
 import type { ParsedQueueFile, QueueLocation } from './queue-files.js';
 
 /**
@@ -16,16 +16,17 @@ import type { ParsedQueueFile, QueueLocation } from './queue-files.js';
 /** A parse and the stat key of the file it was parsed from. */
 export type CachedParse = { statKey: string; parsed: ParsedQueueFile };
 
-/** A second-level store behind the memo (the persisted cache of one-shot read commands). */
+/**
+ * The persisted cache of one-shot read commands. It replaces the memo for their scans (a one-shot process scans
+ * once), and is checked with a plain `lstat`: a queue file is a regular file, never a link (listings skip links).
+ */
 export interface ParseStore {
   /** Whether the store has any entry for this location (else the file is read without a separate stat). */
   knows(location: QueueLocation): boolean;
-  /** The stored parse of an unchanged file (`parse` reads the file if its document is needed); undefined when absent or stale. */
-  take(location: QueueLocation, statKey: string, parse: (location: QueueLocation) => ParsedQueueFile | undefined): CachedParse | undefined;
-  /** A parse the memo served. */
-  keep(location: QueueLocation, entry: CachedParse): void;
-  /** A fresh parse (racy ones must not be stored); returns the item to list in its place. */
-  record(location: QueueLocation, entry: CachedParse, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile;
+  /** The stored parse of a file whose `lstat` is `stat` (`parse` reads it if its document is needed); undefined when absent or stale. */
+  take(location: QueueLocation, stat: Stats, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile | undefined;
+  /** A fresh parse and the stat of what was read (racy ones must not be stored); returns the item to list in its place. */
+  record(location: QueueLocation, parsed: ParsedQueueFile, stat: BigIntStats, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile;
 }
 
 const RACY_WINDOW_NS = 100_000_000n;
@@ -63,30 +64,36 @@ export const GONE = Symbol('gone');
 /** A file no cache can answer for: it must be read. */
 export const MISS = Symbol('miss');
 
+/** A listed name that is not a regular file (a directory or link named `*.md`): not a queue document, not listed. */
+export const NOT_A_FILE = Symbol('not a file');
+
 /**
  * The remembered parse of a file while its stat is unchanged; MISS when it must be read (a file no cache knows is
  * not even stat'ed: reading it stats the open file, one path lookup instead of two), GONE when it disappeared.
+ * With a store, a known file whose `lstat` shows no regular file is NOT_A_FILE (its folder was listed by name only).
  */
 export function cachedParse(
   location: QueueLocation,
   persisted: ParseStore | undefined,
   parse: (location: QueueLocation) => ParsedQueueFile | undefined,
-): ParsedQueueFile | typeof GONE | typeof MISS {
+): ParsedQueueFile | typeof GONE | typeof MISS | typeof NOT_A_FILE {
+  if (persisted) {
+    if (!persisted.knows(location)) return MISS;
+    const stat = lstatSync(location.path, { throwIfNoEntry: false });
+    if (stat === undefined) return GONE;
+    if (!stat.isFile()) return NOT_A_FILE;
+    return persisted.take(location, stat, parse) ?? MISS;
+  }
   const remembered = memo.get(location.path);
-  if (remembered === undefined && persisted?.knows(location) !== true) return MISS;
+  if (remembered === undefined) return MISS;
   const stat = statSync(location.path, { bigint: true, throwIfNoEntry: false });
   if (stat === undefined) return GONE;
-  const statKey = statKeyOf(stat);
   // The memo is keyed by path, and a path's folder fixes its kind and state: the stat key is all that can differ.
-  if (remembered && remembered.statKey === statKey) {
-    persisted?.keep(location, remembered);
+  if (remembered.statKey === statKeyOf(stat)) {
     remembered.verifiedAtMs = Date.now();
     return remembered.parsed;
   }
-  const stored = persisted?.take(location, statKey, parse);
-  if (stored === undefined) return MISS;
-  memoize(location.path, stored);
-  return stored.parsed;
+  return MISS;
 }
 
 /**
@@ -104,13 +111,12 @@ export function rememberParse(
   persisted: ParseStore | undefined,
   parse: (location: QueueLocation) => ParsedQueueFile | undefined,
 ): ParsedQueueFile {
-  const entry = { statKey: statKeyOf(stat), parsed };
   const racy = isRacy(stat, checkedAtNs);
-  if (persisted) return persisted.record(location, entry, racy, parse);
+  if (persisted) return persisted.record(location, parsed, stat, racy, parse);
   if (racy) {
     memo.delete(location.path);
   } else {
-    memoize(location.path, entry);
+    memoize(location.path, { statKey: statKeyOf(stat), parsed });
   }
   return parsed;
 }

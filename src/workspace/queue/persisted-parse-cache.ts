@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, type BigIntStats, type Stats } from 'node:fs';
 import { readBoundedTextSync } from '../bounded-read.js';
 import { join, sep } from 'node:path';
 import { z } from 'zod';
@@ -10,15 +10,16 @@ import { MillraceError } from '../../errors/index.js';
 import { formatProblem, type DocumentProblem } from '../documents/problems.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
-import type { CachedParse, ParseStore } from './parse-cache.js';
+import type { ParseStore } from './parse-cache.js';
 import { displayPath } from './layout.js';
 import type { ParsedQueueFile, QueueLocation, ScanScope } from './queue-files.js';
 import type { ClaimFacts } from './select.js';
 
 /**
  * `state/queue_parse_cache.json`: what one-shot read commands (`queue ls`, `status`, `doctor`) need from every queue
- * file, so that they do not parse every document again: per file its stat key and either the claim facts of a valid
- * document or the problems of an invalid one, grouped by folder (`tasks/queue`) and file stem. Two lines: a header
+ * file, so that they do not parse every document again: per file its stat key (inode, size, mtime and ctime in ms, as
+ * a plain `lstat` gives them: no BigInt stats on the hot path) and either the claim facts of a valid document or the
+ * problems of an invalid one, grouped by folder (`tasks/queue`) and file stem. Two lines: a header
  * (zod-validated) holding the sha256 of the entries line and a fingerprint of the code that parses documents, then
  * the entries.
  *
@@ -27,7 +28,7 @@ import type { ClaimFacts } from './select.js';
  * written; any mismatch discards the whole cache (derived data: deleting it only costs one slower scan).
  */
 
-const FORMAT = 'millrace.queue_parse_cache/4';
+const FORMAT = 'millrace.queue_parse_cache/5';
 
 /** Rewritten by read commands themselves, so file watchers ignore it. */
 export const queueParseCachePath = (paths: Pick<WorkspacePaths, 'state'>) => join(paths.state, 'queue_parse_cache.json');
@@ -37,11 +38,28 @@ const HeaderSchema = z.strictObject({ format: z.literal(FORMAT), fingerprint: z.
 type ParseFacts =
   | [atMs: number | null, atSubMsNanos: number, dependsOn: string[], rootSpecId: string | null]
   | [problems: DocumentProblem[]];
-type StoredEntry = [statKey: string, ...ParseFacts];
+/** Inode, size, mtime and ctime (ms, with the fraction a plain stat has); one flat array per file keeps loading cheap. */
+type StatKey = [ino: number, size: number, mtimeMs: number, ctimeMs: number];
+type StoredEntry = [...StatKey, ...ParseFacts];
+const FACTS = 4;
+
+/** What `Stats.mtimeMs` holds for a time of `ns` nanoseconds (seconds and nanoseconds combined as Node does). */
+const msOf = (ns: bigint): number => Number(ns / 1_000_000_000n) * 1000 + Number(ns % 1_000_000_000n) / 1e6;
+/** The stat key of the file a read stat'ed (BigInt stats), equal to the key of a plain stat of the unchanged file. */
+const keyOfRead = (stat: BigIntStats): StatKey => [Number(stat.ino), Number(stat.size), msOf(stat.mtimeNs), msOf(stat.ctimeNs)];
+const matches = (stored: StoredEntry, stat: Stats): boolean =>
+  stored[0] === stat.ino && stored[1] === stat.size && stored[2] === stat.mtimeMs && stored[3] === stat.ctimeMs;
 type Folder = Record<string, StoredEntry>;
 
 const KIND_DIR: Record<WorkDocumentKind, string> = { task: 'tasks', spec: 'specs', incident: 'incidents' };
-const folderOf = (kind: WorkDocumentKind, state: QueueState) => `${KIND_DIR[kind]}/${state}`;
+/** Folder keys (`tasks/queue`), made once rather than per file. */
+const FOLDER_KEYS = new Map<string, string>();
+function folderOf(kind: WorkDocumentKind, state: QueueState): string {
+  const lookup = kind + state;
+  let key = FOLDER_KEYS.get(lookup);
+  if (key === undefined) FOLDER_KEYS.set(lookup, (key = `${KIND_DIR[kind]}/${state}`));
+  return key;
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -96,8 +114,8 @@ class CachedQueueItem {
     this.state = location.state;
     this.id = location.id;
     this.path = location.path;
-    const atMs = stored[1] as number | null;
-    this.claim = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[2] as number }, dependsOn: stored[3] as string[], rootSpecId: stored[4] as string | null };
+    const atMs = stored[FACTS] as number | null;
+    this.claim = { at: atMs === null ? null : { ms: atMs, subMsNanos: stored[FACTS + 1] as number }, dependsOn: stored[FACTS + 2] as string[], rootSpecId: stored[FACTS + 3] as string | null };
     this.#parse = parse;
     this.#paths = paths;
   }
@@ -109,7 +127,7 @@ class CachedQueueItem {
 
 /** What a scan lists for a stored entry: the problems of an invalid file, or a valid item with facts only. */
 function itemOf(location: QueueLocation, stored: StoredEntry, parse: (location: QueueLocation) => ParsedQueueFile | undefined, paths: WorkspacePaths): ParsedQueueFile {
-  if (stored.length === 2) return { kind: location.kind, state: location.state, id: location.id, path: location.path, problems: stored[1] };
+  if (stored.length === FACTS + 1) return { kind: location.kind, state: location.state, id: location.id, path: location.path, problems: stored[FACTS] as DocumentProblem[] };
   return new CachedQueueItem(location, stored, parse, paths);
 }
 
@@ -156,30 +174,26 @@ export class PersistedParseCache implements ParseStore {
     return new PersistedParseCache(paths, file, {}, false);
   }
 
+  /** Whether the cache has entries for a folder (its files were listed and cached by an earlier scan). */
+  knowsFolder(kind: WorkDocumentKind, state: QueueState): boolean {
+    return isRecord(this.folders[folderOf(kind, state)]);
+  }
+
   knows(location: QueueLocation): boolean {
     return this.stored(location) !== undefined;
   }
 
-  take(location: QueueLocation, statKey: string, parse: (location: QueueLocation) => ParsedQueueFile | undefined): CachedParse | undefined {
+  /** The stored parse of a file whose plain `lstat` is `stat`; undefined when absent or stale. */
+  take(location: QueueLocation, stat: Stats, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile | undefined {
     const stored = this.stored(location);
-    if (stored === undefined || stored[0] !== statKey) return undefined;
+    if (stored === undefined || !matches(stored, stat)) return undefined;
     this.keepStored(location, stored);
-    return { statKey, parsed: itemOf(location, stored, parse, this.paths) };
+    return itemOf(location, stored, parse, this.paths);
   }
 
-  keep(location: QueueLocation, entry: CachedParse): void {
-    const stored = this.stored(location);
-    if (stored !== undefined && stored[0] === entry.statKey) {
-      this.keepStored(location, stored);
-    } else {
-      this.changed = true;
-      this.keepStored(location, [entry.statKey, ...factsOf(entry.parsed)]);
-    }
-  }
-
-  record(location: QueueLocation, entry: CachedParse, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
+  record(location: QueueLocation, parsed: ParsedQueueFile, stat: BigIntStats, racy: boolean, parse: (location: QueueLocation) => ParsedQueueFile | undefined): ParsedQueueFile {
     this.changed = true;
-    const stored: StoredEntry = [entry.statKey, ...factsOf(entry.parsed)];
+    const stored = [...keyOfRead(stat), ...factsOf(parsed)] as StoredEntry;
     if (!racy) this.keepStored(location, stored);
     return itemOf(location, stored, parse, this.paths);
   }
@@ -207,7 +221,7 @@ export class PersistedParseCache implements ParseStore {
     const folder = this.folders[folderOf(location.kind, location.state)];
     if (!isRecord(folder)) return undefined;
     const stored = folder[location.id];
-    return Array.isArray(stored) && typeof stored[0] === 'string' ? (stored as StoredEntry) : undefined;
+    return Array.isArray(stored) && stored.length > FACTS ? (stored as StoredEntry) : undefined;
   }
 
   private keepStored(location: QueueLocation, stored: StoredEntry): void {

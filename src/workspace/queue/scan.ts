@@ -1,12 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
+import type { QueueState } from '../../contracts/queue-move.js';
 import type { WorkspacePaths } from '../paths.js';
 import { KIND_STATES, stateDir } from './layout.js';
 import { isErrno } from './exclusive-file.js';
 import { takeChanged, watchQueueFolder, watchedSince } from './folder-watch.js';
-import { GONE, MISS, cachedParse, memoVerifiedSince, nowNs, rememberParse } from './parse-cache.js';
+import { GONE, MISS, NOT_A_FILE, cachedParse, memoVerifiedSince, nowNs, rememberParse } from './parse-cache.js';
 import { PersistedParseCache } from './persisted-parse-cache.js';
 import { readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
 import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope, DuplicateQueueId } from './queue-files.js';
@@ -40,19 +41,43 @@ export function countDocumentFiles(dir: string): number {
   return count;
 }
 
-/** Locations (no parsing) of every `*.md` in the scoped folders. */
-export async function listQueueLocations(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE): Promise<QueueLocation[]> {
+/** `*.md` names directly inside one folder, sorted, without their types (missing folder = empty). */
+function listDocumentNames(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
+  }
+  return names.filter((name) => name.endsWith('.md')).sort();
+}
+
+/**
+ * Locations (no parsing) of every `*.md` file in the scoped folders. A folder for which `byNameOnly` holds is listed
+ * by name only (much cheaper than typed entries): its caller must then skip names that are no regular file itself.
+ */
+export async function listQueueLocations(
+  paths: WorkspacePaths,
+  scope: ScanScope = FULL_SCOPE,
+  byNameOnly: (kind: WorkDocumentKind, state: QueueState) => boolean = () => false,
+): Promise<QueueLocation[]> {
   const groups = await Promise.all(
     Object.entries(scope).flatMap(([kind, states]) =>
       (states ?? []).map(async (state) => {
         const dir = stateDir(paths, kind as WorkDocumentKind, state);
-        const names = await listDocumentFiles(dir);
+        const names = byNameOnly(kind as WorkDocumentKind, state) ? listDocumentNames(dir) : await listDocumentFiles(dir);
         // dir is already normalized: plain concatenation is the same path without join's normalizing pass per file.
         return names.map((name) => ({ kind: kind as WorkDocumentKind, state, id: name.slice(0, -3), path: `${dir}${sep}${name}` }));
       }),
     ),
   );
   return groups.flat();
+}
+
+/** Whether a listed name is a regular file (not a directory or link): what a typed listing would have said. */
+function isRegularFile(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() ?? true; // gone: reading it says so
 }
 
 export { readQueueFile, readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
@@ -83,9 +108,10 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
     // Let events of changes made before this scan reach the watches first.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const locations = await listQueueLocations(paths, scope);
-  const checkedAtNs = nowNs();
   const persisted = options.persistParsed ? PersistedParseCache.load(paths) : undefined;
+  // Folders the persisted cache knows are listed by name: the lstat that checks each cached file also gives its type.
+  const locations = await listQueueLocations(paths, scope, persisted ? (kind, state) => persisted.knowsFolder(kind, state) : undefined);
+  const checkedAtNs = nowNs();
   const readLater = (location: QueueLocation) => readQueueFileSync(paths, location);
   const read: Array<ParsedQueueFile | undefined> = new Array(locations.length);
   const readNow = (index: number) => {
@@ -93,6 +119,8 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
     const fresh = readQueueFileWithStat(paths, location);
     read[index] = fresh && (fresh.stat ? rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs, persisted, readLater) : fresh.parsed);
   };
+  /** Names listed without types that turned out not to be regular files: not documents, so not listed at all. */
+  let notFiles: Set<QueueLocation> | undefined;
 
   let folder = '';
   let since: number | null = null;
@@ -110,8 +138,10 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
         continue;
       }
     }
-    const cached = cachedParse(location, persisted, readLater);
-    if (cached === MISS) readNow(index);
+    let cached = cachedParse(location, persisted, readLater);
+    if (cached === MISS && persisted?.knowsFolder(location.kind, location.state) === true && !isRegularFile(location.path)) cached = NOT_A_FILE;
+    if (cached === NOT_A_FILE) (notFiles ??= new Set()).add(location);
+    else if (cached === MISS) readNow(index);
     else read[index] = cached === GONE ? undefined : cached;
   }
   await persisted?.save(scope);
@@ -122,7 +152,7 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
     if ('document' in entry) items.push(entry);
     else invalid.push(entry);
   }
-  return { items, invalid, duplicates: findDuplicateIds(locations) };
+  return { items, invalid, duplicates: findDuplicateIds(notFiles ? locations.filter((l) => !notFiles.has(l)) : locations) };
 }
 
 /** Pure: how many files (valid or not) a listing found per kind and folder; folders outside its scope count 0. */

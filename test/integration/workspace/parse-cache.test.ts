@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +25,7 @@ async function writeTask(paths: WorkspacePaths, id: string, title: string): Prom
   await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id, title })));
 }
 
-/** The cache's entries line: folder (`tasks/queue`) -> file stem -> [stat key, ...facts]. */
+/** The cache's entries line: folder (`tasks/queue`) -> file stem -> [inode, size, mtime, ctime, ...facts]. */
 type Entries = Record<string, Record<string, unknown[]>>;
 
 /** Rewrite the cache's entries through `edit`, optionally keeping the header's digest in step. */
@@ -41,8 +42,8 @@ async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void
 
 /** Store a file in the cache as invalid with one made-up problem (keeping its stat key, so the entry stays current). */
 const markInvalid = (folder: string, stem: string, message: string) => (entries: Entries) => {
-  const [statKey] = entries[folder]![stem]!;
-  entries[folder]![stem] = [statKey, [{ file: `${folder}/${stem}.md`, field: 'title', message }]];
+  const statKey = entries[folder]![stem]!.slice(0, 4);
+  entries[folder]![stem] = [...statKey, [{ file: `${folder}/${stem}.md`, field: 'title', message }]];
 };
 
 describe('queue parse cache', () => {
@@ -156,7 +157,29 @@ describe('queue parse cache', () => {
       await writeFile(cacheFile(paths), 'garbage');
       expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
       const [header = ''] = (await readFile(cacheFile(paths), 'utf8')).split('\n');
-      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/4' });
+      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/5' });
+    });
+  });
+
+  it('lists no directory or link named like a document, whether its folder was cached or not', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeTask(paths, 'task-b', 'Beta');
+      await mkdir(join(paths.tasks.queue, 'task-dir.md'));
+      await symlink(taskPath(paths, 'task-a'), join(paths.tasks.queue, 'task-link.md'));
+      await sleep(PAST_RACY_WINDOW_MS);
+      const expected = { items: ['task-a', 'task-b'], invalid: [], duplicates: [] };
+      const shape = (listing: QueueListing) => ({ items: listing.items.map((i) => i.id), invalid: listing.invalid.map((i) => i.id), duplicates: listing.duplicates });
+      expect(shape(await scanLikeAFreshProcess(paths))).toEqual(expected);
+      // The folder is cached now, so the next scan lists it by name and takes types from its stats.
+      expect(shape(await scanLikeAFreshProcess(paths))).toEqual(expected);
+      // A cached file replaced by a link, and a new link and directory, are not documents either.
+      await rm(taskPath(paths, 'task-b'));
+      await symlink(taskPath(paths, 'task-a'), taskPath(paths, 'task-b'));
+      await symlink(taskPath(paths, 'task-a'), join(paths.tasks.queue, 'task-link-2.md'));
+      await mkdir(join(paths.tasks.queue, 'task-dir-2.md'));
+      expect(shape(await scanLikeAFreshProcess(paths))).toEqual({ items: ['task-a'], invalid: [], duplicates: [] });
+      expect(shape(await listQueue(paths))).toEqual({ items: ['task-a'], invalid: [], duplicates: [] });
     });
   });
 

@@ -22,4 +22,20 @@ describe('findDependencyProblems', () => {
     const ring = chain.map((t, i) => (i === 0 ? node('t0', ['t19999']) : t));
     expect(findDependencyProblems(ring, new Set(ring.map((t) => t.id)))).toEqual([{ problem: 'dependency_cycle', task_id: 't0', ids: ring.map((t) => t.id).sort() }]);
   });
+
+  it('finds the same cycles among thousands of independent tasks, with tails into and out of them and a duplicate id', () => {
+    const independent = Array.from({ length: 5_000 }, (_, i) => node(`i${i}`, []));
+    const tasks = [
+      ...independent,
+      node('x', ['y']), node('y', ['z', 'i7']), node('z', ['x'], 'active'),
+      node('tail', ['x']), node('out', ['i1']), node('p', ['q'], 'blocked'), node('q', ['p']),
+      // the same id in two folders: the later non-done one is the one that waits (here without dependencies)
+      node('r', ['s2']), node('s2', ['r']), node('r', [], 'active'),
+    ];
+    const problems = findDependencyProblems(tasks, new Set(tasks.map((t) => t.id)));
+    expect(problems).toEqual([
+      { problem: 'dependency_cycle', task_id: 'p', ids: ['p', 'q'] },
+      { problem: 'dependency_cycle', task_id: 'x', ids: ['x', 'y', 'z'] },
+    ]);
+  });
 });
