@@ -18,6 +18,6 @@ const versionLine = fastVersionLine(argv, new URL('../package.json', import.meta
 if (versionLine !== undefined) {
   process.stdout.write(`${versionLine}\n`);
 } else {
-  const { execute } = await import('@oclif/core');
+  const { execute } = await import('../dist/vendor/oclif-core.js');
   await execute({ args: argv, dir: import.meta.url });
 }
