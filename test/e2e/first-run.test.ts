@@ -43,11 +43,14 @@ describe('first run as a new user', () => {
       mkdirSync(join(root, 'millrace-agents', 'runs', 'run-x'), { recursive: true });
       writeFileSync(join(root, 'millrace-agents', 'runs', 'run-x', 'out.txt'), 'x');
       writeFileSync(join(root, 'millrace-agents', 'logs', 'runtime_events.jsonl'), '{}\n');
+      for (const dir of ['migration/20260101T000000Z/tasks', 'worktrees/lane-1']) mkdirSync(join(root, 'millrace-agents', dir), { recursive: true });
+      writeFileSync(join(root, 'millrace-agents', 'migration', '20260101T000000Z', 'tasks', 'old.md'), 'x');
+      writeFileSync(join(root, 'millrace-agents', 'worktrees', 'lane-1', 'file.ts'), 'x');
       const status = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: root });
       const files = status.stdout.split('\n').map((l) => l.slice(3));
       expect(files).toContain('millrace-agents/millrace.toml');
       expect(files).toContain('millrace-agents/state/baseline_manifest.json');
-      expect(files.filter((f) => /^millrace-agents\/(runs|logs)\//.test(f) || (f.startsWith('millrace-agents/state/') && !f.endsWith('baseline_manifest.json')))).toEqual([]);
+      expect(files.filter((f) => /^millrace-agents\/(runs|logs|migration|worktrees)\//.test(f) || (f.startsWith('millrace-agents/state/') && !f.endsWith('baseline_manifest.json')))).toEqual([]);
     });
   }, 120_000);
 

@@ -33,7 +33,8 @@ export const BOOTSTRAP_TOML = '[runtime]\ndefault_mode = "default_codex"\nrun_st
 
 /**
  * `millrace-agents/.gitignore`: run artifacts, logs and derived runtime state stay out of `git status`; the config,
- * queues, entrypoints, skills and the baseline manifest (which `upgrade` compares against) are meant to be committed.
+ * queues, entrypoints, skills and the baseline manifest (which `upgrade` compares against) are meant to be committed;
+ * what `migrate` set aside and the lanes' worktrees (default `worktree_dir`) are not.
  */
 export const BOOTSTRAP_GITIGNORE = [
   '# Written by `millrace init` (kept if you edit it): run artifacts, logs and derived runtime state.',
@@ -41,6 +42,9 @@ export const BOOTSTRAP_GITIGNORE = [
   'logs/',
   'state/*',
   '!state/baseline_manifest.json',
+  '# Files `migrate` set aside, and the default folder of execution lanes\' git worktrees.',
+  'migration/',
+  'worktrees/',
   '',
 ].join('\n');
 
