@@ -87,7 +87,7 @@ export const SeveritySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export const ConsultantDecisionSchema = z.enum(['needs_planning', 'blocked']);
 export const SourcePlaneSchema = z.enum(['execution', 'planning', 'learning']);
 export const LEARNING_STAGES = ['analyst', 'professor', 'curator'] as const;
-const STAGES_BY_PLANE: Record<z.infer<typeof SourcePlaneSchema>, readonly string[]> = {
+export const STAGES_BY_PLANE: Record<z.infer<typeof SourcePlaneSchema>, readonly string[]> = {
   execution: EXECUTION_STAGES,
   planning: PLANNING_STAGES,
   learning: LEARNING_STAGES,

@@ -18,8 +18,11 @@ const matter = (): Matter => (loadedMatter ??= createRequire(import.meta.url)('g
 // Passing options also keeps gray-matter from caching every parsed text in memory.
 const MATTER_OPTIONS = {
   excerpt: false,
-  engines: { yaml: { parse: (input: string) => parseYamlSubset(input) ?? (matter() as unknown as { engines: { yaml: YamlEngine } }).engines.yaml.parse(input) } },
+  engines: { yaml: { parse: (input: string) => parseYamlSubset(input) ?? jsYaml(input) } },
 };
+const jsYaml = (input: string) => (matter() as unknown as { engines: { yaml: YamlEngine } }).engines.yaml.parse(input);
+/** gray-matter with js-yaml alone: the full parser the subset reader must agree with. */
+const FULL_MATTER_OPTIONS = { excerpt: false, engines: { yaml: { parse: jsYaml } } };
 // js-yaml (inside gray-matter) accepts dump options; -1 keeps long values on one line.
 const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as unknown as matterModule.GrayMatterOption<string, never>;
 
@@ -56,14 +59,14 @@ export function splitSubsetFrontMatter(text: string): { data: Record<string, unk
  * Read YAML front matter with gray-matter. Unquoted YAML timestamps arrive as Dates and are turned back into
  * ISO strings; when `title` is absent the body's first `# heading` supplies it.
  */
-export function readFrontMatterFields(text: string): RawFields & { body?: string } {
+export function readFrontMatterFields(text: string, options: { subset?: boolean } = {}): RawFields & { body?: string } {
   const unmarked = text.replace(/^\uFEFF/, '');
   // The subset holds only strings and lists of strings: nothing for fromYaml to convert.
-  const subset = splitSubsetFrontMatter(unmarked);
+  const subset = options.subset === false ? undefined : splitSubsetFrontMatter(unmarked);
   let parsed: { data: unknown; content: string };
   if (!subset && textNestingTooDeep(frontMatterBlock(unmarked))) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
   try {
-    parsed = subset ?? matter()(unmarked, MATTER_OPTIONS);
+    parsed = subset ?? matter()(unmarked, options.subset === false ? FULL_MATTER_OPTIONS : MATTER_OPTIONS);
   } catch (error) {
     if (error instanceof RangeError) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
     const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);

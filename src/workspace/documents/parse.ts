@@ -9,11 +9,16 @@ import { INPUT_SIZE_LIMITS, MAX_NESTING_DEPTH, sizeLimitMessage, textNestingTooD
 import { documentErrorMap, documentInvalidError, problemsFromIssues, type DocumentProblem } from './problems.js';
 import { hasFrontMatter, readFrontMatterFields } from './front-matter.js';
 import { readLabelledFields, type RawFields } from './labelled-format.js';
+import { fastValidateFields } from './fast-validate.js';
 
 /** Filled in on intake when the document does not say (created_at/created_by; opened_at/opened_by for incidents). */
 export type IntakeDefaults = { now: Date; actor: string };
 
-export type ParseOptions = { intake?: IntakeDefaults };
+export type ParseOptions = {
+  intake?: IntakeDefaults;
+  /** Skip the fast paths (front-matter subset reader, precompiled checks): tests hold both paths to one result. */
+  fullParser?: boolean;
+};
 
 export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { ok: true; document: WorkDocumentOf<K> } | { ok: false; problems: DocumentProblem[] };
 
@@ -27,7 +32,7 @@ export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, in
   if (tooLarge) return { ok: false, problems: [tooLarge] };
   const text = input.replace(/^\uFEFF/, '');
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
-  const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text) : readLabelledFields(text);
+  const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text, { subset: options.fullParser !== true }) : readLabelledFields(text);
   if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };
   const body = format === 'front_matter' ? (raw.body ?? '') : text.trimEnd();
   return validateFields(kind, raw.fields, body, format, file, options);
@@ -91,6 +96,8 @@ function validateFields<K extends WorkDocumentKind>(
     delete fields[key];
   }
   if (options.intake) applyIntakeDefaults(kind, fields, options.intake);
+  const fast = problems.length === 0 && options.fullParser !== true ? fastValidateFields(kind, fields) : undefined;
+  if (fast !== undefined) return { ok: true, document: { kind, fields: fast, body, format } as WorkDocumentOf<K> };
   const parsed = WORK_DOCUMENT_SCHEMAS[kind].safeParse(fields, { error: documentErrorMap });
   if (!parsed.success) problems.push(...problemsFromIssues(file, parsed.error.issues));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };

@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import { sep } from 'node:path';
 import { ID_FIELD, workDocumentId } from '../../contracts/documents.js';
 import { isMillraceError } from '../../errors/index.js';
 import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
@@ -8,15 +9,25 @@ import { displayPath } from './layout.js';
 import { claimFactsOf } from './select.js';
 import type { ParsedQueueFile, QueueLocation } from './queue-files.js';
 
+/** The display path of a queue file (displayPath), its folder's part worked out once per folder: scans read thousands. */
+let lastFolder: { paths: WorkspacePaths; dir: string; display: string } | undefined;
+function queueFileDisplay(paths: WorkspacePaths, location: QueueLocation): string {
+  const name = `${location.id}.md`;
+  const dir = location.path.slice(0, -name.length - 1);
+  if (!location.path.endsWith(sep + name) || !dir.startsWith(paths.runtimeRoot + sep)) return displayPath(paths, location.path);
+  if (lastFolder?.paths !== paths || lastFolder.dir !== dir) lastFolder = { paths, dir, display: displayPath(paths, dir) };
+  return `${lastFolder.display}/${name}`;
+}
+
 type ReadOutcome = { text: string; stat: BigIntStats } | { refused: { field: string; message: string }; stat: BigIntStats | undefined };
 
 /**
  * A file's text and the stat of the open file it was read from (one path lookup for both), read within the work
  * document size limit; a file that cannot be read (too large, not a regular file) is refused, never loaded.
  */
-function readTextAndStat(paths: WorkspacePaths, path: string): ReadOutcome | undefined {
+function readTextAndStat(path: string, display: string): ReadOutcome | undefined {
   try {
-    return readBoundedTextSync(path, 'work document', { display: displayPath(paths, path) }); // undefined: moved away since listing
+    return readBoundedTextSync(path, 'work document', { display }); // undefined: moved away since listing
   } catch (error) {
     if (!isMillraceError(error) || error.field === undefined) throw error;
     return { refused: { field: error.field, message: refusalDetail(error) }, stat: undefined };
@@ -24,8 +35,7 @@ function readTextAndStat(paths: WorkspacePaths, path: string): ReadOutcome | und
 }
 
 /** Parse one file's text as its folder's kind; invalid content or a stem/id mismatch yields problems. */
-function parseQueueText(paths: WorkspacePaths, location: QueueLocation, text: string): ParsedQueueFile {
-  const file = displayPath(paths, location.path);
+function parseQueueText(file: string, location: QueueLocation, text: string): ParsedQueueFile {
   const result = validateWorkDocumentText(location.kind, text, file);
   const { kind, state, id, path } = location;
   if (!result.ok) return { kind, state, id, path, problems: result.problems };
@@ -41,13 +51,14 @@ function parseQueueText(paths: WorkspacePaths, location: QueueLocation, text: st
  * thousands of small files, and one sync read each is several times faster than as many concurrent promises.
  */
 export function readQueueFileWithStat(paths: WorkspacePaths, location: QueueLocation): { parsed: ParsedQueueFile; stat: BigIntStats | undefined } | undefined {
-  const read = readTextAndStat(paths, location.path);
+  const file = queueFileDisplay(paths, location);
+  const read = readTextAndStat(location.path, file);
   if (read === undefined) return undefined;
   if ('refused' in read) {
     const { kind, state, id, path } = location;
-    return { parsed: { kind, state, id, path, problems: [{ file: displayPath(paths, path), ...read.refused }] }, stat: read.stat };
+    return { parsed: { kind, state, id, path, problems: [{ file, ...read.refused }] }, stat: read.stat };
   }
-  return { parsed: parseQueueText(paths, location, read.text), stat: read.stat };
+  return { parsed: parseQueueText(file, location, read.text), stat: read.stat };
 }
 
 /** Read and parse one queue file; undefined when it is gone. */
