@@ -10,10 +10,14 @@ import { setFlagsFromString } from 'node:v8';
  * With 1,000 tasks x 3 stages (`npm run bench`) peak RSS went from 160-175 MB to about 105-120 MB, and the per-stage
  * overhead did not get worse.
  *
- * Both flags are read by V8 each time it resizes the heap, so setting them after start-up takes effect. A Node
+ * - even so, V8 let the old generation grow by at least 8 MB past the live size before a full GC; with
+ *   `--optimize-for-size` that step is 2 MB (V8 checks the flag at each GC), which took the peak RSS of 100 tasks x 3
+ *   stages from 95 to 84 MB (same sitting) with no measurable change of the per-stage overhead.
+ * The flags are read by V8 each time it resizes the heap, so setting them after start-up takes effect. A Node
  * version that ignored them would only use more memory.
  */
 export function applyDaemonMemoryPolicy(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=20');
+  setFlagsFromString('--optimize-for-size');
 }

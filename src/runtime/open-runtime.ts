@@ -11,6 +11,7 @@ import type { MonitorSink } from './monitor.js';
 import { createQueueAdapter } from './queue-adapter.js';
 import { preflightPlanRunners, runnerUnavailableError } from './runner-preflight.js';
 import type { TickSteps } from './tick-steps.js';
+import type { ListOptions } from '../workspace/queue/index.js';
 import { createRuntimeSteps } from './planning/runtime-steps.js';
 
 export type OpenRuntimeOptions = {
@@ -19,6 +20,8 @@ export type OpenRuntimeOptions = {
   modeOverride?: string | null;
   monitor?: MonitorSink;
   steps?: TickSteps;
+  /** How a claim reads the queue (`createQueueAdapter`). */
+  claimListing?: ListOptions;
 };
 
 export type OpenedRuntime = { engine: RuntimeEngine; warnings: string[] };
@@ -36,7 +39,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
     throw new MillraceError('RUNNER_UNKNOWN', `Unknown configured stage runner(s): ${[...new Set(configured)].sort().join(', ')}`, { hint: 'install the runner plugin or fix runners.default_runner / stages.<stage>.runner' });
   }
   let configVersion = 'unknown';
-  const queue = createQueueAdapter(paths);
+  const queue = createQueueAdapter(paths, options.claimListing);
   const agentGroups = createAgentGroupStore(paths, () => new Date());
   const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null }).steps;
   const engine: RuntimeEngine = new RuntimeEngine({

@@ -13,6 +13,7 @@ import {
   readWorkItem,
   repairQueue,
   stateDir,
+  type ListOptions,
 } from '../workspace/queue/index.js';
 import { appendRequeueLog } from '../workspace/state/requeue-log.js';
 import { QueueStateError, type HandoffIncident, type QueueLocation, type QueuePort, type QueuedItem } from './queue-port.js';
@@ -34,14 +35,19 @@ async function move(paths: WorkspacePaths, kind: Kind, id: string, to: 'queue' |
 
 const nullable = (v: string | undefined | null) => (v === undefined || v === null ? null : v);
 
-/** The runtime's view of the queue store (`src/workspace/queue`): claim order, crash-safe moves, repair. */
-export function createQueueAdapter(paths: WorkspacePaths): QueuePort {
+/**
+ * The runtime's view of the queue store (`src/workspace/queue`): claim order, crash-safe moves, repair. `claimListing`
+ * says how a claim reads the queue: `run once` reuses the persisted parse cache (like `status`) instead of parsing
+ * every queued document; the daemon watches the queue folders and re-reads only the files that changed since its
+ * last claim.
+ */
+export function createQueueAdapter(paths: WorkspacePaths, claimListing: ListOptions = {}): QueuePort {
   return {
     async repair() {
       await repairQueue(paths);
     },
     async claimNext(family, scope) {
-      const claimed = await claimNextWorkItem(paths, family, scope ? { rootSpecId: scope } : {});
+      const claimed = await claimNextWorkItem(paths, family, scope ? { rootSpecId: scope } : {}, claimListing);
       return claimed.status === 'claimed' ? { kind: claimed.item.kind, id: claimed.item.id, path: claimed.item.path } : null;
     },
     async claimForLane(scope, options) {

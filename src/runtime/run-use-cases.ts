@@ -32,7 +32,8 @@ function tickReason(outcome: TickOutcome): string {
 
 /** `run once`: startup, one tick, close (runtime.md §13). */
 export async function runOnce(options: RunCommonOptions & Pick<DaemonControls, 'onReady'>): Promise<RunOnceResult> {
-  const { engine, warnings } = await openRuntime(options);
+  // One claim at most: read the queue through the persisted parse cache, as `status` does, not by parsing every file.
+  const { engine, warnings } = await openRuntime({ ...options, claimListing: { persistParsed: true } });
   // A stop request only matters between stages; one tick ends after its stage anyway. Abandon aborts the stage.
   options.onReady?.({ requestStop: (reason) => engine.requestStop(reason), abandon: () => engine.abandonCurrentStage() });
   let outcome: TickOutcome;
@@ -81,7 +82,8 @@ export type DaemonControls = {
 
 /** `run daemon`: startup, the tick loop, close (runtime.md §7.5, §13). */
 export async function runDaemon(options: RunCommonOptions & { maxTicks?: number } & DaemonControls): Promise<RunDaemonResult> {
-  const { engine, warnings } = await openRuntime(options);
+  // Claim after claim: watch the queue folders, so a claim re-reads only the files that changed since the last one.
+  const { engine, warnings } = await openRuntime({ ...options, claimListing: { watchFolders: true } });
   const wake = createWake();
   let interrupted = false;
   let stages = 0;

@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { AgentGroupsFileSchema, type AgentGroupRecord } from '../../contracts/agent-groups.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
@@ -35,7 +36,17 @@ export type AgentGroupStore = {
   finishRun(runId: string): Promise<void>;
 };
 
-/** This process's records, written one change at a time (stages of parallel lanes may register concurrently). */
+/** The file's identity after a write: every writer replaces it by rename, so any other write changes the inode. */
+function fileKey(path: string): string | null {
+  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : null;
+}
+
+/**
+ * This process's records, written one change at a time (stages of parallel lanes may register concurrently). Two
+ * changes per stage: the records it wrote last are reused while the file is still the one it wrote (one stat instead
+ * of a read and a parse), and its own start time is read once.
+ */
 export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): AgentGroupStore {
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(change: () => Promise<T>): Promise<T> => {
@@ -43,10 +54,23 @@ export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): A
     queue = next.catch(() => undefined);
     return next;
   };
+  let ownerStart: Promise<ProcStat | null> | null = null;
+  let written: { key: string; groups: AgentGroupRecord[] } | null = null;
+  const current = async (): Promise<AgentGroupRecord[]> => {
+    if (written !== null && fileKey(paths.agentProcessGroups) === written.key) return written.groups;
+    written = null;
+    return (await readAgentGroups(paths)).groups;
+  };
+  const save = async (groups: AgentGroupRecord[]): Promise<void> => {
+    written = null;
+    await writeAgentGroups(paths, groups);
+    const key = fileKey(paths.agentProcessGroups);
+    if (key !== null) written = { key, groups };
+  };
   return {
     register: ({ pid, run_id }) =>
       serial(async () => {
-        const [leader, owner] = await Promise.all([readProcStat(pid), readProcStat(process.pid)]);
+        const [leader, owner] = await Promise.all([readProcStat(pid), (ownerStart ??= readProcStat(process.pid))]);
         const record: AgentGroupRecord = {
           pid,
           start_time: leader?.startTime ?? null,
@@ -55,16 +79,16 @@ export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): A
           owner_start_time: owner?.startTime ?? null,
           registered_at: now().toISOString(),
         };
-        const { groups } = await readAgentGroups(paths);
-        await writeAgentGroups(paths, [...groups.filter((g) => g.pid !== pid), record]);
+        const groups = await current();
+        await save([...groups.filter((g) => g.pid !== pid), record]);
       }),
     finishRun: (runId) =>
       serial(async () => {
-        const { groups } = await readAgentGroups(paths);
+        const groups = await current();
         const mine = groups.filter((g) => g.run_id === runId && g.owner_pid === process.pid);
         if (mine.length === 0) return;
         for (const group of mine) await endAgentGroup(group, 2000);
-        await writeAgentGroups(paths, groups.filter((g) => !mine.includes(g)));
+        await save(groups.filter((g) => !mine.includes(g)));
       }),
   };
 }
