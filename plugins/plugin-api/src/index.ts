@@ -7,3 +7,4 @@ export * from './artifacts.js';
 export * from './host-views.js';
 export * from './timers.js';
 export * from './executable.js';
+export * from './stage-deadline.js';

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { armStageDeadline } from '@millrace/plugin-api';
 import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { ProcessOutcome } from './outcome.js';
 import { descendantGroups, parseProcStat, type ProcessRow } from './process-tree.js';
@@ -66,10 +67,6 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
     cleanup: false,
     reject: false,
   }, input.supervision);
-  let timedOut = false;
-  let interrupted = false;
-  let forcedKill = false;
-  let graceTimer: NodeJS.Timeout | undefined;
   const groups = new Set<number>();
 
   const recordTree = async () => {
@@ -84,40 +81,20 @@ export async function spawnClaude(input: SpawnClaudeInput): Promise<SpawnClaudeR
   const killTree = () => {
     for (const g of groups) killGroup(g);
   };
-  const stop = () => {
-    if (graceTimer) return;
-    graceTimer = setTimeout(() => {
-      forcedKill = true;
-      void recordTree().then(killTree);
-    }, input.graceMs);
-    void recordTree().then(() => subprocess.kill('SIGINT'));
-  };
   subprocess.stdout?.on('data', (chunk: Uint8Array) => {
     eventLog.write(chunk);
     input.onStdout(chunk);
   });
-  let timeoutTimer: NodeJS.Timeout | undefined;
-  let settled = false;
-  // The timeout counts from claude's start, not from the supervisor's.
-  void subprocess.agentStarted.then(() => {
-    if (settled) return;
-    timeoutTimer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, input.timeoutMs);
+  const deadline = armStageDeadline({
+    started: subprocess.agentStarted,
+    timeoutMs: input.timeoutMs,
+    signal: input.signal,
+    requestStop: () => void recordTree().then(() => subprocess.kill('SIGINT')),
+    grace: { ms: input.graceMs, forceKill: () => void recordTree().then(killTree) },
   });
-  const onAbort = () => {
-    interrupted = true;
-    stop();
-  };
-  if (input.signal?.aborted) onAbort();
-  else input.signal?.addEventListener('abort', onAbort, { once: true });
-
   const result = await subprocess;
-  settled = true;
-  clearTimeout(timeoutTimer);
-  if (graceTimer) clearTimeout(graceTimer);
-  input.signal?.removeEventListener('abort', onAbort);
+  deadline.settle();
+  const { timedOut, aborted: interrupted, forcedKill } = deadline;
   // After a stop, leave nothing of the tree behind (claude may exit before the tools it started).
   if (timedOut || interrupted) killTree();
   await new Promise<void>((resolve) => eventLog.end(() => resolve()));

@@ -1,3 +1,4 @@
+import { armStageDeadline } from '@millrace/plugin-api';
 import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { ProcessOutcome } from './outcome.js';
 
@@ -51,40 +52,16 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
     stripFinalNewline: false,
   }, input.supervision);
   subprocess.stdout?.setEncoding('utf8').on('data', (chunk: string) => input.onStdout?.(chunk));
-  let timedOut = false;
-  let interrupted = false;
-  let forcedKill = false;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    if (graceTimer) return;
-    subprocess.kill('SIGINT');
-    graceTimer = setTimeout(() => {
-      forcedKill = true;
-      killGroup(subprocess.pid);
-    }, input.graceMs);
-  };
-  let timeoutTimer: NodeJS.Timeout | undefined;
-  let settled = false;
-  // The timeout counts from codex's start, not from the supervisor's.
-  void subprocess.agentStarted.then(() => {
-    if (settled) return;
-    timeoutTimer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, input.timeoutMs);
+  const deadline = armStageDeadline({
+    started: subprocess.agentStarted,
+    timeoutMs: input.timeoutMs,
+    signal: input.signal,
+    requestStop: () => subprocess.kill('SIGINT'),
+    grace: { ms: input.graceMs, forceKill: () => killGroup(subprocess.pid) },
   });
-  const onAbort = () => {
-    interrupted = true;
-    stop();
-  };
-  if (input.signal?.aborted) onAbort();
-  else input.signal?.addEventListener('abort', onAbort, { once: true });
-
   const result = await subprocess;
-  settled = true;
-  clearTimeout(timeoutTimer);
-  if (graceTimer) clearTimeout(graceTimer);
-  input.signal?.removeEventListener('abort', onAbort);
+  deadline.settle();
+  const { timedOut, aborted: interrupted, forcedKill } = deadline;
   // After a stop, leave nothing of the group behind (the wrapper may exit before its native child).
   if (timedOut || interrupted) killGroup(subprocess.pid);
   const endedAt = new Date();

@@ -1,3 +1,4 @@
+import { armStageDeadline } from '@millrace/plugin-api';
 import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 
 export type ProcessOutcome = {
@@ -54,26 +55,11 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
   }, spec.supervision);
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stdout'));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stderr'));
-  let timedOut = false;
-  let aborted = false;
-  let timer: NodeJS.Timeout | undefined;
-  let settled = false;
-  // The timeout counts from the agent's start, not from the supervisor's.
-  void child.agentStarted.then(() => {
-    if (settled) return;
-    timer = setTimeout(() => {
-      timedOut = true;
-      killTree(child.pid);
-    }, spec.timeoutMs);
-  });
-  const onAbort = () => {
-    aborted = true;
-    killTree(child.pid);
-  };
-  if (spec.signal?.aborted) onAbort();
-  spec.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline = armStageDeadline({ started: child.agentStarted, timeoutMs: spec.timeoutMs, signal: spec.signal, requestStop: () => killTree(child.pid) });
   try {
     const result = await child;
+    deadline.settle();
+    const { timedOut, aborted } = deadline;
     const code = (result as { code?: string }).code ?? null;
     const spawnFailed = result.exitCode === undefined && !timedOut && !aborted && result.failed;
     return {
@@ -85,8 +71,6 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       endedAt: new Date(),
     };
   } finally {
-    settled = true;
-    clearTimeout(timer);
-    spec.signal?.removeEventListener('abort', onAbort);
+    deadline.settle();
   }
 }
