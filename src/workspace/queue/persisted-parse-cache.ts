@@ -53,13 +53,8 @@ type Folder = Record<string, StoredEntry>;
 
 const KIND_DIR: Record<WorkDocumentKind, string> = { task: 'tasks', spec: 'specs', incident: 'incidents' };
 /** Folder keys (`tasks/queue`), made once rather than per file. */
-const FOLDER_KEYS = new Map<string, string>();
-function folderOf(kind: WorkDocumentKind, state: QueueState): string {
-  const lookup = kind + state;
-  let key = FOLDER_KEYS.get(lookup);
-  if (key === undefined) FOLDER_KEYS.set(lookup, (key = `${KIND_DIR[kind]}/${state}`));
-  return key;
-}
+const FOLDER_KEYS: Record<WorkDocumentKind, Partial<Record<QueueState, string>>> = { task: {}, spec: {}, incident: {} };
+const folderOf = (kind: WorkDocumentKind, state: QueueState): string => (FOLDER_KEYS[kind][state] ??= `${KIND_DIR[kind]}/${state}`);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

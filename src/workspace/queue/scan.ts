@@ -170,6 +170,19 @@ export function countByFolder(listing: QueueListing): { [K in WorkDocumentKind]:
 
 /** Pure: ids present in more than one folder of the same kind. */
 export function findDuplicateIds(locations: readonly QueueLocation[]): DuplicateQueueId[] {
+  // A folder never holds one name twice: with every file in one folder per kind (a big queue, empty other folders)
+  // there is nothing to compare.
+  const folderByKind = new Map<WorkDocumentKind, QueueState>();
+  let manyFolders = false;
+  for (const location of locations) {
+    const folder = folderByKind.get(location.kind);
+    if (folder === undefined) folderByKind.set(location.kind, location.state);
+    else if (folder !== location.state) {
+      manyFolders = true;
+      break;
+    }
+  }
+  if (!manyFolders) return [];
   const firstByKind = new Map<WorkDocumentKind, Map<string, QueueLocation>>();
   const groups = new Map<QueueLocation, QueueLocation[]>();
   for (const location of locations) {
