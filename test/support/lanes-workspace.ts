@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitIn, initRepo } from './git-repo.js';
-import { BIN, REPO_ROOT, createRuntimeWorkspace, mdIn } from './runtime-workspace.js';
+import { BIN, REPO_ROOT, commandRunnerToml, createRuntimeWorkspace, mdIn } from './runtime-workspace.js';
 
 export const LANE_AGENT = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'lane-agent.mjs');
 
@@ -12,26 +12,8 @@ export type LaneWorkspace = { root: string; runtime: string; log: string };
 export async function createLaneWorkspace(options: { execution: string; sleepMs: number; write?: 'per-stage' | 'shared'; files?: Record<string, string>; gate?: string; extraMs?: Record<string, number> }): Promise<LaneWorkspace> {
   const { root, runtime } = await createRuntimeWorkspace();
   const log = join(root, 'agent-log.jsonl');
-  writeFileSync(
-    join(runtime, 'millrace.toml'),
-    [
-      '[runtime]',
-      'default_mode = "default_command"',
-      'idle_sleep_seconds = 0.1',
-      '',
-      '[runners]',
-      'default_runner = "command"',
-      '',
-      '[runners.command]',
-      'command = "node"',
-      `args = [${JSON.stringify(LANE_AGENT)}]`,
-      `env = { LANE_AGENT_LOG = ${JSON.stringify(log)}, LANE_AGENT_SLEEP_MS = "${options.sleepMs}", LANE_AGENT_WRITE = "${options.write ?? 'per-stage'}"${options.gate ? `, LANE_AGENT_GATE = ${JSON.stringify(options.gate)}` : ''}${options.extraMs ? `, LANE_AGENT_EXTRA_MS = ${JSON.stringify(JSON.stringify(options.extraMs))}` : ''} }`,
-      '',
-      '[execution]',
-      options.execution,
-      '',
-    ].join('\n'),
-  );
+  const env = `LANE_AGENT_LOG = ${JSON.stringify(log)}, LANE_AGENT_SLEEP_MS = "${options.sleepMs}", LANE_AGENT_WRITE = "${options.write ?? 'per-stage'}"${options.gate ? `, LANE_AGENT_GATE = ${JSON.stringify(options.gate)}` : ''}${options.extraMs ? `, LANE_AGENT_EXTRA_MS = ${JSON.stringify(JSON.stringify(options.extraMs))}` : ''}`;
+  writeFileSync(join(runtime, 'millrace.toml'), commandRunnerToml(LANE_AGENT, env, ['[execution]', options.execution, '']));
   writeFileSync(join(root, '.gitignore'), 'millrace-agents/\nagent-script.json\nagent-log.jsonl\n');
   for (const [rel, text] of Object.entries(options.files ?? {})) writeFileSync(join(root, rel), text);
   initRepo(root);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, createRuntimeWorkspace } from './runtime-workspace.js';
+import { REPO_ROOT, commandRunnerToml, createRuntimeWorkspace } from './runtime-workspace.js';
 
 export const PLANNING_AGENT = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'planning-agent.mjs');
 
@@ -14,26 +14,6 @@ export async function createPlanningWorkspace(script: PlanningScript, extraToml 
   const ws = await createRuntimeWorkspace();
   const scriptPath = join(ws.root, 'planning-script.json');
   writeFileSync(scriptPath, JSON.stringify(script));
-  writeFileSync(
-    join(ws.runtime, 'millrace.toml'),
-    [
-      '[runtime]',
-      'default_mode = "default_command"',
-      'idle_sleep_seconds = 0.1',
-      '',
-      '[watchers]',
-      'debounce_ms = 50',
-      '',
-      '[runners]',
-      'default_runner = "command"',
-      '',
-      '[runners.command]',
-      'command = "node"',
-      `args = [${JSON.stringify(PLANNING_AGENT)}]`,
-      `env = { PLANNING_AGENT_SCRIPT = ${JSON.stringify(scriptPath)} }`,
-      '',
-      extraToml,
-    ].join('\n'),
-  );
+  writeFileSync(join(ws.runtime, 'millrace.toml'), commandRunnerToml(PLANNING_AGENT, `PLANNING_AGENT_SCRIPT = ${JSON.stringify(scriptPath)}`, ['[watchers]', 'debounce_ms = 50', '', extraToml]));
   return { ...ws, scriptPath };
 }

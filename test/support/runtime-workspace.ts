@@ -9,6 +9,12 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const BIN = join(REPO_ROOT, 'bin', 'run.js');
 export const FAKE_AGENT = join(REPO_ROOT, 'test', 'fixtures', 'bin', 'fake-agent.mjs');
 
+/** A test workspace's millrace.toml: the command runner running `node <agent>` with `env` (TOML inline-table body), then `extra` lines. */
+export function commandRunnerToml(agent: string, env: string, extra: string[] = []): string {
+  const lines = ['[runtime]', 'default_mode = "default_command"', 'idle_sleep_seconds = 0.1', '', '[runners]', 'default_runner = "command"', ''];
+  return [...lines, '[runners.command]', 'command = "node"', `args = [${JSON.stringify(agent)}]`, `env = { ${env} }`, '', ...extra].join('\n');
+}
+
 /** `millrace init` a temp workspace wired to the command runner and the scripted fake agent. */
 export async function createRuntimeWorkspace(options: { script?: Record<string, string[]>; extraToml?: string; root?: string } = {}): Promise<{ root: string; runtime: string; script: string }> {
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'millrace-rt-'));
@@ -25,24 +31,7 @@ export async function createRuntimeWorkspace(options: { script?: Record<string, 
   }
   const script = join(root, 'agent-script.json');
   writeFileSync(script, JSON.stringify(options.script ?? {}));
-  writeFileSync(
-    join(runtime, 'millrace.toml'),
-    [
-      '[runtime]',
-      'default_mode = "default_command"',
-      'idle_sleep_seconds = 0.1',
-      '',
-      '[runners]',
-      'default_runner = "command"',
-      '',
-      '[runners.command]',
-      'command = "node"',
-      `args = [${JSON.stringify(FAKE_AGENT)}]`,
-      `env = { FAKE_AGENT_SCRIPT = ${JSON.stringify(script)} }`,
-      '',
-      options.extraToml ?? '',
-    ].join('\n'),
-  );
+  writeFileSync(join(runtime, 'millrace.toml'), commandRunnerToml(FAKE_AGENT, `FAKE_AGENT_SCRIPT = ${JSON.stringify(script)}`, [options.extraToml ?? '']));
   return { root, runtime, script };
 }
 
