@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUDGET_WINDOWS, type BudgetWindow, type UsageGovernanceConfig } from './config.js';
 import type { UsageRecord } from './usage.js';
+import { groupedInteger } from './number-text.js';
 
 /**
  * Budgets (docs/observability.md): pure rules over usage ledger records, a clock and the configured limits. The
@@ -208,7 +209,7 @@ const windowLabel = (s: Pick<BudgetLimit, 'window' | 'window_seconds'>): string 
 /** `five-hours (rolling 5h): tokens 812,000/750,000, cost $1.2000/$20.0000` (the used amounts of what the limit sets). */
 export function describeBudget(s: BudgetStatus): string {
   const parts: string[] = [];
-  if (s.max_tokens !== null) parts.push(`tokens ${s.used_tokens.toLocaleString('en-US')}/${s.max_tokens.toLocaleString('en-US')}`);
+  if (s.max_tokens !== null) parts.push(`tokens ${groupedInteger(s.used_tokens)}/${groupedInteger(s.max_tokens)}`);
   if (s.max_cost_usd !== null) parts.push(`cost $${s.used_cost_usd.toFixed(4)}/$${s.max_cost_usd.toFixed(4)}`);
   return `${s.id} (${windowLabel(s)}): ${parts.join(', ')}`;
 }

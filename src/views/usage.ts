@@ -3,6 +3,7 @@ import type { UsageRecord } from '../contracts/usage.js';
 import { MillraceError } from '../errors/index.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
 import { readUsageLedger } from '../workspace/state/usage-ledger.js';
+import { groupedInteger } from '../contracts/number-text.js';
 
 export const USAGE_GROUPS = ['item', 'stage', 'model', 'runner', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -96,7 +97,7 @@ export async function loadUsage(workspace: string, by: UsageGroup, since: string
   return summarizeUsage(await readUsageLedger(paths), by, since === null ? null : parseSince(since, now));
 }
 
-export const formatTokens = (n: number): string => n.toLocaleString('en-US');
+export const formatTokens = (n: number): string => groupedInteger(n);
 export const formatCost = (t: Pick<UsageTotals, 'cost_usd' | 'unpriced_runs' | 'runs'>): string =>
   t.unpriced_runs === t.runs && t.runs > 0 ? 'unpriced' : `$${t.cost_usd.toFixed(4)}${t.unpriced_runs > 0 ? ` (+${t.unpriced_runs} unpriced)` : ''}`;
 
