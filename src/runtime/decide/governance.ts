@@ -3,7 +3,7 @@ import type { RuntimeSnapshot } from '../../contracts/runtime-state.js';
 import { budgetLimitsOf, decideGovernance, describeBudget, emptyGovernanceState, evaluateBudgets, nextAutoResumeAt, type BudgetStatus, type GovernanceState } from '../../contracts/usage-budgets.js';
 import type { UsageRecord } from '../../contracts/usage.js';
 import { addPauseSource, removePauseSource } from '../control/pause-sources.js';
-import type { RouterDecision } from './route.js';
+import { blockedInstead, type RouterDecision } from './route.js';
 
 /** The failure class of an item blocked by a per-item budget. */
 export const USAGE_BUDGET_FAILURE_CLASS = 'usage_budget_exceeded';
@@ -51,18 +51,12 @@ export function governUsage(snapshot: RuntimeSnapshot, governance: UsageGovernan
 /** Pure: a `run_stage` decision for an item over a per-item budget becomes `blocked` with a failure class naming it. */
 export function itemBudgetDecision(decision: RouterDecision, reached: readonly BudgetStatus[]): RouterDecision {
   if (decision.action !== 'run_stage' || reached.length === 0) return decision;
-  return {
-    ...decision,
-    action: 'blocked',
-    next_plane: null,
-    next_stage: null,
-    next_node_id: null,
-    next_stage_kind_id: null,
+  return blockedInstead(decision, {
     reason: `${USAGE_BUDGET_FAILURE_CLASS}:${reached.map((s) => s.id).join(',')}`,
     failure_class: USAGE_BUDGET_FAILURE_CLASS,
     counter_key: null,
     create_incident: false,
-  };
+  });
 }
 
 /** What the live view shows for a governance pause: the blockers and when the pause lifts by itself. */

@@ -160,6 +160,11 @@ function pickTransition(graph: PlanGraph, sourceNode: string, outcome: string) {
   return [...matches].sort((a, b) => a.priority - b.priority)[0];
 }
 
+/** Pure: `decision` turned into `blocked` (no next stage) for the given reason; its other fields are kept unless `change` sets them. */
+export function blockedInstead(decision: RouterDecision, change: Pick<RouterDecision, 'reason' | 'failure_class' | 'create_incident'> & Partial<Pick<RouterDecision, 'counter_key'>>): RouterDecision {
+  return { ...decision, action: 'blocked', next_plane: null, next_stage: null, next_node_id: null, next_stage_kind_id: null, ...change };
+}
+
 function terminalDecision(action: 'idle' | 'blocked' | 'handoff', reason: string, fc: string | null): RouterDecision {
   const handoff = action === 'handoff';
   return {

@@ -2,7 +2,7 @@ import type { StageRunRequest } from '@millrace/plugin-api';
 import type { ExecutionConfig } from '../../contracts/config.js';
 import { IDLE_MARKER, type ActiveRunState, type LaneState, type StageResultEnvelope } from '../../contracts/runtime-state.js';
 import { laneStatusFilePath, readLaneStatusFile } from '../../workspace/state/lane-status.js';
-import type { RouterDecision } from '../decide/route.js';
+import { blockedInstead, type RouterDecision } from '../decide/route.js';
 import type { QueuePort, QueuedItem } from '../queue-port.js';
 import { reconcileState } from '../recovery.js';
 import type { RuntimeState, TickStepContext } from '../tick-steps.js';
@@ -153,17 +153,11 @@ export class LaneScheduler {
         ...result,
         notes: [...result.notes, `integration failed: ${outcome.reason}`, `branch ${lane.branch} kept; worktree kept at ${lane.worktree_path}`, `conflicting files: ${files}`],
       },
-      decision: {
-        ...decision,
-        action: 'blocked',
-        next_plane: null,
-        next_stage: null,
-        next_node_id: null,
-        next_stage_kind_id: null,
+      decision: blockedInstead(decision, {
         failure_class: 'worktree_integration_failed',
         create_incident: true,
         reason: `integration of branch ${lane.branch} into ${lane.base_branch} failed; conflicting files: ${files}`,
-      },
+      }),
     };
   }
 

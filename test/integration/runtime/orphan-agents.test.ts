@@ -37,6 +37,29 @@ function startDaemon(root: string, extra: string[] = []): ResultPromise {
 
 describe('no orphan agents', () => {
   const started: number[] = [];
+
+  /**
+   * A workspace whose agent-group record names the pid of a live stranger: the stranger leads its own group, but it
+   * is not the recorded process (its start time differs), and the recorded owner daemon has exited.
+   */
+  async function strangerAtRecordedPid() {
+    const ws = await createRuntimeWorkspace();
+    const stranger = execa('sleep', ['60'], { detached: true, reject: false });
+    started.push(stranger.pid!);
+    const finished = execa('true');
+    const gonePid = finished.pid!;
+    await finished;
+    writeFileSync(
+      join(ws.runtime, 'state', 'agent_process_groups.json'),
+      JSON.stringify({
+        schema_version: '1.0',
+        kind: 'agent_process_groups',
+        groups: [{ pid: stranger.pid, start_time: '1', run_id: 'run-old', owner_pid: gonePid, owner_start_time: '1', registered_at: '2026-01-01T00:00:00Z' }],
+      }),
+    );
+    return { ws, stranger };
+  }
+
   afterAll(() => {
     for (const pid of started) if (running(pid)) process.kill(pid, 'SIGKILL');
   });
@@ -84,21 +107,7 @@ describe('no orphan agents', () => {
   }, 120_000);
 
   it('never signals a process that reuses a recorded pid', async () => {
-    const ws = await createRuntimeWorkspace();
-    const stranger = execa('sleep', ['60'], { detached: true, reject: false });
-    started.push(stranger.pid!);
-    const finished = execa('true');
-    const gonePid = finished.pid!;
-    await finished;
-    writeFileSync(
-      join(ws.runtime, 'state', 'agent_process_groups.json'),
-      JSON.stringify({
-        schema_version: '1.0',
-        kind: 'agent_process_groups',
-        // The stranger leads its own group, but it is not the recorded process: its start time differs.
-        groups: [{ pid: stranger.pid, start_time: '1', run_id: 'run-old', owner_pid: gonePid, owner_start_time: '1', registered_at: '2026-01-01T00:00:00Z' }],
-      }),
-    );
+    const { ws, stranger } = await strangerAtRecordedPid();
     const result = await millrace(['run', 'daemon', '-w', ws.root, '--max-ticks', '1']);
     expect(result.exitCode).toBe(0);
     expect(running(stranger.pid!)).toBe(true);
@@ -143,20 +152,7 @@ describe('no orphan agents', () => {
   }, 120_000);
 
   it('doctor and doctor --fix leave alone a process that reuses a recorded pid', async () => {
-    const ws = await createRuntimeWorkspace();
-    const stranger = execa('sleep', ['60'], { detached: true, reject: false });
-    started.push(stranger.pid!);
-    const finished = execa('true');
-    const gonePid = finished.pid!;
-    await finished;
-    writeFileSync(
-      join(ws.runtime, 'state', 'agent_process_groups.json'),
-      JSON.stringify({
-        schema_version: '1.0',
-        kind: 'agent_process_groups',
-        groups: [{ pid: stranger.pid, start_time: '1', run_id: 'run-old', owner_pid: gonePid, owner_start_time: '1', registered_at: '2026-01-01T00:00:00Z' }],
-      }),
-    );
+    const { ws, stranger } = await strangerAtRecordedPid();
     const doctor = await millrace(['doctor', '--json', '-w', ws.root]);
     expect(doctor.stdout).not.toContain('orphan_agent_group');
     const fix = await millrace(['doctor', '--fix', '--json', '-w', ws.root]);
