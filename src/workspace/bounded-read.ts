@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, type BigIntStats, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { INPUT_SIZE_LIMITS, sizeLimitMessage, type InputKind } from '../contracts/input-limits.js';
 import { MillraceError, type ErrorCode } from '../errors/index.js';
@@ -74,6 +75,28 @@ export function symlinkEscape(path: string, root: string): string | null {
     realRoot = root;
   }
   return inside(realRoot, target) ? null : target;
+}
+
+/**
+ * A regular file opened for streaming, for readers with no fixed size limit (they read in bounded chunks): opened
+ * without blocking (a FIFO is never waited on) and, with `noFollow`, never through a symbolic link. `undefined` when
+ * the file does not exist, `null` when it cannot be opened or is not a regular file. The caller closes the handle.
+ */
+export async function openRegularFile(path: string, options: { noFollow?: boolean } = {}): Promise<{ handle: FileHandle; stat: Stats } | null | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0));
+  } catch (error) {
+    return errnoOf(error) === 'ENOENT' ? undefined : null;
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isFile()) return { handle, stat };
+  } catch {
+    // unreadable metadata: treated as not a regular file
+  }
+  await handle.close();
+  return null;
 }
 
 function openFlags(path: string, display: string, code: ErrorCode, options: BoundedReadOptions): number | undefined {

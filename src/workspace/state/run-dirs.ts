@@ -1,9 +1,9 @@
-import { constants, mkdirSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
 import type { WorkspacePaths } from '../paths.js';
-import { readTailTextSync } from '../bounded-read.js';
+import { openRegularFile, readTailTextSync } from '../bounded-read.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
 import { readStateFile } from './state-file.js';
 
@@ -80,14 +80,12 @@ export async function readRunFileTail(paths: WorkspacePaths, runId: string, name
 
 /** Bytes of a run file from `offset` on (at most `maxBytes`), and the file's size; null when the file is missing. */
 export async function readRunFileFrom(paths: WorkspacePaths, runId: string, name: string, offset: number, maxBytes: number): Promise<{ bytes: Buffer; size: number } | null> {
-  // Non-blocking and no links: an agent can leave a FIFO or a symbolic link in its run dir, and following output
+  // No links and no blocking: an agent can leave a FIFO or a symbolic link in its run dir, and following output
   // must neither hang on the one nor read outside the run dir through the other.
-  const handle = await open(join(runDirPath(paths, runId), ...name.split('/')), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => null);
-  if (handle === null) return null;
+  const opened = await openRegularFile(join(runDirPath(paths, runId), ...name.split('/')), { noFollow: true });
+  if (!opened) return null;
+  const { handle, stat: { size } } = opened;
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return null;
-    const { size } = stat;
     const length = Math.max(0, Math.min(size - offset, maxBytes));
     const bytes = Buffer.alloc(length);
     if (length > 0) await handle.read(bytes, 0, length, offset);

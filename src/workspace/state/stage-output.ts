@@ -1,8 +1,6 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { INPUT_SIZE_LIMITS } from '../../contracts/input-limits.js';
-import { readBoundedTextSync } from '../bounded-read.js';
+import { openRegularFile, readBoundedTextSync } from '../bounded-read.js';
 
 const CHUNK_BYTES = 64 * 1024;
 /** A terminal marker is one short line; a longer line cannot be one, however it ends. */
@@ -17,14 +15,10 @@ const MAX_DISTINCT_MARKER_LINES = 256;
  * set of tokens and the last one). `undefined` when the file is absent, `null` when it cannot be read as a file.
  */
 export async function readMarkerCandidates(path: string): Promise<string | null | undefined> {
-  let handle;
+  const opened = await openRegularFile(path);
+  if (!opened) return opened;
+  const { handle } = opened;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
-  }
-  try {
-    if (!(await handle.stat()).isFile()) return null;
     const collector = new MarkerLineCollector();
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
