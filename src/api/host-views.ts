@@ -47,9 +47,10 @@ export function createHostViews(oclifConfig: object): HostViews {
       const paths = requireInitializedWorkspace(workspace);
       return notFoundAsNull(() => buildQueueItemView(paths, id));
     },
-    async runs(workspace) {
-      const { listRunInspections } = await import('../views/runs.js');
-      return listRunInspections(workspace);
+    async runs(workspace, limit) {
+      const { listRuns } = await import('../views/runs.js');
+      const { runs, matched } = await listRuns(workspace, { item: null, stage: null, since: null, limit });
+      return { runs, matched };
     },
     async itemHistory(workspace, id) {
       const { readItemHistory } = await import('../views/item-history.js');

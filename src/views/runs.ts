@@ -3,7 +3,7 @@ import type { RunInspection } from '../contracts/runtime-state.js';
 import { MillraceError } from '../errors/index.js';
 import { readTailTextSync } from '../workspace/bounded-read.js';
 import { requireInitializedWorkspace } from '../workspace/initialized.js';
-import { listRunFiles, listRunIds } from '../workspace/state/run-dirs.js';
+import { listRunFiles } from '../workspace/state/run-dirs.js';
 import { openStdoutFiles } from './run-follow.js';
 import { inspectRun } from './run-inspection.js';
 import { buildRunList, readLiveRuns, type RunListFilters, type RunsLsResult } from './run-list.js';
@@ -15,17 +15,6 @@ export type { RunsLsResult };
 /** `runs ls`: newest first, filtered (run-list.ts). */
 export async function listRuns(workspace: string, filters: RunListFilters, now = new Date()): Promise<RunsLsResult> {
   return buildRunList(requireInitializedWorkspace(workspace), filters, now);
-}
-
-/** Every run's full inspection (runs show's shape), by run id: what the web dashboard's usage page groups. */
-export async function listRunInspections(workspace: string): Promise<{ runs: RunInspection[] }> {
-  const paths = requireInitializedWorkspace(workspace);
-  const runs: RunInspection[] = [];
-  for (const id of await listRunIds(paths)) {
-    const run = await inspectRun(paths, id);
-    if (run) runs.push(run);
-  }
-  return { runs };
 }
 
 /** A run reference resolved to its id (see run-ref.ts). */

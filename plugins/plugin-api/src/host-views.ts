@@ -4,7 +4,7 @@
  * oclif gives it (`this.config.root`) instead of importing host source. Each result is the same plain data the
  * host's `--json` commands print; the types below name only the fields a plugin may rely on, the rest passes through.
  */
-export const HOST_VIEWS_API_VERSION = 2;
+export const HOST_VIEWS_API_VERSION = 3;
 
 type Passthrough = { [key: string]: unknown };
 
@@ -59,6 +59,26 @@ export type HostStageResult = Passthrough & {
   token_usage: HostTokenUsage | null;
   /** USD, when the runner's harness priced the stage run. */
   cost_usd?: number | null;
+};
+
+/** One run as `millrace runs ls --json` lists it (`usage`: the totals of its ledger records, null when none). */
+export type HostRunListEntry = Passthrough & {
+  run_id: string;
+  short_id: string;
+  status: string;
+  running: boolean;
+  started_at: string;
+  completed_at: string | null;
+  duration_seconds: number;
+  plane: string | null;
+  stage: string | null;
+  stages: string[];
+  work_item_kind: string | null;
+  work_item_id: string | null;
+  terminal_result: string | null;
+  failure_class: string | null;
+  lane: number | null;
+  usage: (Passthrough & { runs: number; total_tokens: number; cost_usd: number }) | null;
 };
 
 /** `millrace runs show --json` */
@@ -132,7 +152,8 @@ export type HostViews = {
   queueBoard(workspace: string, limitPerFolder: number): Promise<HostQueueBoard>;
   /** null when no queue folder holds the id. */
   queueItem(workspace: string, id: string): Promise<HostQueueItem | null>;
-  runs(workspace: string): Promise<{ runs: HostRunInspection[] }>;
+  /** `runs ls --json`: newest first, at most `limit` (null: all); `matched` counts them all. */
+  runs(workspace: string, limit: number | null): Promise<{ runs: HostRunListEntry[]; matched: number }>;
   /** An item's stage runs, oldest first (`queue show --history --json`'s `history`); entries are empty when none ran it. */
   itemHistory(workspace: string, id: string): Promise<HostItemHistory>;
   /** null when no run matches; `runId` is a full id, a unique prefix or `latest` (as on the CLI). */

@@ -68,6 +68,11 @@ describe('millrace web: JSON API, headers and control routes', () => {
       expect(byRef.run.run_id).toBe(runId);
       expect((await raw(web.url, `/api/w/0/runs/${ref}/artifacts/${stdout}`)).body).toBe(artifact.body);
     }
+    // The run list is `runs ls --json`'s read model (summaries with token totals), limited like `--limit`.
+    const list = JSON.parse((await raw(web.url, '/api/w/0/runs?limit=1')).body) as { runs: Array<{ run_id: string; stages: string[] }>; matched: number };
+    const cliRuns = JSON.parse((await processes.millrace(['runs', 'ls', '--limit', '1', '-w', ws.root, '--json'])).stdout as string) as { result: { runs: unknown[]; matched: number } };
+    expect(list).toEqual({ runs: cliRuns.result.runs, matched: cliRuns.result.matched });
+    expect(list.runs.map((r) => [r.run_id, r.stages])).toEqual([[runId, ['builder']]]);
   });
 
   it('refuses traversal, unknown ids, foreign Host headers and (without --allow-control) every write', async () => {

@@ -25,6 +25,7 @@ export type AppOptions = {
 
 export const QUEUE_LIMIT = 50;
 const EVENT_LIMIT = 200;
+const RUN_LIMIT = 100;
 const ARTIFACT_MAX_BYTES = 256 * 1024;
 const CONTROL_ACTIONS: Record<string, HostControlAction> = { pause: 'pause', resume: 'resume', stop: 'stop', 'retry-active': 'retry_active' };
 
@@ -144,8 +145,8 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/w/:ws/runs', async (c) => {
     const ws = workspaceOf(c);
     if (!ws) return notFound(c);
-    const { runs } = await views.runs(ws);
-    return c.json({ runs: [...runs].sort((a, b) => (b.started_at ?? '').localeCompare(a.started_at ?? '')) });
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? RUN_LIMIT) || RUN_LIMIT, 1), 1000);
+    return c.json(await views.runs(ws, limit));
   });
 
   app.get('/api/w/:ws/runs/:run', async (c) => {

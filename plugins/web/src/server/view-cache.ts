@@ -41,7 +41,8 @@ export function cachedViews(host: HostViews, cache: ViewCache) {
   return {
     status: (ws: CachedWorkspace) => cache.get(ws.index, 'status', ['state', 'queue'], () => host.status(ws.root)),
     queueBoard: (ws: CachedWorkspace, limit: number) => cache.get(ws.index, `queues:${limit}`, ['queue'], () => host.queueBoard(ws.root, limit)),
-    runs: (ws: CachedWorkspace) => cache.get(ws.index, 'runs', ['runs'], () => host.runs(ws.root)),
+    // A run's `running` and its token totals come from the snapshot and the usage ledger, both in state/.
+    runs: (ws: CachedWorkspace, limit: number) => cache.get(ws.index, `runs:${limit}`, ['runs', 'state'], () => host.runs(ws.root, limit)),
     // The usage ledger lives in state/.
     usage: (ws: CachedWorkspace) => cache.get(ws.index, 'usage', ['state'], () => host.usage(ws.root)),
   };
