@@ -26,6 +26,7 @@ export default class Migrate extends BaseCommand {
       for (const e of result.entries) this.log(`entry: ${e.relative_path} ${e.action}${e.set_aside_to ? ` (moved to ${e.set_aside_to})` : ''}`);
       if (result.applied) {
         for (const file of result.created_files) this.log(`created: millrace-agents/${file}`);
+        for (const folder of result.removed_empty_folders) this.log(`removed empty folder: millrace-agents/${folder}`);
         this.log(`result_manifest_id: ${result.result_manifest_id}`);
         this.log('Next: `millrace compile validate`, then compare your edits in the set-aside folder with the shipped files.');
       } else if (result.entries.length > 0) this.log('Preview only: run `millrace migrate --apply` to make these changes.');

@@ -48,6 +48,7 @@ describe('migration from a workspace the Python reference created', () => {
     expect(preview).toMatchObject({ applied: false, from_seed_package_version: '0.16.2', counts: { convert: 26, replace_edited: 1, set_aside: 42, restore: 0, drop: 0, blocked: 0 } });
     for (const [path, bytes] of before) expect({ path, same: readFileSync(join(ws.runtime, path)).equals(bytes) }).toEqual({ path, same: true });
 
+    writeFileSync(join(ws.runtime, 'skills', 'shared', 'OPERATOR-NOTES.md'), 'mine\n');
     const applied = await cli('migrate', '--apply');
     expect(applied.exitCode).toBe(0);
     const lines = applied.stdout.split('\n');
@@ -68,6 +69,14 @@ describe('migration from a workspace the Python reference created', () => {
       expect({ path, same: found.equals(before.get(path)!) }).toEqual({ path, same: true });
     }
     expect(existsSync(join(ws.runtime, 'entrypoints', 'learning', 'analyst.md'))).toBe(false);
+    // Folders the moves emptied are removed, unless they belong to the layout `init` creates (modes/, loops/...); one
+    // still holding a file the operator put there stays, with the file.
+    expect(lines).toEqual(expect.arrayContaining(['removed empty folder: millrace-agents/entrypoints/learning', 'removed empty folder: millrace-agents/skills/millrace-skill-creator/scripts']));
+    expect(lines.filter((l) => /^removed empty folder: millrace-agents\/(modes|loops|registry)/.test(l))).toEqual([]);
+    expect(lines).not.toContain('removed empty folder: millrace-agents/skills/shared');
+    expect(readFileSync(join(ws.runtime, 'skills', 'shared', 'OPERATOR-NOTES.md'), 'utf8')).toBe('mine\n');
+    expect(['entrypoints/learning', 'skills/millrace-skill-creator'].filter((d) => existsSync(join(ws.runtime, d)))).toEqual([]);
+    expect(['modes', 'loops/execution', 'registry/stage_kinds/planning'].filter((d) => !existsSync(join(ws.runtime, d)))).toEqual([]);
     expect(readFileSync(join(ws.runtime, 'entrypoints', 'execution', 'builder.md'), 'utf8')).toMatch(/^## Legal terminal markers$/m);
     // The work documents, state and config are not touched.
     expect(mdIn(join(ws.runtime, 'tasks', 'queue'))).toEqual(['task-2026-04-15-add-login.md']);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { MillraceError } from '../../errors/index.js';
 import { ASSET_ROOT } from '../../contracts/asset-root.js';
@@ -7,6 +7,7 @@ import { requireInitializedWorkspace } from '../initialized.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import { inspectLock } from '../state/lock.js';
 import { hashFileIfPresent } from './asset-files.js';
+import { BOOTSTRAP_DIRECTORIES } from './bootstrap-files.js';
 import { buildBaselineManifest, readBaselineManifest, renderBaselineManifest } from './baseline-manifest.js';
 import { initWorkspace } from './init-workspace.js';
 import { decideMigrationAction, MIGRATION_ACTIONS, MOVES_ASIDE, WRITES_SHIPPED, type MigrationAction } from './migration-actions.js';
@@ -37,6 +38,8 @@ export type MigrateWorkspaceResult = {
   result_manifest_id: string | null;
   /** Bootstrap files and folders the apply added (what `init` writes that the workspace lacked). */
   created_files: string[];
+  /** Folders (runtime-root-relative) that the apply's moves left empty and so removed, e.g. the reference's `modes`. */
+  removed_empty_folders: string[];
 };
 
 const stamp = (now: Date) => now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -84,6 +87,7 @@ export async function migrateWorkspace(options: MigrateWorkspaceOptions): Promis
     entries: decided.filter((e) => e.action !== 'keep'),
     result_manifest_id: null,
     created_files: [],
+    removed_empty_folders: [],
   };
   if (!options.apply) return result;
 
@@ -109,7 +113,36 @@ export async function migrateWorkspace(options: MigrateWorkspaceOptions): Promis
       await writeTextAtomic(target, bytes);
     }
   }
+  const removed = await removeEmptiedFolders(paths.runtimeRoot, decided.filter((e) => MOVES_ASIDE.has(e.action)).map((e) => e.relative_path));
   await writeTextAtomic(paths.baselineManifest, renderBaselineManifest(candidate));
   const init = await initWorkspace({ workspaceRoot: paths.workspaceRoot, packageVersion: options.packageVersion, assetRoot, now });
-  return { ...result, applied: true, result_manifest_id: candidate.manifest_id, created_files: init.created_files };
+  return { ...result, applied: true, result_manifest_id: candidate.manifest_id, created_files: init.created_files, removed_empty_folders: removed };
+}
+
+const ancestorsOf = (path: string): string[] => {
+  const dirs: string[] = [];
+  for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir)) dirs.push(dir);
+  return dirs;
+};
+
+/** The workspace layout `init` creates (and its parents): kept even when empty. */
+const LAYOUT_FOLDERS = new Set(BOOTSTRAP_DIRECTORIES.flatMap((dir) => [dir, ...ancestorsOf(dir)]));
+
+/**
+ * The folders of moved-aside files that are now empty and not part of the layout `init` creates (e.g. the
+ * reference's `entrypoints/learning`), removed deepest first. `rmdir` removes only an empty folder, so a folder still
+ * holding anything (a file the operator added, a shipped asset) stays.
+ */
+async function removeEmptiedFolders(runtimeRoot: string, movedPaths: readonly string[]): Promise<string[]> {
+  const candidates = new Set(movedPaths.flatMap(ancestorsOf).filter((dir) => !LAYOUT_FOLDERS.has(dir)));
+  const removed: string[] = [];
+  for (const dir of [...candidates].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b))) {
+    try {
+      await rmdir(join(runtimeRoot, dir));
+      removed.push(posix(dir));
+    } catch {
+      // not empty (or already gone): it stays
+    }
+  }
+  return removed.sort();
 }
