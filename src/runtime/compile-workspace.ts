@@ -86,7 +86,7 @@ export type RunnablePlan = { plan: CompiledPlan; status: 'current' | 'compiled';
  * Never runs on a stale plan: when the inputs no longer compile it refuses with PLAN_STALE (or COMPILE_FAILED without a plan).
  */
 export async function requireRunnablePlan(options: Omit<CompileWorkspaceOptions, 'write'>): Promise<RunnablePlan> {
-  const stored = await readCompiledPlan(options.paths);
+  const stored = await readCompiledPlan(options.paths, { once: true });
   if (stored.value) {
     const { currentness } = await currentnessOf(stored.value, options);
     if (currentness === 'current') return { plan: stored.value, status: 'current', warnings: [] };

@@ -27,7 +27,11 @@ async function writeJsonAtomically(path: string, value: unknown): Promise<void> 
   }
 }
 
-async function readJsonState<T>(path: string, workspaceRoot: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } } }): Promise<StoredRead<T>> {
+type StateSchema<T> = {
+  safeParse(v: unknown, params?: { jitless?: boolean }): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+};
+
+async function readJsonState<T>(path: string, workspaceRoot: string, schema: StateSchema<T>, jitless = false): Promise<StoredRead<T>> {
   const read = readStateFile(path, workspaceRoot);
   if (read.kind === 'absent') return { value: null, problem: `${path} does not exist` };
   if (read.kind === 'refused') return { value: null, problem: `${path} ${read.reason}` };
@@ -38,7 +42,7 @@ async function readJsonState<T>(path: string, workspaceRoot: string, schema: { s
   } catch {
     return { value: null, problem: `${path}: invalid JSON` };
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(json, jitless ? { jitless: true } : undefined);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { value: null, problem: `${path}: ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
@@ -46,8 +50,13 @@ async function readJsonState<T>(path: string, workspaceRoot: string, schema: { s
   return { value: parsed.data, problem: null };
 }
 
-/** The persisted plan; an unreadable or invalid file counts as no plan (compiler.md §3.1). */
-export const readCompiledPlan = (paths: PlanPaths): Promise<StoredRead<CompiledPlan>> => readJsonState(paths.compiledPlan, paths.workspaceRoot, CompiledPlanSchema);
+/**
+ * The persisted plan; an unreadable or invalid file counts as no plan (compiler.md §3.1). `once`: the process reads it
+ * this once (runtime start), so it is checked without zod's JIT, which would first compile a parser for each of the
+ * plan's object schemas (about three times the cost of the check itself; most of a daemon's plan load).
+ */
+export const readCompiledPlan = (paths: PlanPaths, options: { once?: boolean } = {}): Promise<StoredRead<CompiledPlan>> =>
+  readJsonState(paths.compiledPlan, paths.workspaceRoot, CompiledPlanSchema, options.once === true);
 export const readCompileDiagnostics = (paths: PlanPaths): Promise<StoredRead<CompileDiagnostics>> => readJsonState(paths.compileDiagnostics, paths.workspaceRoot, CompileDiagnosticsSchema);
 
 export async function writeCompiledPlan(paths: PlanPaths, plan: CompiledPlan): Promise<void> {
