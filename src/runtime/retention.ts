@@ -113,9 +113,9 @@ export async function applyRetention(paths: WorkspacePaths, policy: RetentionCon
 export const RUNS_RETENTION_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * The daemon's retention: called at startup and after each tick (between stages, never while a result is applied).
- * Runs are examined at startup and then at most every RUNS_RETENTION_INTERVAL_MS; the events log's size after every
- * tick. A failure never stops the daemon: it is recorded as a `retention_failed` event and tried again next time.
+ * The daemon's retention: called after each tick (between stages, never while a result is applied), the first call
+ * after the first tick. Runs are examined on the first call and then at most every RUNS_RETENTION_INTERVAL_MS; the
+ * events log's size after every tick. A failure never stops the daemon: it is recorded as a `retention_failed` event and tried again next time.
  */
 export function createDaemonRetention(paths: WorkspacePaths, policy: () => RetentionConfig, now: () => Date = () => new Date()): () => Promise<RetentionReport | null> {
   let lastRunsPass = -Infinity;

@@ -33,7 +33,8 @@ function tickReason(outcome: TickOutcome): string {
 /** `run once`: startup, one tick, close (runtime.md §13). */
 export async function runOnce(options: RunCommonOptions & Pick<DaemonControls, 'onReady'>): Promise<RunOnceResult> {
   // One claim at most: read the queue through the persisted parse cache, as `status` does, not by parsing every file.
-  const { engine, warnings } = await openRuntime({ ...options, claimListing: { persistParsed: true } });
+  // One tick: the ideas inbox is read once, never watched.
+  const { engine, warnings } = await openRuntime({ ...options, claimListing: { persistParsed: true }, watchIdeas: false });
   // A stop request only matters between stages; one tick ends after its stage anyway. Abandon aborts the stage.
   options.onReady?.({ requestStop: (reason) => engine.requestStop(reason), abandon: () => engine.abandonCurrentStage() });
   let outcome: TickOutcome;
@@ -101,9 +102,9 @@ export async function runDaemon(options: RunCommonOptions & { maxTicks?: number 
   });
   await engine.startup();
   if (engine.lockTakeover) warnings.push(engine.lockTakeover.detail + '; taken over');
-  // The config in force: a reloaded [retention] applies from the next pass.
+  // The config in force: a reloaded [retention] applies from the next pass. The first pass (runs examined too) follows
+  // the first tick, so the first stage does not wait for it.
   const retention = createDaemonRetention(engine.paths, () => engine.currentConfig.retention ?? RetentionConfigSchema.parse({}));
-  await retention();
   const summary = await runDaemonLoop(
     engine,
     {

@@ -177,7 +177,7 @@ describe('runs prune', () => {
 });
 
 describe('a daemon applies retention', () => {
-  it('prunes at start, keeps protected runs and rotates the events log by size between stages', async () => {
+  it('prunes after its first tick, keeps protected runs and rotates the events log by size between stages', async () => {
     const ws = await createRuntimeWorkspace({
       extraToml: ['[retention]', 'keep_runs_days = 30', 'keep_runs_per_item = 0', 'events_log_max_bytes = 1024', 'events_log_keep_files = 3', ''].join('\n'),
     });
@@ -213,4 +213,17 @@ describe('a daemon applies retention', () => {
     const times = events.map((e) => Date.parse(e.occurred_at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
   }, 180_000);
+
+  it('runs its first pass after the first tick, so the first stage does not wait for it', async () => {
+    const ws = await createRuntimeWorkspace({ extraToml: ['[retention]', 'keep_runs_days = 30', ''].join('\n') });
+    placeTask(ws, 'done-old', 'done');
+    seedRun(ws, 'run-done-old', { task: 'done-old' }, OLD);
+    writeTask(ws.runtime, 'task-a');
+    const daemon = await execa('node', [BIN, 'run', 'daemon', '-w', ws.root, '--max-ticks', '1'], { reject: false, env: { CI: '1' }, timeout: 120_000 });
+    expect({ exit: daemon.exitCode, stderr: daemon.stderr }).toEqual({ exit: 0, stderr: '' });
+    expect(runIds(ws)).not.toContain('run-done-old');
+    const types = allEvents(ws).map((e) => e.event_type);
+    expect(types.filter((t) => t === 'stage_started')).toHaveLength(1);
+    expect(types.indexOf('retention_applied')).toBeGreaterThan(types.indexOf('stage_completed'));
+  }, 120_000);
 });
