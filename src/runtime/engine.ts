@@ -114,6 +114,8 @@ export class RuntimeEngine {
   private ledger: UsageRecord[] | null = null;
   /** When this runtime (daemon session) started: the start of `daemon_session` budgets. */
   private sessionStart: Date | null = null;
+  /** The startup sweep of stale temp files, running beside the start and the first stage. */
+  private sweeping: Promise<void> = Promise.resolve();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -280,7 +282,12 @@ export class RuntimeEngine {
       const reaped = await reapOrphanAgentGroups(this.paths);
       if (reaped.problem) await this.event('runtime_agent_groups_unreadable', { problem: reaped.problem });
       for (const group of reaped.ended) await this.event('runtime_orphan_agent_group_ended', { ...group });
-      await sweepStaleTemps(this.paths, this.now());
+      // Beside the rest of the start and the first stage (it only removes dead writers' files); finished before the
+      // lock is released (close, or a failed start).
+      this.sweeping = sweepStaleTemps(this.paths, this.now()).then(
+        () => undefined,
+        () => undefined,
+      );
       this.plan = await this.options.loadPlan();
       const snapshot = await readSnapshot(this.paths);
       const counters = await readRecoveryCounters(this.paths);
@@ -326,6 +333,7 @@ export class RuntimeEngine {
         this.monitor('runtime_resumed_active_run', { active_plane: s.active_plane, active_stage: s.active_stage, active_node_id: s.active_node_id, active_run_id: s.active_run_id });
       }
     } catch (error) {
+      await this.sweeping;
       await releaseLock(this.paths, this.lock.record.owner_session_id).catch(() => undefined);
       this.lock = null;
       throw error;
@@ -347,6 +355,7 @@ export class RuntimeEngine {
         await this.event('runtime_closed', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: false });
       }
     } finally {
+      await this.sweeping;
       // Released even when the last save failed (a full disk): removing a file needs no space.
       if (this.lock) {
         const id = this.lock.record.owner_session_id;
