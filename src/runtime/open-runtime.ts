@@ -22,6 +22,8 @@ export type OpenRuntimeOptions = {
   steps?: TickSteps;
   /** How a claim reads the queue (`createQueueAdapter`). */
   claimListing?: ListOptions;
+  /** Watch the ideas inbox after the first tick's read (default true); a one-tick runtime only reads it. */
+  watchIdeas?: boolean;
 };
 
 export type OpenedRuntime = { engine: RuntimeEngine; warnings: string[] };
@@ -41,7 +43,7 @@ export async function openRuntime(options: OpenRuntimeOptions): Promise<OpenedRu
   let configVersion = 'unknown';
   const queue = createQueueAdapter(paths, options.claimListing);
   const agentGroups = createAgentGroupStore(paths, () => new Date());
-  const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null }).steps;
+  const steps = options.steps ?? createRuntimeSteps({ queue, registry, modeOverride: options.modeOverride ?? null, watchIdeas: options.watchIdeas }).steps;
   const engine: RuntimeEngine = new RuntimeEngine({
     paths,
     config: config as unknown as ConstructorParameters<typeof RuntimeEngine>[0]['config'],

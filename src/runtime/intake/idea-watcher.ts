@@ -10,6 +10,8 @@ export type IdeaWatcherOptions = {
   forcePolling?: boolean;
   /** Called when a new idea is ready, so a sleeping daemon can wake early. */
   onIdea?: () => void;
+  /** Report the ideas already in the inbox once the watch is ready (default true); false when the caller read them. */
+  reportExisting?: boolean;
 };
 
 /**
@@ -26,6 +28,11 @@ export type IdeaWatcher = {
 type ChokidarWatcher = { on(event: string, cb: (...args: unknown[]) => void): ChokidarWatcher; close(): Promise<void> };
 
 const isIdea = (path: string) => path.toLowerCase().endsWith('.md') && !basename(path).startsWith('.');
+
+/** The ideas in an inbox now (sorted paths; a missing inbox has none). */
+export async function listInboxIdeas(inbox: string): Promise<string[]> {
+  return (await readdir(inbox).catch(() => [] as string[])).sort().flatMap((name) => (isIdea(name) ? [join(inbox, name)] : []));
+}
 
 export async function openIdeaWatcher(inbox: string, options: IdeaWatcherOptions): Promise<IdeaWatcher> {
   const { watch } = await import('chokidar');
@@ -68,7 +75,7 @@ export async function openIdeaWatcher(inbox: string, options: IdeaWatcherOptions
     watcher = await start(true);
   }
   // chokidar reports pre-existing files only once stable; include them now so the first tick sees them.
-  for (const name of (await readdir(inbox).catch(() => [] as string[])).sort()) if (isIdea(name)) pending.add(join(inbox, name));
+  if (options.reportExisting !== false) for (const path of await listInboxIdeas(inbox)) pending.add(path);
 
   return {
     get mode() {

@@ -7,7 +7,7 @@ import { toWorkspaceRelative } from '../../workspace/arbiter/index.js';
 import type { WorkspacePaths } from '../../workspace/paths.js';
 import { enqueueWorkItem, listQueue } from '../../workspace/queue/index.js';
 import type { IntakeStep, TickStepContext } from '../tick-steps.js';
-import { openIdeaWatcher, type IdeaWatcher } from './idea-watcher.js';
+import { listInboxIdeas, openIdeaWatcher, type IdeaWatcher } from './idea-watcher.js';
 import { ideaAlreadyRepresented, normalizeIdea } from './normalize-idea.js';
 
 export type IdeaIntakeOptions = {
@@ -15,6 +15,8 @@ export type IdeaIntakeOptions = {
   onIdea?: () => void;
   /** Force the polling watcher (also `MILLRACE_WATCH_POLL=1`). */
   forcePolling?: boolean;
+  /** Watch the inbox after the first read (default true); a one-tick runtime (`run once`) only reads it. */
+  watch?: boolean;
 };
 
 export type IdeaIntake = { step: IntakeStep; close(): Promise<void> };
@@ -55,15 +57,20 @@ export async function normalizeInboxIdea(ctx: TickStepContext, ideaPath: string)
 }
 
 /**
- * Tick step 2. The watcher session opens on the first tick (reporting ideas already in the inbox) and lives until
- * `close()`. With `watchers.enabled` or `watchers.watch_ideas_inbox` off, inbox ideas are never picked up.
+ * Tick step 2. The first tick reads the inboxes (ideas already there when the runtime starts) and starts their watchers
+ * without waiting for them: the first stage does not wait for the watch to be ready. Later ticks take what the
+ * watchers reported; `snapshot.watcher_mode` says how they watch from then on. The watchers live until `close()`.
+ * With `watchers.enabled` or `watchers.watch_ideas_inbox` off, inbox ideas are never picked up.
  */
 export function createIdeaIntake(options: IdeaIntakeOptions = {}): IdeaIntake {
+  let started = false;
+  let opening: Promise<IdeaWatcher[]> | null = null;
   let watchers: IdeaWatcher[] | null = null;
   let disabled = false;
   const step: IntakeStep = async (ctx) => {
     if (disabled) return;
-    if (!watchers) {
+    let changed: string[];
+    if (!started) {
       const parsed = WatchersConfigSchema.safeParse((ctx.config as { watchers?: unknown } | null)?.watchers ?? {});
       const config = parsed.success ? parsed.data : WatchersConfigSchema.parse({});
       if (!config.enabled || !config.watch_ideas_inbox) {
@@ -72,17 +79,29 @@ export function createIdeaIntake(options: IdeaIntakeOptions = {}): IdeaIntake {
         return;
       }
       await mkdir(ctx.paths.ideasInbox, { recursive: true });
-      const watchOptions = { debounceMs: config.debounce_ms, forcePolling: options.forcePolling ?? process.env.MILLRACE_WATCH_POLL === '1', onIdea: options.onIdea };
-      const opened = [await openIdeaWatcher(ctx.paths.ideasInbox, watchOptions)];
+      const inboxes = [ctx.paths.ideasInbox];
       // The inbox used to be <workspace>/ideas/inbox (the reference's place): when that folder exists, it is read too.
       if ((await stat(ctx.paths.legacyIdeasInbox).catch(() => null))?.isDirectory()) {
-        opened.push(await openIdeaWatcher(ctx.paths.legacyIdeasInbox, watchOptions));
+        inboxes.push(ctx.paths.legacyIdeasInbox);
         await ctx.appendEvent('ideas_inbox_legacy_read', { path: toWorkspaceRelative(ctx.paths, ctx.paths.legacyIdeasInbox), inbox: toWorkspaceRelative(ctx.paths, ctx.paths.ideasInbox) });
       }
-      watchers = opened;
-      ctx.state.snapshot = { ...ctx.state.snapshot, watcher_mode: opened.some((w) => w.mode === 'poll') ? 'poll' : 'watch' };
+      started = true;
+      changed = (await Promise.all(inboxes.map((inbox) => listInboxIdeas(inbox)))).flat();
+      if (options.watch !== false) {
+        // The watchers report every change after the read above (chokidar's first scan sees what arrived since).
+        const watchOptions = { debounceMs: config.debounce_ms, forcePolling: options.forcePolling ?? process.env.MILLRACE_WATCH_POLL === '1', onIdea: options.onIdea, reportExisting: false };
+        opening = Promise.all(inboxes.map((inbox) => openIdeaWatcher(inbox, watchOptions)));
+        // A failure to watch surfaces on the next tick (awaited there); never as an unhandled rejection.
+        opening.catch(() => undefined);
+      }
+    } else {
+      if (!watchers && opening) {
+        watchers = await opening;
+        const mode = watchers.some((w) => w.mode === 'poll') ? 'poll' : 'watch';
+        if (ctx.state.snapshot.watcher_mode !== mode) ctx.state.snapshot = { ...ctx.state.snapshot, watcher_mode: mode };
+      }
+      changed = (watchers ?? []).flatMap((w) => w.take());
     }
-    const changed = watchers.flatMap((w) => w.take());
     for (const path of changed) await normalizeInboxIdea(ctx, path);
     if (changed.length > 0) {
       await ctx.saveSnapshot();
@@ -92,8 +111,10 @@ export function createIdeaIntake(options: IdeaIntakeOptions = {}): IdeaIntake {
   return {
     step,
     async close() {
-      for (const w of watchers ?? []) await w.close();
+      const open = watchers ?? (await opening?.catch(() => null)) ?? [];
+      for (const w of open) await w.close();
       watchers = null;
+      opening = null;
     },
   };
 }

@@ -15,11 +15,13 @@ export type RuntimeStepsOptions = {
   modeOverride: string | null;
   /** Wake a sleeping daemon when an idea lands in the inbox. */
   onIdea?: () => void;
+  /** Watch the ideas inbox after its first read (default true); `run once` only reads it. */
+  watchIdeas?: boolean;
 };
 
 /** Every planning/control seam of the tick: mailbox, idea intake, closure targets and planning-output checks. */
 export function createRuntimeSteps(options: RuntimeStepsOptions): { steps: TickSteps; close(): Promise<void> } {
-  const intake = createIdeaIntake({ onIdea: options.onIdea });
+  const intake = createIdeaIntake({ onIdea: options.onIdea, watch: options.watchIdeas });
   return {
     steps: {
       drainMailbox: createMailboxDrainStep({ queue: options.queue, reloadConfig: createReloadHandler(options.registry, options.modeOverride), intake: applyMailboxIntake }),
