@@ -134,10 +134,13 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
   }
   let usage: StatusView['usage'] = null;
   let usageError: string | null = null;
+  // Read once: the usage totals and the governance budgets both evaluate it.
+  const ledger = readUsageLedger(paths);
+  ledger.catch(() => undefined); // each reader below reports its failure
   try {
     // The daemon session started when the running owner took the lock.
     const sessionStart = snapshot.process_running && lock.state === 'active' ? (lock.record?.acquired_at ?? null) : null;
-    usage = usageTotalsForStatus(await readUsageLedger(paths), new Date(), sessionStart);
+    usage = usageTotalsForStatus(await ledger, new Date(), sessionStart);
   } catch (error) {
     usageError = error instanceof Error ? error.message : String(error);
   }
@@ -203,7 +206,7 @@ export async function buildStatusView(workspace: string, registryOrPending: Regi
     last_stage_result_path: snapshot.last_stage_result_path,
     recovery_counter_entries: counters.entries.length,
     closure: await readClosureStatus(paths),
-    usage_governance: await governanceView(paths, snapshot, governance, lock, [...runs, ...lanes.map((l) => ({ work_item_kind: 'task' as const, work_item_id: l.work_item_id }))]),
+    usage_governance: await governanceView(ledger, snapshot, governance, lock, [...runs, ...lanes.map((l) => ({ work_item_kind: 'task' as const, work_item_id: l.work_item_id }))]),
     invalid_documents: listing.invalid.map((f) => ({
       kind: f.kind,
       state: f.state,

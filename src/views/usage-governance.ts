@@ -1,8 +1,7 @@
 import type { UsageGovernanceConfig } from '../contracts/config.js';
 import type { LockInspection, RuntimeSnapshot } from '../contracts/runtime-state.js';
 import { budgetLimitsOf, describeBudget, evaluateBudgets, evaluateItemBudgets, nextAutoResumeAt, type BudgetStatus } from '../contracts/usage-budgets.js';
-import type { WorkspacePaths } from '../workspace/paths.js';
-import { readUsageLedger } from '../workspace/state/usage-ledger.js';
+import type { UsageRecord } from '../contracts/usage.js';
 
 /** Budgets (docs/observability.md): why governance paused the runtime, and every limit's use now. */
 export type UsageGovernanceView = {
@@ -29,8 +28,9 @@ const described = (b: BudgetStatus): DescribedBudget => ({ ...b, summary: descri
 
 const n = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
+/** `ledger`: the usage ledger's records as the caller read them (status reads the ledger once for every block). */
 export async function governanceView(
-  paths: WorkspacePaths,
+  ledger: Promise<readonly UsageRecord[]>,
   snapshot: RuntimeSnapshot,
   governance: UsageGovernanceConfig | null,
   lock: LockInspection,
@@ -44,7 +44,7 @@ export async function governanceView(
   let budgetsError: string | null = null;
   if (limits.length > 0) {
     try {
-      const records = await readUsageLedger(paths);
+      const records = await ledger;
       const sessionStart = lock.state === 'active' && lock.record ? new Date(lock.record.acquired_at) : null;
       budgets = evaluateBudgets({ records, limits, now: new Date(), sessionStart });
       const items = new Map(active.filter((a) => a.work_item_kind && a.work_item_id).map((a) => [`${a.work_item_kind}:${a.work_item_id}`, { kind: a.work_item_kind as string, id: a.work_item_id as string }]));
