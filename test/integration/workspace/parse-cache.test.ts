@@ -9,7 +9,7 @@ import type { WorkspacePaths } from '../../../src/workspace/paths.js';
 import { forgetParsedQueueFiles, isRacy } from '../../../src/workspace/queue/parse-cache.js';
 import { FULL_SCOPE, listQueue, type QueueListing } from '../../../src/workspace/queue/index.js';
 import { withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
-import { aSpec, aTask } from '../../support/work-documents.js';
+import { aSpec, aTask, anIncident } from '../../support/work-documents.js';
 
 // Files changed less than this long ago are never reused from a cache (parse-cache.ts RACY_WINDOW_NS).
 const PAST_RACY_WINDOW_MS = 150;
@@ -25,8 +25,10 @@ async function writeTask(paths: WorkspacePaths, id: string, title: string): Prom
   await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id, title })));
 }
 
-/** The cache's entries line: folder (`tasks/queue`) -> file stem -> [inode, size, mtime, ctime, ...facts]. */
-type Entries = Record<string, Record<string, unknown[]>>;
+/** The cache's body line: folder (`tasks/queue`) -> columns over its files in name order (persisted-parse-cache.ts). */
+type Columns = { names: string; at: Array<number | null>; sub: number[]; problems: Record<string, unknown> };
+type Entries = Record<string, Columns>;
+const stemsOf = (columns: Columns) => (columns.names === '' ? [] : columns.names.split('/'));
 
 /** Rewrite the cache's entries through `edit`, optionally keeping the header's digest in step. */
 async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void, header: { fixDigest: boolean; fingerprint?: string }) {
@@ -42,8 +44,12 @@ async function editCache(paths: WorkspacePaths, edit: (entries: Entries) => void
 
 /** Store a file in the cache as invalid with one made-up problem (keeping its stat key, so the entry stays current). */
 const markInvalid = (folder: string, stem: string, message: string) => (entries: Entries) => {
-  const statKey = entries[folder]![stem]!.slice(0, 4);
-  entries[folder]![stem] = [...statKey, [{ file: `${folder}/${stem}.md`, field: 'title', message }]];
+  const columns = entries[folder]!;
+  const position = stemsOf(columns).indexOf(stem);
+  expect(position).toBeGreaterThanOrEqual(0);
+  columns.at[position] = null;
+  columns.sub[position] = 0;
+  columns.problems[position] = [{ file: `${folder}/${stem}.md`, field: 'title', message }];
 };
 
 describe('queue parse cache', () => {
@@ -143,6 +149,45 @@ describe('queue parse cache', () => {
     });
   });
 
+  it('lists the same paths and claim facts from the cache as a fresh parse gives, in the same order', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeText(taskPath(paths, 'task-b'), renderWorkDocument(aTask({ task_id: 'task-b', created_at: '2026-04-15T12:00:00.123456Z', depends_on: ['task-a', 'task-c'], root_spec_id: 'idea-auth' })));
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeText(join(paths.tasks.done, 'task-c.md'), renderWorkDocument(aTask({ task_id: 'task-c' })));
+      await writeText(join(paths.incidents.incoming, 'incident-001.md'), renderWorkDocument(anIncident({ opened_at: '2026-04-16T08:00:00+02:00' })));
+      await writeText(join(paths.tasks.queue, 'task-bad.md'), '---\ntask_id: task-bad\n---\n');
+      await sleep(PAST_RACY_WINDOW_MS);
+      const facts = (listing: QueueListing) => ({
+        items: listing.items.map((i) => ({ kind: i.kind, state: i.state, id: i.id, path: i.path, claim: i.claim })),
+        invalid: listing.invalid,
+      });
+      const fresh = facts(await listQueue(paths));
+      expect(fresh.items.map((i) => i.id)).toEqual(['task-a', 'task-b', 'task-c', 'incident-001']);
+      expect(fresh.items[1]!.claim).toEqual({ at: { ms: Date.UTC(2026, 3, 15, 12, 0, 0, 123), subMsNanos: 456_000 }, dependsOn: ['task-a', 'task-c'], rootSpecId: 'idea-auth' });
+      expect(facts(await scanLikeAFreshProcess(paths))).toEqual(fresh);
+      expect(facts(await scanLikeAFreshProcess(paths))).toEqual(fresh);
+    });
+  });
+
+  it('finds cached entries by name when files were added or removed among them', async () => {
+    await withQueueWorkspace(async (paths) => {
+      for (const id of ['task-a', 'task-c', 'task-e']) await writeTask(paths, id, id);
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+      await editCache(paths, markInvalid('tasks/queue', 'task-e', 'from the cache'), { fixDigest: true });
+      await writeTask(paths, 'task-b', 'Bravo');
+      await rm(taskPath(paths, 'task-c'));
+      await sleep(PAST_RACY_WINDOW_MS);
+      const listing = await scanLikeAFreshProcess(paths);
+      expect(listing.items.map((i) => i.id)).toEqual(['task-a', 'task-b']);
+      expect(listing.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-e', 'from the cache']]);
+      // The next scan finds every entry at its own position again, the new file included.
+      const again = await scanLikeAFreshProcess(paths);
+      expect(again.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-e', 'from the cache']]);
+      expect(titles(again)).toEqual({ 'task-a': 'task-a', 'task-b': 'Bravo' });
+    });
+  });
+
   it('ignores a cache whose digest or parser fingerprint does not match, and rewrites it', async () => {
     await withQueueWorkspace(async (paths) => {
       await writeTask(paths, 'task-a', 'Alpha');
@@ -157,7 +202,7 @@ describe('queue parse cache', () => {
       await writeFile(cacheFile(paths), 'garbage');
       expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha' });
       const [header = ''] = (await readFile(cacheFile(paths), 'utf8')).split('\n');
-      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/5' });
+      expect(JSON.parse(header)).toMatchObject({ format: 'millrace.queue_parse_cache/6' });
     });
   });
 
@@ -199,7 +244,7 @@ describe('queue parse cache', () => {
       expect(titles(scoped)).toEqual({ 'task-a': 'Alpha, edited to a longer title', 'task-new': 'New' });
 
       const entries = JSON.parse((await readFile(cacheFile(paths), 'utf8')).split('\n')[1]!) as Entries;
-      const files = Object.entries(entries).flatMap(([folder, stems]) => Object.keys(stems).map((stem) => `${folder}/${stem}.md`));
+      const files = Object.entries(entries).flatMap(([folder, columns]) => stemsOf(columns).map((stem) => `${folder}/${stem}.md`));
       expect(files.sort()).toEqual(['specs/queue/idea-auth.md', 'tasks/queue/task-a.md', 'tasks/queue/task-new.md']);
     });
   });
