@@ -61,7 +61,6 @@ export function splitSubsetFrontMatter(text: string): { data: Record<string, unk
  */
 export function readFrontMatterFields(text: string, options: { subset?: boolean } = {}): RawFields & { body?: string } {
   const unmarked = text.replace(/^\uFEFF/, '');
-  // The subset holds only strings and lists of strings: nothing for fromYaml to convert.
   const subset = options.subset === false ? undefined : splitSubsetFrontMatter(unmarked);
   let parsed: { data: unknown; content: string };
   if (!subset && textNestingTooDeep(frontMatterBlock(unmarked))) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
@@ -80,6 +79,8 @@ export function readFrontMatterFields(text: string, options: { subset?: boolean 
   }
   const fields: Record<string, unknown> = subset ? subset.data : {};
   if (!subset) for (const [key, value] of Object.entries(data)) fields[key] = fromYaml(value);
+  // The subset holds strings, lists of strings and timestamps; only a timestamp needs fromYaml.
+  else for (const [key, value] of Object.entries(fields)) if (value instanceof Date || (Array.isArray(value) && value.some((item) => item instanceof Date))) fields[key] = fromYaml(value);
   const body = normalizeBody(parsed.content);
   if (fields.title === undefined) {
     const heading = H1_LINE.exec(body);

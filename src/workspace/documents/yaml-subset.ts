@@ -1,23 +1,31 @@
 /**
  * A fast reader for the YAML subset our renderer writes (flat `key: value` lines and `key:` + `- item` lists with
- * plain or single-quoted strings). Queue scans parse thousands of documents and js-yaml dominated their time.
+ * plain or single-quoted strings), plus unquoted UTC timestamps (`2026-04-15T12:00:00Z`, as the example documents in
+ * the shipped prompts write them), read as js-yaml reads them: a Date. Queue scans parse thousands of documents and
+ * js-yaml dominated their time; the prompt lint of `compile validate` no longer loads it.
  * Anything outside the subset returns undefined and goes to gray-matter's own YAML engine, so results never
  * differ from js-yaml's (test/unit/workspace/documents/yaml-subset.test.ts compares both).
  */
 
 const KEY = /^[a-z_][a-z0-9_]*$/;
 // Plain scalars js-yaml reads as strings: start with a letter, no indicator or comment characters, no trailing blank.
-const SAFE_PLAIN = /^[A-Za-z](?:[A-Za-z0-9 _./@()+,=-]*[A-Za-z0-9_./@()+,=-])?$/;
+const SAFE_PLAIN = /^[A-Za-z](?:[A-Za-z0-9 _./@()+,;=-]*[A-Za-z0-9_./@()+,;=-])?$/;
+// One form of js-yaml's timestamp type; its construction is js-yaml's for that form (Date.UTC, which also rolls
+// over out-of-range parts the same way).
+const UTC_TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/;
 const TYPED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
 const SINGLE_QUOTED = /^'((?:[^']|'')*)'$/;
 
-function scalar(raw: string): string | undefined {
+function scalar(raw: string): string | Date | undefined {
   if (raw.startsWith("'")) {
     const quoted = SINGLE_QUOTED.exec(raw);
     return quoted ? quoted[1]!.replace(/''/g, "'") : undefined;
   }
-  if (SAFE_PLAIN.test(raw) && !TYPED_WORDS.has(raw)) return raw;
-  return undefined;
+  if (SAFE_PLAIN.test(raw)) return TYPED_WORDS.has(raw) ? undefined : raw;
+  const timestamp = UTC_TIMESTAMP.exec(raw);
+  if (!timestamp) return undefined;
+  const [year, month, day, hour, minute, second] = timestamp.slice(1).map(Number) as [number, number, number, number, number, number];
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, 0));
 }
 
 /** `- item` or `  - item` -> the item text; otherwise undefined. */
@@ -29,7 +37,7 @@ function itemText(line: string): string | undefined {
 
 export function parseYamlSubset(text: string): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
-  let list: string[] | undefined;
+  let list: Array<string | Date> | undefined;
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const item = itemText(line);

@@ -40,6 +40,25 @@ describe('parseYamlSubset', () => {
     expect(jsYaml.parse(yaml)).toEqual(expected);
   });
 
+  it.each([
+    ['created_at: 2026-04-15T12:00:00Z\n', { created_at: new Date('2026-04-15T12:00:00Z') }],
+    ['a:\n  - 2026-04-15T12:00:00Z\n  - b\n', { a: [new Date('2026-04-15T12:00:00Z'), 'b'] }],
+    ['a: 1999-12-31T23:59:59Z\n', { a: new Date('1999-12-31T23:59:59Z') }],
+    ['a: 2026-02-30T24:61:61Z\n', { a: new Date(Date.UTC(2026, 1, 30, 24, 61, 61)) }],
+    ['a: 0050-01-01T00:00:00Z\n', { a: new Date(Date.UTC(50, 0, 1, 0, 0, 0)) }],
+    ['summary: Sessions never expire; enforce the timeout.\n', { summary: 'Sessions never expire; enforce the timeout.' }],
+  ])('reads unquoted UTC timestamps as js-yaml does (a Date), and plain text with ";": %j', (yaml, expected) => {
+    expect(parseYamlSubset(yaml)).toEqual(expected);
+    expect(jsYaml.parse(yaml)).toEqual(expected);
+  });
+
+  it.each(['a: 2026-04-15', 'a: 2026-04-15T12:00:00', 'a: 2026-04-15 12:00:00Z', 'a: 2026-04-15T12:00:00.5Z', 'a: 2026-04-15T12:00:00+02:00', 'a: 2026-4-15T12:00:00Z', 'a: ;x'])(
+    'declines other timestamp forms and text js-yaml may read otherwise: %j',
+    (yaml) => {
+      expect(parseYamlSubset(yaml)).toBeUndefined();
+    },
+  );
+
   it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b'])('declines %j', (yaml) => {
     expect(parseYamlSubset(yaml)).toBeUndefined();
   });
