@@ -5,7 +5,6 @@ import type { WorkspacePaths } from '../workspace/paths.js';
 import {
   claimNextLaneTask,
   claimNextWorkItem,
-  countDocumentFiles,
   enqueueWorkItem,
   listQueueLocations,
   locateWorkItem,
@@ -15,6 +14,7 @@ import {
   stateDir,
   type ListOptions,
 } from '../workspace/queue/index.js';
+import { createDocumentCounter } from '../workspace/queue/folder-count.js';
 import { appendRequeueLog } from '../workspace/state/requeue-log.js';
 import { QueueStateError, type HandoffIncident, type QueueLocation, type QueuePort, type QueuedItem } from './queue-port.js';
 
@@ -42,6 +42,7 @@ const nullable = (v: string | undefined | null) => (v === undefined || v === nul
  * last claim.
  */
 export function createQueueAdapter(paths: WorkspacePaths, claimListing: ListOptions = {}): QueuePort {
+  const countDocuments = createDocumentCounter();
   return {
     async repair() {
       await repairQueue(paths);
@@ -96,11 +97,12 @@ export function createQueueAdapter(paths: WorkspacePaths, claimListing: ListOpti
       }
     },
     async depths() {
-      // Counted from names alone (no per-entry types or location objects): the daemon asks every tick.
+      // Counted from names alone (no per-entry types or location objects), and only for folders that changed since the
+      // last count: the runtime asks at start, every tick and after every queue move.
       return {
-        execution: countDocumentFiles(paths.tasks.queue),
-        planning: countDocumentFiles(paths.specs.queue) + countDocumentFiles(paths.incidents.incoming),
-        learning: countDocumentFiles(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
+        execution: countDocuments(paths.tasks.queue),
+        planning: countDocuments(paths.specs.queue) + countDocuments(paths.incidents.incoming),
+        learning: countDocuments(join(paths.runtimeRoot, 'learning', 'requests', 'queue')),
       };
     },
   };
