@@ -106,14 +106,16 @@ const INLINED_PACKAGES = ['smol-toml'];
 // import zod and @millrace/plugin-api from node_modules) and the long-running ones keep both external, so the host and
 // the plugins it loads share one instance of each instead of loading two. Nothing relies on sharing them: the host only
 // calls `safeParse` on a plugin's schema and checks errors without instanceof (src/errors/millrace-error.ts).
+// Their entry points only: a subpath (`@millrace/plugin-api/agent-process` finds a sibling file through
+// import.meta.url, which a bundle would move) stays external, and the architecture test then flags the command.
 const PLUGIN_SHARED_PACKAGES = ['zod', '@millrace/plugin-api'];
 const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.registry\(\)/.test(readFileSync(file, 'utf8'));
-function externalPackagesBut(inlined) {
+function externalPackagesBut(inlined, inlinedEntryPoints = []) {
   return {
     name: 'external-packages',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) =>
-        inlined.some((name) => args.path === name || args.path.startsWith(`${name}/`)) ? undefined : { path: args.path, external: true },
+        inlinedEntryPoints.includes(args.path) || inlined.some((name) => args.path === name || args.path.startsWith(`${name}/`)) ? undefined : { path: args.path, external: true },
       );
     },
   };
@@ -122,7 +124,7 @@ const entryPoints = Object.fromEntries(
   ['commands', 'hooks'].flatMap((folder) => tsFiles(join(src, folder))).map((file) => [relative(src, file).slice(0, -3).split(sep).join('/'), file]),
 );
 const entriesWhere = (keep) => Object.fromEntries(Object.entries(entryPoints).filter(([entry, file]) => keep(entry, file)));
-const buildGroup = (entries, inlined, inject) =>
+const buildGroup = (entries, inlinedEntryPoints, inject) =>
   build({
     entryPoints: entries,
     outdir: dist,
@@ -131,7 +133,7 @@ const buildGroup = (entries, inlined, inject) =>
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    plugins: [externalPackagesBut(inlined)],
+    plugins: [externalPackagesBut(INLINED_PACKAGES, inlinedEntryPoints)],
     inject,
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'warning',
@@ -140,8 +142,8 @@ const buildGroup = (entries, inlined, inject) =>
   });
 const ownZod = entriesWhere((entry, file) => !loadsPlugins(entry, file));
 const results = await Promise.all([
-  buildGroup(entriesWhere(loadsPlugins), INLINED_PACKAGES, []),
-  buildGroup(ownZod, [...INLINED_PACKAGES, ...PLUGIN_SHARED_PACKAGES], [ZOD_JITLESS]),
+  buildGroup(entriesWhere(loadsPlugins), [], []),
+  buildGroup(ownZod, PLUGIN_SHARED_PACKAGES, [ZOD_JITLESS]),
 ]);
 const outputs = Object.assign({}, ...results.map((result) => result.metafile.outputs));
 // Point each bundle's `@oclif/core` at the vendored file (a path relative to the bundle; same line count, so the
