@@ -2,6 +2,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { splitLeadingWorkspaceFlag } from '../dist/cli/leading-flags.js';
 import { fastVersionLine } from '../dist/cli/version-fast-path.js';
+import { mayRunLong } from '../dist/cli/optimizing-tier.js';
 
 // Keep V8's young generation at its initial size instead of growing each semi-space to 16 MB: a command's garbage is
 // short-lived, and the grown semi-spaces were most of the peak RSS of `status` or `queue ls` over 10,000 tasks
@@ -9,6 +10,10 @@ import { fastVersionLine } from '../dist/cli/version-fast-path.js';
 setFlagsFromString('--semi-space-growth-factor=1');
 
 const { argv, missingCommand } = splitLeadingWorkspaceFlag(process.argv.slice(2));
+// One-shot commands run on the interpreter and the baseline compiler only: TurboFan's compile zones were ~8 MB of the
+// peak RSS of `status` over 10,000 tasks, and its code never paid back its compile time in a command this short.
+// Daemons, watches and follows keep it (src/cli/optimizing-tier.ts).
+if (!mayRunLong(argv)) setFlagsFromString('--no-opt');
 if (missingCommand) {
   process.stderr.write('Error (USAGE): --workspace needs a command after it, e.g. `millrace --workspace DIR status`\n');
   process.exit(2);
