@@ -9,7 +9,7 @@ import { stageForKind } from '../contracts/stage-metadata.js';
 import { isNoSpaceError, MillraceError } from '../errors/index.js';
 import { readBaselineManifest } from '../workspace/init/baseline-manifest.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
-import { readRecoveryCounters, writeRecoveryCounters } from '../workspace/state/counters-store.js';
+import { createCountersWriter, readRecoveryCounters } from '../workspace/state/counters-store.js';
 import { reapOrphanAgentGroups, type AgentGroupStore } from '../workspace/state/agent-groups.js';
 import { appendRuntimeEvent } from '../workspace/state/events-log.js';
 import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/state/lock.js';
@@ -19,7 +19,7 @@ import { escapingFolders } from '../workspace/state/state-inspection.js';
 import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
-import { writeLiveActivity } from '../workspace/state/live-activity.js';
+import { removeLiveActivity, writeLiveActivity } from '../workspace/state/live-activity.js';
 import { readMarkerCandidates, readStructuredResult } from '../workspace/state/stage-output.js';
 import { createThrottle } from './activity-throttle.js';
 import { applyDecision } from './apply-result.js';
@@ -116,12 +116,15 @@ export class RuntimeEngine {
   private sessionStart: Date | null = null;
   /** The startup sweep of stale temp files, running beside the start and the first stage. */
   private sweeping: Promise<void> = Promise.resolve();
+  /** Writes `recovery_counters.json`, skipping content it already wrote there. */
+  private readonly writeCounters: ReturnType<typeof createCountersWriter>;
 
   constructor(options: EngineOptions) {
     this.options = options;
     this.paths = options.paths;
     this.now = options.now ?? (() => new Date());
     this.config = options.config;
+    this.writeCounters = createCountersWriter(options.paths);
   }
 
   /** The runtime config in force (a daemon's reload replaces it). */
@@ -195,7 +198,7 @@ export class RuntimeEngine {
   }
 
   private async saveCounters(): Promise<void> {
-    await writeRecoveryCounters(this.paths, this.requireState().counters);
+    await this.writeCounters(this.requireState().counters);
   }
 
   /** Set a plane's marker in memory; its status file is written by the next save. */
@@ -579,24 +582,32 @@ export class RuntimeEngine {
 
   /**
    * Keeps `runs/<run>/live_activity.json` (what `status` shows of a running stage) at most once a second; the runner's
-   * latest cumulative usage is kept even when later activity carries none. A failed write never affects the stage.
+   * latest cumulative usage is kept even when later activity carries none. Removed when the stage ends, so a later
+   * stage of the run (the same stage again after a fix) never shows the earlier one's activity. A failed write or
+   * removal never affects the stage.
    */
   private liveActivityWriter(request: StageRunRequest, workItemId: string | null): { push(a: RunnerActivity): void; close(): Promise<void> } {
     let usage: TokenUsage | null = null;
-    let writes = Promise.resolve();
+    let writes: Promise<void> | null = null;
     const throttle = createThrottle<RunnerActivity>((a) => {
       const record = { schema_version: '1.0' as const, kind: 'live_activity' as const, run_id: request.run_id, request_id: request.request_id, plane: request.plane, stage: request.stage, work_item_id: workItemId, last_activity_at: a.at, last_activity_kind: a.kind, last_activity: a.text, token_usage: usage };
-      writes = writes.then(() => writeLiveActivity(this.paths, record)).catch(() => undefined);
+      writes = (writes ?? Promise.resolve()).then(() => writeLiveActivity(this.paths, record)).catch(() => undefined);
     }, LIVE_ACTIVITY_INTERVAL_MS);
+    const paths = this.paths;
     return {
       push(a) {
         if (a.usage) usage = a.usage;
         throttle.push(a);
       },
       async close() {
-        throttle.flush();
         throttle.close();
+        if (writes === null) return;
         await writes;
+        try {
+          removeLiveActivity(paths, request.run_id);
+        } catch {
+          // a leftover record names its stage; status shows it only while a stage of that name runs
+        }
       },
     };
   }

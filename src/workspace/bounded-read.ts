@@ -99,6 +99,23 @@ export async function openRegularFile(path: string, options: { noFollow?: boolea
   return null;
 }
 
+/** `openRegularFile` without the thread pool: the open descriptor, `undefined` when absent, `null` when not a regular file. */
+export function openRegularFileSync(path: string, options: { noFollow?: boolean } = {}): number | null | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0));
+  } catch (error) {
+    return errnoOf(error) === 'ENOENT' ? undefined : null;
+  }
+  try {
+    if (fstatSync(fd).isFile()) return fd;
+  } catch {
+    // unreadable metadata: treated as not a regular file
+  }
+  closeSync(fd);
+  return null;
+}
+
 function openFlags(path: string, display: string, code: ErrorCode, options: BoundedReadOptions): number | undefined {
   let noFollow = options.noFollow === true;
   if (options.withinRoot !== undefined) {

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { execa } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunsLsResult } from '../../src/commands/runs/ls.js';
@@ -54,7 +54,9 @@ describe('a running stage seen from other commands (real daemon, command runner)
       expect(new Set(chunks.map((c) => `${c.run_id} ${c.stage}`))).toEqual(new Set([`${runId} builder`]));
       expect(chunks.map((c) => c.text).join('')).toContain('working: step 1\nworking: step 2\n');
       expect(chunks.map((c) => c.text).join('')).toContain('### BUILDER_COMPLETE');
-      // finished: nothing is running, the live file keeps the last activity, and status shows no active usage line
+      // finished: nothing is running, the stage's live activity file is gone, and status shows no active usage line
+      expect(existsSync(join(ws.runtime, 'runs', runId, 'live_activity.json'))).toBe(false);
+      expect(existsSync(join(ws.runtime, 'runs', runId, 'stage_results'))).toBe(true);
       expect((await millrace(['status', '-w', ws.root])).stdout).not.toContain('usage_active_run:');
     } finally {
       daemon.kill('SIGKILL');

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildCompletionArtifact,
@@ -66,6 +66,23 @@ function liveUsageReader(path: string): () => { usage?: TokenUsage } {
   };
 }
 
+/** The usage file's text, null when the tool wrote none or left something that is not a regular file (never blocks on a FIFO). */
+function readUsageText(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Where the wrapped tool may write its token usage (`$MILLRACE_USAGE_PATH`). */
 export const usageFilePath = (request: Pick<StageRunRequest, 'run_dir' | 'request_id'>) => join(request.run_dir, `runner_usage.${request.request_id}.json`);
 
@@ -77,7 +94,8 @@ export const commandRunner: RunnerAdapter = {
   async run(request: StageRunRequest, context: RunnerContext): Promise<RunnerRawResult> {
     const config = CommandRunnerConfigSchema.parse(context.config);
     const files = runArtifactPaths(request);
-    await mkdir(request.run_dir, { recursive: true });
+    // Synchronous file calls around the tool: each is one small system call, cheaper than a thread-pool round trip.
+    mkdirSync(request.run_dir, { recursive: true });
     const prompt = buildStagePrompt(request);
     await writeFileAtomic(files.prompt, prompt);
     await writeJsonAtomic(files.request, request);
@@ -85,7 +103,7 @@ export const commandRunner: RunnerAdapter = {
     await writeJsonAtomic(files.invocation, buildInvocationArtifact(request, COMMAND_RUNNER_ID, argv, files.prompt, new Date()));
     const timeoutSeconds = config.timeout_seconds ?? (request.timeout_seconds > 0 ? request.timeout_seconds : 3600);
     const usagePath = usageFilePath(request);
-    await rm(usagePath, { force: true });
+    rmSync(usagePath, { force: true });
     const onActivity = context.onActivity;
     const liveUsage = liveUsageReader(usagePath);
     const report = onActivity ? (text: string) => onActivity({ kind: 'output', text, ...liveUsage() }) : null;
@@ -130,7 +148,7 @@ export const commandRunner: RunnerAdapter = {
       failureClass = 'runner_non_zero_exit';
       notes.push('runner exited with non-zero status');
     }
-    const usageText = await readFile(usagePath, 'utf8').catch(() => null);
+    const usageText = readUsageText(usagePath);
     const usage = usageText === null ? null : parseCommandUsage(usageText);
     if (usage && !usage.ok) notes.push(`ignored ${usagePath}: ${usage.problem}`);
     const reported = usage?.ok ? usage.value : null;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { StageResultEnvelope } from '../../contracts/runtime-state.js';
@@ -22,10 +22,15 @@ export async function writeStageResult(paths: WorkspacePaths, requestId: string,
   return path;
 }
 
-/** Every regular file below a directory (absolute paths); missing dir = empty. */
+/** Every regular file below a directory (absolute paths); missing dir = empty. One synchronous listing: a run dir is small. */
 export async function listFilesRecursive(dir: string): Promise<Set<string>> {
   const out = new Set<string>();
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    // missing or unreadable: no files
+  }
   for (const entry of entries) if (entry.isFile()) out.add(join(entry.parentPath, entry.name));
   return out;
 }

@@ -1,8 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
 import { INPUT_SIZE_LIMITS } from '../../contracts/input-limits.js';
-import { openRegularFile, readBoundedTextSync } from '../bounded-read.js';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFileSync, readBoundedTextSync } from '../bounded-read.js';
 
 const CHUNK_BYTES = 64 * 1024;
+/** 1 MiB read between two turns of the event loop. */
+const CHUNKS_PER_TURN = 16;
 /** A terminal marker is one short line; a longer line cannot be one, however it ends. */
 const MAX_MARKER_LINE = INPUT_SIZE_LIMITS['status marker'];
 /** More distinct marker lines than this already conflict; keeping more would only grow memory. */
@@ -13,26 +16,28 @@ const MAX_DISTINCT_MARKER_LINES = 256;
  * agent that printed gigabytes costs no more memory than one that printed a page. Returns each distinct candidate
  * once in first-seen order with the last candidate seen placed last, which is all marker extraction looks at (the
  * set of tokens and the last one). `undefined` when the file is absent, `null` when it cannot be read as a file.
+ * Synchronous reads (a stage's stdout is usually a page; each thread-pool round trip cost more than its read), giving
+ * the event loop a turn after every `CHUNKS_PER_TURN` chunks so a huge file does not hold it.
  */
 export async function readMarkerCandidates(path: string): Promise<string | null | undefined> {
-  const opened = await openRegularFile(path);
-  if (!opened) return opened;
-  const { handle } = opened;
+  const fd = openRegularFileSync(path);
+  if (fd === undefined || fd === null) return fd;
   try {
     const collector = new MarkerLineCollector();
     const decoder = new StringDecoder('utf8');
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+    for (let chunks = 1; ; chunks += 1) {
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
       collector.push(decoder.write(buffer.subarray(0, bytesRead)));
+      if (chunks % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     collector.push(decoder.end());
     return collector.finish();
   } catch {
     return null;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

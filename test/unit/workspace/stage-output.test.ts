@@ -44,6 +44,25 @@ describe("a stage's stdout, read for terminal markers", () => {
     expect(await readMarkerCandidates(path)).toBe('### CHECKER_PASS');
   });
 
+  it('lets the event loop run while it reads a large output', async () => {
+    const path = file('large.txt', '');
+    const block = Buffer.alloc(4 * 1024 * 1024, 'y');
+    for (let i = 0; i < 4; i += 1) appendFileSync(path, block);
+    appendFileSync(path, '\n### BUILDER_COMPLETE\n');
+    let turns = 0;
+    const tick = () => {
+      turns += 1;
+      if (!done) setImmediate(tick);
+    };
+    let done = false;
+    setImmediate(tick);
+    const read = await readMarkerCandidates(path);
+    done = true;
+    expect(read).toBe('### BUILDER_COMPLETE');
+    // 16 MiB in 64 KiB chunks: the reader yields after every MiB, so other work ran in between.
+    expect(turns).toBeGreaterThanOrEqual(8);
+  });
+
   it('keeps at most 256 distinct candidates however many an agent prints, and still the last one', async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => `### TOKEN_${i}`).join('\n');
     const result = (await readMarkerCandidates(file('many.txt', `${lines}\n`)))!.split('\n');
