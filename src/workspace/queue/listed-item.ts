@@ -11,7 +11,7 @@ import { readQueueFileSync } from './read-queue-file.js';
 import type { ClaimFacts } from './select.js';
 
 /**
- * A valid item listed by a one-shot scan: its claim facts (from the cache's columns, taken when first asked for, or
+ * A valid item listed by a one-shot scan: its claim facts (from the cache's columns, made whenever asked for, or
  * from a fresh parse) and its `document`, the file parsed when first asked for (when the file changed into an invalid
  * document since the facts were taken, that read says so). Path, claim and document live on the prototype, so an item
  * is a few fields; equality sees kind, state and id.
@@ -38,8 +38,9 @@ export class ListedQueueItem implements QueueItem {
     return `${this.#folder.dir}${sep}${this.id}.md`;
   }
 
+  /** Not kept once made: selection reads every queued item's claim once or twice, and 10,000 kept claims were ~1 MB. */
   get claim(): ClaimFacts {
-    return (this.#claim ??= this.#folder.claimAt(this.#position));
+    return this.#claim ?? this.#folder.claimAt(this.#position);
   }
 
   get document(): WorkDocument {
