@@ -1,4 +1,4 @@
-import { link, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, lstat, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueMoveIntentSchema, type QueueMoveIntent } from '../../contracts/queue-move.js';
 import { writerTempPid } from '@millrace/plugin-api';
@@ -8,7 +8,7 @@ import { readStateFile } from '../state/state-file.js';
 import { isErrno } from './exclusive-file.js';
 import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
 import { sha256 } from './move.js';
-import { findDuplicateIds, listQueueLocations, type QueueLocation } from './scan.js';
+import { findDuplicateIds, type QueueLocation } from './scan.js';
 
 export type RepairAction =
   | { action: 'move_completed'; kind: string; id: string; path: string }
@@ -95,40 +95,69 @@ export async function repairQueue(paths: WorkspacePaths, options: RepairOptions 
     }
     actions.push(await resolveIntent(paths, intent, intentPath));
   }
-  for (const duplicate of findDuplicateIds(await listQueueLocations(paths))) {
-    const ordered = [...duplicate.locations].sort((a, b) => LIFECYCLE_RANK[b.state] - LIFECYCLE_RANK[a.state]);
+  const folders = await readQueueFolders(paths);
+  for (const duplicate of findDuplicateIds(folders.flatMap((f) => f.documents))) {
+    // Listed by name: only an id found in several folders is checked to be a regular file in each.
+    const files = await regularFilesOnly(duplicate.locations);
+    if (files.length < 2) continue;
+    const ordered = [...files].sort((a, b) => LIFECYCLE_RANK[b.state] - LIFECYCLE_RANK[a.state]);
     const kept = ordered[0]!;
     const keptBytes = await readBytes(kept.path);
     for (const other of ordered.slice(1)) actions.push(await setAside(paths, kept, keptBytes, other));
   }
-  actions.push(...(await sweepStaleTemps(paths, options)));
+  const intentTemps = (await readdir(dir).catch((error: unknown) => (isErrno(error, 'ENOENT') ? [] : Promise.reject(error)))).filter((n: string) => writerTempPid(n) !== null);
+  const temps = [...intentTemps.map((name: string) => join(dir, name)), ...folders.flatMap((f) => f.temps)];
+  actions.push(...(await sweepStaleTemps(paths, temps, options)));
   return { actions };
 }
 
+type QueueFolderNames = { documents: QueueLocation[]; temps: string[] };
+
+/**
+ * One names-only read per queue folder (a 10,000-document folder is not read with types): its `*.md` names as
+ * locations (sorted, as a typed listing gives them) and its writers' temp files. A missing folder has none.
+ */
+async function readQueueFolders(paths: WorkspacePaths): Promise<QueueFolderNames[]> {
+  return Promise.all(
+    Object.entries(KIND_STATES).flatMap(([kind, states]) =>
+      states.map(async (state): Promise<QueueFolderNames> => {
+        const folder = stateDir(paths, kind as keyof typeof KIND_STATES, state);
+        let names: string[];
+        try {
+          names = await readdir(folder);
+        } catch (error) {
+          if (isErrno(error, 'ENOENT')) return { documents: [], temps: [] };
+          throw error;
+        }
+        const documents = names
+          .filter((n) => n.endsWith('.md'))
+          .sort()
+          .map((name) => ({ kind: kind as QueueLocation['kind'], state, id: name.slice(0, -3), path: join(folder, name) }));
+        return { documents, temps: names.filter((n) => writerTempPid(n) !== null).map((name) => join(folder, name)) };
+      }),
+    ),
+  );
+}
+
+/** The locations that are regular files (not a folder or link named `*.md`), as a typed listing would have kept. */
+async function regularFilesOnly(locations: readonly QueueLocation[]): Promise<QueueLocation[]> {
+  const checked = await Promise.all(locations.map(async (l) => ((await lstat(l.path).catch(() => null))?.isFile() ? l : null)));
+  return checked.filter((l): l is QueueLocation => l !== null);
+}
+
 /** Temp files never match `*.md`, so they are invisible to the queue; only old ones are removed (a live writer may own a new one). */
-async function sweepStaleTemps(paths: WorkspacePaths, options: RepairOptions): Promise<RepairAction[]> {
+async function sweepStaleTemps(paths: WorkspacePaths, temps: readonly string[], options: RepairOptions): Promise<RepairAction[]> {
   const cutoff = (options.now ?? new Date()).getTime() - (options.staleTempMs ?? 60_000);
-  const dirs = [moveIntentDir(paths), ...Object.entries(KIND_STATES).flatMap(([kind, states]) => states.map((s) => stateDir(paths, kind as keyof typeof KIND_STATES, s)))];
   const actions: RepairAction[] = [];
-  for (const dir of dirs) {
-    let names: string[];
+  for (const path of temps) {
     try {
-      names = await readdir(dir);
+      if ((await stat(path)).mtimeMs > cutoff) continue;
     } catch (error) {
       if (isErrno(error, 'ENOENT')) continue;
       throw error;
     }
-    for (const name of names.filter((n) => writerTempPid(n) !== null)) {
-      const path = join(dir, name);
-      try {
-        if ((await stat(path)).mtimeMs > cutoff) continue;
-      } catch (error) {
-        if (isErrno(error, 'ENOENT')) continue;
-        throw error;
-      }
-      await rm(path, { force: true });
-      actions.push({ action: 'stale_temp_removed', path: displayPath(paths, path) });
-    }
+    await rm(path, { force: true });
+    actions.push({ action: 'stale_temp_removed', path: displayPath(paths, path) });
   }
   return actions;
 }

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueueState } from '../../../src/contracts/queue-move.js';
@@ -91,6 +91,19 @@ describe('repairQueue without a move intent (hand copies, foreign writers)', () 
         'tasks/queue/b.md.duplicate': bEdited,
       });
       expect((await listQueue(paths)).duplicates).toEqual([]);
+    }));
+
+  it('a folder or link named like a document is no copy: the document it shares a name with stays where it is', () =>
+    withQueueWorkspace(async (paths) => {
+      const a = renderWorkDocument(aTask({ task_id: 'a' }));
+      const b = renderWorkDocument(aTask({ task_id: 'b' }));
+      await writeText(join(paths.tasks.queue, 'a.md'), a);
+      await mkdir(join(paths.tasks.done, 'a.md'), { recursive: true });
+      await writeText(join(paths.tasks.queue, 'b.md'), b);
+      await symlink(join(paths.tasks.queue, 'b.md'), join(paths.tasks.done, 'b.md'));
+      expect((await repairQueue(paths)).actions).toEqual([]);
+      expect(await readFile(join(paths.tasks.queue, 'a.md'), 'utf8')).toBe(a);
+      expect(await readFile(join(paths.tasks.queue, 'b.md'), 'utf8')).toBe(b);
     }));
 });
 
