@@ -1,7 +1,7 @@
-import { lstatSync } from 'node:fs';
 import { AgentGroupsFileSchema, type AgentGroupRecord } from '../../contracts/agent-groups.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
+import { replacedFileKey } from './file-identity.js';
 import { readStateFile } from './state-file.js';
 import { isSameProcess, processEnvironmentHas, processGroupMembers, readProcStat, type ProcStat } from './proc-table.js';
 
@@ -36,11 +36,6 @@ export type AgentGroupStore = {
   finishRun(runId: string): Promise<void>;
 };
 
-/** The file's identity after a write: every writer replaces it by rename, so any other write changes the inode. */
-function fileKey(path: string): string | null {
-  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : null;
-}
 
 /**
  * This process's records, written one change at a time (stages of parallel lanes may register concurrently). Two
@@ -57,14 +52,14 @@ export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): A
   let ownerStart: Promise<ProcStat | null> | null = null;
   let written: { key: string; groups: AgentGroupRecord[] } | null = null;
   const current = async (): Promise<AgentGroupRecord[]> => {
-    if (written !== null && fileKey(paths.agentProcessGroups) === written.key) return written.groups;
+    if (written !== null && replacedFileKey(paths.agentProcessGroups) === written.key) return written.groups;
     written = null;
     return (await readAgentGroups(paths)).groups;
   };
   const save = async (groups: AgentGroupRecord[]): Promise<void> => {
     written = null;
     await writeAgentGroups(paths, groups);
-    const key = fileKey(paths.agentProcessGroups);
+    const key = replacedFileKey(paths.agentProcessGroups);
     if (key !== null) written = { key, groups };
   };
   return {

@@ -1,8 +1,8 @@
-import { lstatSync } from 'node:fs';
 import { RecoveryCountersSchema, emptyRecoveryCounters, type RecoveryCounters } from '../../contracts/runtime-state.js';
 import { errorFromIssues } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeTextAtomic } from './atomic-write.js';
+import { replacedFileKey } from './file-identity.js';
 import { readJsonFile } from './read-json.js';
 
 export async function readRecoveryCounters(paths: WorkspacePaths): Promise<RecoveryCounters> {
@@ -19,11 +19,6 @@ export async function writeRecoveryCounters(paths: WorkspacePaths, counters: Rec
   await writeTextAtomic(paths.recoveryCounters, countersText(counters));
 }
 
-/** The file's identity after a write: every writer replaces it by rename, so another write changes the inode. */
-function fileKey(path: string): string | null {
-  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` : null;
-}
 
 /**
  * The runtime's writer of `recovery_counters.json`: content it already wrote is not written again while the file is
@@ -33,10 +28,10 @@ export function createCountersWriter(paths: WorkspacePaths): (counters: Recovery
   let written: { text: string; key: string } | null = null;
   return async (counters) => {
     const text = countersText(counters);
-    if (written !== null && written.text === text && fileKey(paths.recoveryCounters) === written.key) return;
+    if (written !== null && written.text === text && replacedFileKey(paths.recoveryCounters) === written.key) return;
     written = null;
     await writeTextAtomic(paths.recoveryCounters, text);
-    const key = fileKey(paths.recoveryCounters);
+    const key = replacedFileKey(paths.recoveryCounters);
     if (key !== null) written = { text, key };
   };
 }
