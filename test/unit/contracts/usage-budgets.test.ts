@@ -4,31 +4,12 @@ import type { UsageRecord } from '../../../src/contracts/usage.js';
 import { budgetLimitsOf, decideGovernance, evaluateBudgets, evaluateItemBudgets, nextAutoResumeAt, utcWeekStart, type BudgetLimit } from '../../../src/contracts/usage-budgets.js';
 import { decideOperatorResume, governUsage, itemBudgetDecision } from '../../../src/runtime/decide/governance.js';
 import type { RouterDecision } from '../../../src/runtime/decide/route.js';
+import { usageRecord } from '../../support/usage-records.js';
 
 let seq = 0;
 function record(at: string, tokens: number, extra: Partial<UsageRecord> = {}): UsageRecord {
   seq++;
-  return {
-    schema_version: '1.0',
-    kind: 'usage_record',
-    recorded_at: at,
-    started_at: at,
-    duration_seconds: 1,
-    run_id: `run-${seq}`,
-    request_id: `request-${seq}`,
-    plane: 'execution',
-    stage: 'builder',
-    work_item_kind: 'task',
-    work_item_id: 'task-a',
-    runner_name: 'command',
-    model_name: null,
-    terminal_result: 'BUILDER_COMPLETE',
-    failure_class: null,
-    token_usage: { input_tokens: tokens, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 0, thinking_tokens: 0, total_tokens: tokens },
-    cost_usd: null,
-    cost_source: null,
-    ...extra,
-  };
+  return usageRecord(at, tokens, { run_id: `run-${seq}`, request_id: `request-${seq}`, ...extra });
 }
 
 const limit = (l: Partial<BudgetLimit> & Pick<BudgetLimit, 'id' | 'window'>): BudgetLimit => ({ window_seconds: null, max_tokens: null, max_cost_usd: null, ...l });

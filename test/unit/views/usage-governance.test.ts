@@ -2,28 +2,11 @@ import { UsageGovernanceConfigSchema } from '../../../src/contracts/config.js';
 import { bootstrapSnapshot, type LockInspection } from '../../../src/contracts/runtime-state.js';
 import type { UsageRecord } from '../../../src/contracts/usage.js';
 import { governanceView } from '../../../src/views/usage-governance.js';
+import { usageRecord } from '../../support/usage-records.js';
 
 const now = new Date();
-const record = (tokens: number, workItemId: string): UsageRecord => ({
-  schema_version: '1.0',
-  kind: 'usage_record',
-  recorded_at: now.toISOString(),
-  started_at: now.toISOString(),
-  duration_seconds: 1,
-  run_id: `run-${workItemId}-${tokens}`,
-  request_id: `request-${workItemId}-${tokens}`,
-  plane: 'execution',
-  stage: 'builder',
-  work_item_kind: 'task',
-  work_item_id: workItemId,
-  runner_name: 'command',
-  model_name: null,
-  terminal_result: 'BUILDER_COMPLETE',
-  failure_class: null,
-  token_usage: { input_tokens: tokens, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 0, thinking_tokens: 0, total_tokens: tokens },
-  cost_usd: null,
-  cost_source: null,
-});
+const record = (tokens: number, workItemId: string): UsageRecord =>
+  usageRecord(now.toISOString(), tokens, { run_id: `run-${workItemId}-${tokens}`, request_id: `request-${workItemId}-${tokens}`, work_item_id: workItemId });
 const noLock: LockInspection = { state: 'absent', detail: 'no lock', record: null };
 const governance = UsageGovernanceConfigSchema.parse({
   enabled: true,

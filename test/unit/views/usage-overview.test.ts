@@ -1,26 +1,21 @@
 import type { UsageRecord } from '../../../src/contracts/usage.js';
 import { summarizeUsage, usageOverview } from '../../../src/views/usage.js';
+import { usageRecord } from '../../support/usage-records.js';
 
-const record = (at: string, stage: string, item: string | null, total: number | null, cost: number | null): UsageRecord => ({
-  schema_version: '1.0',
-  kind: 'usage_record',
-  recorded_at: at,
-  started_at: at,
-  duration_seconds: 1,
-  run_id: `run-${at}`,
-  request_id: `req-${at}`,
-  plane: 'execution',
-  stage,
-  work_item_kind: item ? 'task' : null,
-  work_item_id: item,
-  runner_name: 'codex',
-  model_name: 'm',
-  terminal_result: 'X',
-  failure_class: null,
-  token_usage: total === null ? null : { input_tokens: total - 10, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 10, thinking_tokens: 0, total_tokens: total },
-  cost_usd: cost,
-  cost_source: cost === null ? null : 'harness',
-});
+const record = (at: string, stage: string, item: string | null, total: number | null, cost: number | null): UsageRecord =>
+  usageRecord(at, 0, {
+    run_id: `run-${at}`,
+    request_id: `req-${at}`,
+    stage,
+    work_item_kind: item ? 'task' : null,
+    work_item_id: item,
+    runner_name: 'codex',
+    model_name: 'm',
+    terminal_result: 'X',
+    token_usage: total === null ? null : { input_tokens: total - 10, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 10, thinking_tokens: 0, total_tokens: total },
+    cost_usd: cost,
+    cost_source: cost === null ? null : 'harness',
+  });
 
 describe('usage overview (the dashboard Usage page)', () => {
   it('groups the ledger exactly like `millrace usage --by stage|item|day`, with one point per record in time order', () => {
