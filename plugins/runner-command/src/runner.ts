@@ -55,8 +55,9 @@ function liveUsageReader(path: string): () => { usage?: TokenUsage } {
         const stat = statSync(path);
         if (stat.mtimeMs !== mtimeMs) {
           mtimeMs = stat.mtimeMs;
-          const parsed = parseCommandUsage(readFileSync(path, 'utf8'));
-          if (parsed.ok) usage = parsed.value.usage;
+          const read = readUsageFile(path);
+          const parsed = read && 'text' in read ? parseCommandUsage(read.text) : null;
+          if (parsed?.ok) usage = parsed.value.usage;
         }
       } catch {
         // not written (yet) or being replaced: keep what was last read
@@ -66,8 +67,14 @@ function liveUsageReader(path: string): () => { usage?: TokenUsage } {
   };
 }
 
-/** The usage file's text, null when the tool wrote none or left something that is not a regular file (never blocks on a FIFO). */
-function readUsageText(path: string): string | null {
+/** A usage file is a few hundred bytes; one larger than this is ignored, never read into memory. */
+export const USAGE_FILE_MAX_BYTES = 64 * 1024;
+
+/**
+ * The usage file the tool wrote: its text, why it was not read (not a regular file, or over USAGE_FILE_MAX_BYTES),
+ * or null when there is none. Opened non-blocking, so a FIFO in its place never blocks the runtime.
+ */
+function readUsageFile(path: string): { text: string } | { problem: string } | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -75,7 +82,10 @@ function readUsageText(path: string): string | null {
     return null;
   }
   try {
-    return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : null;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { problem: 'not a regular file' };
+    if (stat.size > USAGE_FILE_MAX_BYTES) return { problem: `larger than ${USAGE_FILE_MAX_BYTES} bytes (${stat.size})` };
+    return { text: readFileSync(fd, 'utf8') };
   } catch {
     return null;
   } finally {
@@ -148,8 +158,8 @@ export const commandRunner: RunnerAdapter = {
       failureClass = 'runner_non_zero_exit';
       notes.push('runner exited with non-zero status');
     }
-    const usageText = readUsageText(usagePath);
-    const usage = usageText === null ? null : parseCommandUsage(usageText);
+    const usageFile = readUsageFile(usagePath);
+    const usage = usageFile === null ? null : 'text' in usageFile ? parseCommandUsage(usageFile.text) : { ok: false as const, problem: usageFile.problem };
     if (usage && !usage.ok) notes.push(`ignored ${usagePath}: ${usage.problem}`);
     const reported = usage?.ok ? usage.value : null;
     const raw: RunnerRawResult = {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aStageRunRequest, checkRawResultConformance } from '@millrace/plugin-api/testing';
-import { commandRunner } from '../../src/runner.js';
+import { commandRunner, USAGE_FILE_MAX_BYTES } from '../../src/runner.js';
 
 const setup = () => {
   const ws = mkdtempSync(join(tmpdir(), 'runner-command-'));
@@ -86,5 +86,20 @@ describe('command runner (real child processes)', () => {
     expect(raw.notes.join('\n')).toMatch(/ignored .*runner_usage\..*\.json: input_tokens: /);
     const silent = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(`console.log('### BUILDER_COMPLETE')`) });
     expect(silent).toMatchObject({ token_usage: null, cost_usd: null, notes: [] });
+  });
+
+  it('ignores, with a note and without blocking or reading it, a usage path that is a FIFO or a file over the limit', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const seen: string[] = [];
+    const fifo = `require('child_process').execFileSync('mkfifo', [process.env.MILLRACE_USAGE_PATH]);console.log('made a fifo');setTimeout(()=>console.log('### BUILDER_COMPLETE'),700)`;
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(fifo), onActivity: (a) => seen.push(a.text) });
+    expect(raw).toMatchObject({ exit_kind: 'completed', token_usage: null });
+    expect(readFileSync(raw.stdout_path!, 'utf8')).toBe('made a fifo\n### BUILDER_COMPLETE\n');
+    expect(raw.notes.join('\n')).toMatch(/ignored .*runner_usage\..*\.json: not a regular file/);
+    expect(seen).toContain('made a fifo');
+    const huge = `require('fs').writeFileSync(process.env.MILLRACE_USAGE_PATH, '{"input_tokens": 1' + ' '.repeat(${USAGE_FILE_MAX_BYTES}) + '}');console.log('### BUILDER_COMPLETE')`;
+    const big = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node(huge) });
+    expect(big).toMatchObject({ exit_kind: 'completed', token_usage: null });
+    expect(big.notes.join('\n')).toMatch(new RegExp(`ignored .*runner_usage\\..*\\.json: larger than ${USAGE_FILE_MAX_BYTES} bytes \\(${USAGE_FILE_MAX_BYTES + 19}\\)`));
   });
 });
