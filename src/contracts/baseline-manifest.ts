@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Package-managed asset families, in deployment and manifest scan order (workspace.md §4.1). */
 export const ASSET_FAMILIES = ['entrypoints', 'skills', 'modes', 'loops', 'graphs', 'registry'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlaneSchema } from '@millrace/plugin-api';
 import { MAX_ID_LENGTH } from './input-limits.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalIdSchema, PlaneSchema, ResultClassSchema, StatusTokenSchema } from './vocabulary.js';
 import { MAX_TIMER_SECONDS, timerSecondsMessage } from './timers.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MillraceError } from '../../errors/index.js';
 
 /** One thing wrong with one document: rendered as the single line `file: field: message`. */

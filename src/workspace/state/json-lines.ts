@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type JsonLinesParse<T> = { ok: true; records: T[] } | { ok: false; line: number; issue: z.core.$ZodIssue | undefined };
 

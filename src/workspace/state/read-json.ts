@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { errorFromIssues, MillraceError, type ErrorCode } from '../../errors/index.js';
 import { MAX_NESTING_DEPTH, textNestingTooDeep } from '../../contracts/input-limits.js';
 import { readStateFile } from './state-file.js';

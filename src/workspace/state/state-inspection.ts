@@ -1,6 +1,6 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AgentGroupsFileSchema } from '../../contracts/agent-groups.js';
 import { BaselineManifestSchema } from '../../contracts/baseline-manifest.js';
 import { CompileDiagnosticsSchema, CompiledPlanSchema } from '../../contracts/compiled-plan.js';
