@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /** A kernel start time: clock ticks since boot, as `/proc/<pid>/stat` field 22 gives it. */
 const StartTimeSchema = z.string().regex(/^\d+$/).nullable();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /** Package-managed asset families, in deployment and manifest scan order (workspace.md §4.1). */
 export const ASSET_FAMILIES = ['entrypoints', 'skills', 'modes', 'loops', 'graphs', 'registry'] as const;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { SafeIdSchema } from './documents.js';
 
 /** `arbiter/targets/<root_spec_id>.json`: one closure target per root spec lineage. */

@@ -7,7 +7,7 @@ import {
   type RunnerContribution,
   type StageKind,
 } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /** `state/compiled_plan.json` and `state/compile_diagnostics.json` (compiler.md §3, §7.1). */
 

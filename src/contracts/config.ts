@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS, MAX_TIMER_SECONDS, STAGE_NAMES, timerMsMessage, timerSecondsMessage, type ConfigSchemaLike } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { UsagePricesSchema } from './usage.js';
 
 /**

@@ -1,5 +1,5 @@
 import { PlaneSchema, RunnerActivityKindSchema, TokenUsageSchema } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /**
  * `runs/<run_id>/live_activity.json`: what the stage running now last did and its usage so far, as the runner reports

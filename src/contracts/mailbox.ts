@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { PlaneSchema } from '@millrace/plugin-api';
 import { MAX_ID_LENGTH } from './input-limits.js';
 

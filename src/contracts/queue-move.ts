@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { SafeIdSchema, WORK_DOCUMENT_KINDS } from './documents.js';
 
 export const QUEUE_STATES = ['queue', 'active', 'done', 'blocked', 'incoming', 'resolved'] as const;

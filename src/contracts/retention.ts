@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { WorkItemKindSchema } from '@millrace/plugin-api';
 
 /**

@@ -1,5 +1,5 @@
 // Over 300 lines: one contract file for every runtime-owned state file, so their schemas and defaults are reviewed together.
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, StageNameSchema, TokenUsageSchema, WorkItemKindSchema, type Plane, type StageId } from '@millrace/plugin-api';
 import { stageMetadata } from './stage-metadata.js';
 import { GovernanceStateSchema } from './usage-budgets.js';

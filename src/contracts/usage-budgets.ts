@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { BUDGET_WINDOWS, type BudgetWindow, type UsageGovernanceConfig } from './config.js';
 import type { UsageRecord } from './usage.js';
 import { groupedInteger } from './number-text.js';

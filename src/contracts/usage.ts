@@ -1,5 +1,5 @@
 import { PlaneSchema, TokenUsageSchema } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /**
  * One line of `state/usage_ledger.jsonl`: what one stage run consumed. Appended by the runtime only, after the stage's

@@ -1,6 +1,6 @@
 import { CONTRIBUTE_EVENT } from '@millrace/plugin-api';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import type { Registry } from './registry.js';
 import { recordingValidations, registryFromManifest, toContributionsManifest, type ContributionsManifest } from './contributions-manifest.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { readBoundedTextSync } from './bounded-read.js';
 import { writeTextAtomic } from './state/atomic-write.js';
 

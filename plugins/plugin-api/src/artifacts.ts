@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import * as z from 'zod';
+import * as z from './zod.js';
 import { ExitKindSchema, RequestKindSchema } from './vocabulary.js';
 import { TokenUsageSchema, type RunnerRawResult, type StageRunRequest } from './stage-request.js';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { GraphLoopSchema, ModeSchema, StageKindSchema } from './definitions.js';
 import type { RunnerUnavailable } from './executable.js';
 import type { RunnerActivityInput, RunnerRawResult, StageRunRequest } from './stage-request.js';

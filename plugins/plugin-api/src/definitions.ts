@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { CanonicalIdSchema, PlaneSchema, ResultClassSchema, StatusTokenSchema } from './vocabulary.js';
 import { MAX_TIMER_SECONDS, timerSecondsMessage } from './timers.js';
 

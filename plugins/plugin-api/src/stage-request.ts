@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { ExitKindSchema, PlaneSchema, RequestKindSchema, ResultClassSchema, StageIdSchema, WorkItemKindSchema } from './vocabulary.js';
 import { MAX_TIMER_SECONDS, timerSecondsMessage } from './timers.js';
 

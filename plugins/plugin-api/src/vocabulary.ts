@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export const PlaneSchema = z.enum(['execution', 'planning', 'learning']);
 export type Plane = z.infer<typeof PlaneSchema>;

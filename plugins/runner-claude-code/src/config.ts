@@ -1,5 +1,5 @@
 import { MAX_TIMER_SECONDS, STAGE_NAMES, timerSecondsMessage } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 export const PermissionLevelSchema = z.enum(['basic', 'elevated', 'maximum']);
 export type PermissionLevel = z.infer<typeof PermissionLevelSchema>;

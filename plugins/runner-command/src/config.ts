@@ -1,5 +1,5 @@
 import { MAX_TIMER_SECONDS, timerSecondsMessage } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /** `[runners.command]`: any executable as a stage runner. */
 export const CommandRunnerConfigSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { normalizeTokenUsage, type TokenUsage } from '@millrace/plugin-api';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /**
  * The optional usage file a wrapped tool may write to `$MILLRACE_USAGE_PATH` (documented in docs/runners/command.md).

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 
 /** Flags Millrace owns on the pi command line; `runners.pi.args` may not set them (config.md §2.4). */
 export const RESERVED_PI_FLAGS = ['--mode', '--no-session', '--provider', '--model', '--thinking', '--no-context-files', '--no-skills'] as const;

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import { MARKER_LINE_PATTERN, type ResultClass, type RunnerRawResult, type StageRunRequest, type WorkItemKind } from '@millrace/plugin-api';
 import type { NormalizationFailureClass, StageResultEnvelope } from '../../contracts/runtime-state.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, type BigIntStats } from 'node:fs';
 import { join, sep } from 'node:path';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import { HOST_CODE_EXT, HOST_CODE_ROOT } from '../../contracts/asset-root.js';

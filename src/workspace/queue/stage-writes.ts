@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import * as z from 'zod';
+import * as z from '@millrace/plugin-api/zod';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { runDirPath } from '../state/run-dirs.js';
