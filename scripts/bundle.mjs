@@ -70,6 +70,8 @@ await build({
   // Loaded by oclif only to read a linked TypeScript plugin's tsconfig: resolved from node_modules when needed.
   external: ['typescript'],
   plugins: [editOclif],
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 if (editedOclif.size !== OCLIF_EDITS.length) throw new Error('scripts/bundle.mjs: a file of @oclif/core it edits was not bundled (see OCLIF_EDITS)');
