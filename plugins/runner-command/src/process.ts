@@ -1,5 +1,5 @@
 import { armStageDeadline } from '@millrace/plugin-api';
-import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
+import { spawnAgentChild, type AgentSupervision } from '@millrace/plugin-api/agent-child';
 
 export type ProcessOutcome = {
   exitCode: number | null;
@@ -39,34 +39,33 @@ function killTree(pid: number | undefined): void {
   }
 }
 
-/** The one child-process call of this plugin: prompt on stdin, output to files, timeout/abort kill the whole tree (its own process group, under the agent supervisor). */
+/**
+ * The one child-process call of this plugin: prompt on stdin, output to files, timeout/abort kill the whole tree (its
+ * own process group, under the agent supervisor). On `node:child_process` (`spawnAgentChild`), not execa: loading
+ * execa was a large part of the CPU `run once` spent outside the stage.
+ */
 export async function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
   const startedAt = new Date();
-  const child = spawnAgent(spec.command, spec.args, {
+  const child = spawnAgentChild(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
-    extendEnv: true,
     input: spec.input,
-    stdout: spec.onOutput ? [{ file: spec.stdoutPath }, 'pipe'] : { file: spec.stdoutPath },
-    stderr: spec.onOutput ? [{ file: spec.stderrPath }, 'pipe'] : { file: spec.stderrPath },
-    buffer: false,
-    reject: false,
-    stripFinalNewline: false,
+    stdoutPath: spec.stdoutPath,
+    stderrPath: spec.stderrPath,
+    ...(spec.onOutput ? { onOutput: spec.onOutput } : {}),
   }, spec.supervision);
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stdout'));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => spec.onOutput?.(chunk, 'stderr'));
   const deadline = armStageDeadline({ started: child.agentStarted, timeoutMs: spec.timeoutMs, signal: spec.signal, requestStop: () => killTree(child.pid) });
   try {
-    const result = await child;
+    const exit = await child.exited;
     deadline.settle();
     const { timedOut, aborted } = deadline;
-    const code = (result as { code?: string }).code ?? null;
-    const spawnFailed = result.exitCode === undefined && !timedOut && !aborted && result.failed;
+    // Ended by a signal nobody here sent: the process did not run to an exit code (as a spawn failure, no exit code).
+    const killed = exit.signal !== null && !timedOut && !aborted ? { code: null, message: `runner process was killed with ${exit.signal}` } : null;
     return {
-      exitCode: result.exitCode ?? null,
+      exitCode: exit.exitCode,
       timedOut,
       aborted,
-      spawnError: spawnFailed ? { code, message: result.shortMessage ?? result.message ?? 'spawn failed' } : null,
+      spawnError: timedOut || aborted ? null : (exit.spawnError ?? killed),
       startedAt,
       endedAt: new Date(),
     };

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -13,22 +14,36 @@ export type GitResult = { ok: boolean; stdout: string; stderr: string; code: num
 
 const IDENTITY = ['-c', 'user.name=millrace', '-c', 'user.email=millrace@localhost'];
 
-// Loaded on the first git command: `doctor` outside a repository (and every command that only may run git) then never
-// loads execa's ~60 modules (about 4 MB of its peak RSS over 10,000 queued tasks).
-let execaModule: Promise<typeof import('execa')> | undefined;
-const loadExeca = () => (execaModule ??= import('execa'));
+/**
+ * One git process (never through a shell, stdin closed), its whole output collected. On `node:child_process`, not
+ * execa: every command bundle that can reach the lanes (`run once` among them) would otherwise load execa's ~140
+ * modules at start. A git that cannot be started is a failed command (`code` 1, the spawn error as stderr).
+ */
+function runGit(cwd: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
+  return new Promise((settle) => {
+    const child = spawn('git', args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let spawnError: Error | null = null;
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', (error) => (spawnError ??= error));
+    child.once('close', (code) => {
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8').trim();
+      if (spawnError) settle({ ok: false, stdout: '', stderr: spawnError.message, code: 1 });
+      else settle({ ok: code === 0, stdout: text(stdout), stderr: text(stderr), code: code ?? 1 });
+    });
+  });
+}
 
 async function git(cwd: string, args: string[], options: { identity?: boolean } = {}): Promise<GitResult> {
-  const { execa } = await loadExeca();
   const identity = options.identity && !(await hasIdentity(cwd)) ? IDENTITY : [];
-  const result = await execa('git', [...identity, ...args], { cwd, reject: false, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true' } });
-  return { ok: result.exitCode === 0, stdout: String(result.stdout ?? '').trim(), stderr: String(result.stderr ?? '').trim(), code: result.exitCode ?? 1 };
+  return runGit(cwd, [...identity, ...args], { GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true' });
 }
 
 async function hasIdentity(cwd: string): Promise<boolean> {
-  const { execa } = await loadExeca();
-  const result = await execa('git', ['config', 'user.email'], { cwd, reject: false, stdin: 'ignore' });
-  return result.exitCode === 0 && String(result.stdout).trim() !== '';
+  const result = await runGit(cwd, ['config', 'user.email']);
+  return result.ok && result.stdout !== '';
 }
 
 async function must(cwd: string, args: string[], options: { identity?: boolean } = {}): Promise<string> {

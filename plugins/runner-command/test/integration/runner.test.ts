@@ -34,6 +34,14 @@ describe('command runner (real child processes)', () => {
     expect(checkRawResultConformance(request, missing)).toEqual([]);
   });
 
+  it('reports a tool ended by a signal it was not sent by the runtime as a transport failure', async () => {
+    const { ws, runtimeRoot, request } = setup();
+    const raw = await commandRunner.run(request, { workspaceRoot: ws, runtimeRoot, config: node("process.kill(process.pid, 'SIGKILL')") });
+    expect(raw).toMatchObject({ exit_kind: 'runner_error', exit_code: 1, failure_class: 'runner_transport_failure', notes: ['runner process was killed with SIGKILL'] });
+    expect(readFileSync(raw.stderr_path!, 'utf8')).toBe('runner process error: runner process was killed with SIGKILL\n');
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+  });
+
   it('kills the whole process tree on timeout', async () => {
     const { ws, runtimeRoot, request } = setup();
     const pidFile = join(ws, 'grandchild.pid');
