@@ -27,3 +27,13 @@ export function applyDaemonMemoryPolicy(): void {
   setFlagsFromString('--optimize-for-size');
   setFlagsFromString('--no-opt');
 }
+
+/**
+ * `run once`'s share of that policy: `--optimize-for-size` only (its start-up already runs with the small young
+ * generation and without TurboFan, bin/run.js). Its claim over 10,000 queued tasks promotes the listing's short-lived
+ * arrays to the old generation, which V8 otherwise let grow by about 8 MB past the live size before collecting it.
+ * Set when the command starts, before the runtime opens; V8 reads it at each GC.
+ */
+export function applyRunOnceMemoryPolicy(): void {
+  setFlagsFromString('--optimize-for-size');
+}

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { applyRunOnceMemoryPolicy } from '../../cli/daemon-memory.js';
 import { handleInterrupts } from '../../cli/interrupt.js';
 import { MillraceError, OUTCOME_EXIT_CODES } from '../../errors/index.js';
 import type { RunOnceResult } from '../../runtime/run-use-cases.js';
@@ -22,6 +23,7 @@ export default class RunOnce extends BaseCommand {
     const { flags } = await this.parse(RunOnce);
     const monitorMode = flags.monitor.toLowerCase();
     if (monitorMode !== 'none' && monitorMode !== 'basic') throw new MillraceError('USAGE', `unknown monitor mode: ${flags.monitor}`, { field: 'monitor' });
+    applyRunOnceMemoryPolicy();
     const { runOnce } = await import('../../runtime/run-use-cases.js');
     const { createRunRenderer } = await import('../../cli/run-renderer.js');
     // The same live view as `run daemon`, for its one stage.
