@@ -169,7 +169,7 @@ const INLINED_PACKAGES = ['smol-toml'];
 // Their entry points only: a subpath (`@millrace/plugin-api/agent-process` finds a sibling file through
 // import.meta.url, which a bundle would move) stays external, and the architecture test then flags the command.
 const PLUGIN_SHARED_PACKAGES = ['zod', '@millrace/plugin-api', '@millrace/plugin-api/zod'];
-const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.registry\(\)/.test(readFileSync(file, 'utf8'));
+const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.(?:registry\(\)|planRegistry\()/.test(readFileSync(file, 'utf8'));
 // A bundle that carries its own zod takes @millrace/plugin-api from its sources, not from the one-module build above:
 // its `./zod.js` is then zod's own modules, from which esbuild keeps only what the bundle uses (the host imports zod as
 // a namespace), instead of all of the shared zod file.

@@ -4,6 +4,12 @@ import type { CachedRegistry, ContributionsManifestStore, InstalledPluginFiles }
 import type { Registry } from '../registry/registry.js';
 import { safeTerminalText } from './terminal-text.js';
 
+/** The registry `compile validate` works with (BaseCommand.planRegistry). */
+export type PlanRegistry = Omit<CachedRegistry, 'fromManifest'> & {
+  /** The runners `runnerIds` as their plugins contribute them now (their hooks run), for their preflight. */
+  liveRunners(runnerIds: readonly string[]): Promise<Registry['runners']>;
+};
+
 export type JsonSuccess<T> = { status: 0; result: T; warnings: string[] };
 export type JsonFailure = { status: number; error: { code: string; message: string; exitCode: number; file: string | null; field: string | null; hint: string | null } };
 
@@ -34,6 +40,32 @@ export abstract class BaseCommand extends Command {
     const { installedPluginFiles, openCachedRegistry } = await import('../registry/cached-registry.js');
     const plugins = installedPluginFiles(this.config.getPluginsList());
     return openCachedRegistry(openStore(this.config.cacheDir, this.config.root, plugins), () => this.registry());
+  }
+
+  /**
+   * For `compile validate`: the registry from the contributions manifest (as cachedRegistry), plus `liveRunners`, which
+   * runs the hooks of only the plugins that own the runners asked for (the plan's bound runners, whose preflight is
+   * plugin code that checks this machine). With a linked plugin installed (edited in place, maybe in a file the
+   * manifest's fingerprint does not stat) every hook runs, as registry() does.
+   */
+  protected async planRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<PlanRegistry> {
+    if (this.config.getPluginsList().some((plugin) => plugin.type === 'link' || plugin.type === 'dev')) {
+      const registry = await this.registry();
+      return { registry, incomplete: () => false, collect: async () => registry, save: async () => undefined, liveRunners: async () => registry.runners };
+    }
+    const cached = await this.cachedRegistry(openStore);
+    return {
+      registry: cached.registry,
+      incomplete: cached.incomplete,
+      collect: cached.collect,
+      save: cached.save,
+      liveRunners: async (runnerIds) => {
+        if (!cached.fromManifest) return cached.registry.runners;
+        const [{ collectContributions }, { liveRunners, pluginsOwning }] = await Promise.all([import('../registry/collect.js'), import('../registry/plan-registry.js')]);
+        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, runnerIds)));
+        return liveRunners(cached.registry.runners, loaded, runnerIds);
+      },
+    };
   }
 
   protected addWarning(message: string): void {

@@ -31,6 +31,8 @@ const ManifestShapeSchema = z.object({
 export type CachedRegistry = {
   /** From the manifest when it is current, else the collected registry. */
   registry: Registry;
+  /** Whether `registry` came from the manifest (no plugin module loaded): its runners cannot be loaded or preflighted. */
+  fromManifest: boolean;
   /** Whether work done with `registry` needs a runner schema result the manifest lacks: redo it with `collect()`. */
   incomplete(): boolean;
   /** The collected registry (every plugin's hook; once), whose schema results go into the next save. */
@@ -68,6 +70,7 @@ export async function openCachedRegistry(store: ContributionsManifestStore, coll
   const fromManifest = stored ? registryFromManifest(stored) : undefined;
   return {
     registry: fromManifest?.registry ?? (await collect()),
+    fromManifest: fromManifest !== undefined,
     incomplete: () => fromManifest?.incomplete() ?? false,
     collect,
     async save() {

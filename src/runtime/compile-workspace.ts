@@ -14,7 +14,7 @@ import { readCompiledPlan, writeCompileDiagnostics, writeCompiledPlan } from '..
 import { readLocalContributionFiles } from '../workspace/local-contributions.js';
 import { readPlanInputs } from '../workspace/plan-inputs.js';
 import { hashRuntimeAssets } from '../workspace/runtime-assets.js';
-import { preflightPlanRunners, type RunnerPreflightSource } from './runner-preflight.js';
+import { boundRunners, preflightPlanRunners, type RunnerPreflightSource } from './runner-preflight.js';
 
 export type CompileWorkspaceOptions = {
   paths: WorkspacePaths;
@@ -106,19 +106,40 @@ export type { BaselineInfo } from '../contracts/compiled-plan.js';
 export type CompileAtResult = CompileReport & { paths: WorkspacePaths };
 
 /**
+ * A registry read from the contributions manifest (no plugin module loaded): `incomplete` when a runner config section
+ * was asked for that it has no result for (then `collect` gives the registry of every plugin's hook), and
+ * `liveRunners` for the bound runners' preflight (their plugins' hooks run).
+ */
+export type ListedRegistry = {
+  incomplete(): boolean;
+  collect(): Promise<CompilerRegistry & RunnerSchemaSource & RunnerPreflightSource>;
+  liveRunners(runnerIds: readonly string[]): Promise<RunnerPreflightSource['runners']>;
+};
+
+/**
  * `compile validate|show`: require an initialized workspace, load its config (runner sections validated by their
  * plugins), compile explicitly and persist plan and diagnostics.
  */
-export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource & RunnerPreflightSource; modeId?: string | null; now?: Date }): Promise<CompileAtResult> {
+export async function compileWorkspaceAt(options: { workspaceRoot: string; registry: CompilerRegistry & RunnerSchemaSource & RunnerPreflightSource; modeId?: string | null; now?: Date; listed?: ListedRegistry }): Promise<CompileAtResult> {
   const paths = requireInitializedWorkspace(options.workspaceRoot);
-  const loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry: options.registry });
-  const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry: options.registry, modeId: options.modeId, write: true, now: options.now });
+  let registry = options.registry;
+  let loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
+  // A runner config section the manifest has no result for: every plugin's hook, and the config read again, before
+  // anything is compiled or written.
+  const listed = options.listed && !options.listed.incomplete() ? options.listed : undefined;
+  if (options.listed && !listed) {
+    registry = await options.listed.collect();
+    loaded = await loadConfig({ workspaceRoot: paths.workspaceRoot, registry });
+  }
+  const outcome = await compileWorkspace({ paths, config: loaded.config as CompilerConfig, registry, modeId: options.modeId, write: true, now: options.now });
   const baseline = await readBaselineManifest(paths.baselineManifest, paths.baselineManifest, paths.workspaceRoot).then(
     (m) => ({ manifest_id: m.manifest_id, seed_package_version: m.seed_package_version }),
     () => null,
   );
-  const unavailableRunners = outcome.status !== 'failed' && outcome.plan
-    ? await preflightPlanRunners({ plan: outcome.plan, registry: options.registry, runners: loaded.config.runners, workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot })
+  const plan = outcome.status !== 'failed' ? outcome.plan : null;
+  const preflightSource: RunnerPreflightSource = plan && listed ? { runners: await listed.liveRunners([...boundRunners(plan).keys()]) } : registry;
+  const unavailableRunners = plan
+    ? await preflightPlanRunners({ plan, registry: preflightSource, runners: loaded.config.runners, workspaceRoot: paths.workspaceRoot, runtimeRoot: paths.runtimeRoot })
     : [];
   return { ...outcome, paths, baseline, configWarnings: loaded.warnings, unavailableRunners };
 }

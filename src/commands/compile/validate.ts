@@ -18,7 +18,12 @@ export default class CompileValidate extends BaseCommand {
     const { flags } = await this.parse(CompileValidate);
     const { compileWorkspaceAt } = await import('../../runtime/compile-workspace.js');
     const { buildCompileValidateView, renderCompileValidateLines } = await import('../../views/compile.js');
-    const compiled = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: await this.registry(), modeId: flags.mode }));
+    const { openContributionsManifest } = await import('../../workspace/contributions-manifest.js');
+    // Modes, loops and stage kinds from the contributions manifest; only the bound runners' plugins load (their
+    // preflight checks this machine). docs/development.md: the contributions manifest.
+    const contributions = await this.planRegistry(openContributionsManifest);
+    const compiled = buildCompileValidateView(await compileWorkspaceAt({ workspaceRoot: flags.workspace, registry: contributions.registry, modeId: flags.mode, listed: contributions }));
+    await contributions.save();
     // Entrypoint/skill lint: reported with the compile diagnostics; only a missing stage file fails the command, never the plan.
     const { lintWorkspaceAssets, withAssetLint, assetLintFailedError, isWorkspaceLintError } = await import('../../views/asset-lint.js');
     const { workspacePaths } = await import('../../workspace/paths.js');

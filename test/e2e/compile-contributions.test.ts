@@ -1,0 +1,95 @@
+import { execa } from 'execa';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
+import type { CompileValidateResult } from '../../src/commands/compile/validate.js';
+import { jsonOf, REPO_ROOT, runCli } from '../support/cli.js';
+
+/**
+ * `compile validate` reads modes, loops and stage kinds from the contributions manifest and loads only the plugins of
+ * the runners its plan binds (their preflight checks this machine): a user-installed plugin's runner is still
+ * checked live on every run, a broken plugin is still named, and installing or uninstalling a plugin refreshes it.
+ */
+const THROWING = join(REPO_ROOT, 'test', 'fixtures', 'plugin-throwing');
+const E2E_TIMEOUT_MS = 300_000;
+const STAGES = ['builder', 'checker', 'fixer', 'doublechecker', 'updater', 'troubleshooter', 'consultant', 'planner', 'manager', 'mechanic', 'auditor', 'arbiter'];
+
+/** A third-party plugin whose runner's preflight depends on the environment ($PROBE_MISSING), as real ones do. */
+const PROBE_HOOK = `export default async function contribute() {
+  return {
+    apiVersion: 1,
+    runners: [{
+      id: 'probe',
+      description: 'probe runner (test)',
+      load: async () => { throw new Error('not for running'); },
+      preflight: () => (process.env.PROBE_MISSING ? { problem: 'probe tool is missing', remedy: 'install the probe tool' } : undefined),
+    }],
+    modes: [{
+      mode_id: 'probe_mode',
+      loop_ids_by_plane: { execution: 'execution.standard', planning: 'planning.standard' },
+      stage_runner_bindings: Object.fromEntries(${JSON.stringify(STAGES)}.map((stage) => [stage, 'probe'])),
+    }],
+  };
+}
+`;
+
+let home: string;
+let env: Record<string, string>;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'millrace-compile-contributions-'));
+  env = { MILLRACE_DATA_DIR: join(home, 'data'), MILLRACE_CACHE_DIR: join(home, 'cache'), MILLRACE_CONFIG_DIR: join(home, 'config') };
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+async function install(dir: string): Promise<void> {
+  const packDir = join(home, 'pack');
+  await mkdir(packDir, { recursive: true });
+  const pack = await execa('npm', ['pack', '--pack-destination', packDir, '--json', '--offline'], { cwd: dir });
+  const [{ filename }] = JSON.parse(pack.stdout) as Array<{ filename: string }>;
+  const installed = await runCli(['plugins', 'install', `file:${join(packDir, filename)}`], { env: { ...env, npm_config_offline: 'true' } });
+  expect(installed.stderr).not.toMatch(/Error/);
+  expect(installed.exitCode).toBe(0);
+}
+
+const validate = (workspace: string, extra: Record<string, string> = {}) => runCli(['compile', 'validate', '-w', workspace, '--mode', 'probe_mode', '--json'], { env: { ...env, ...extra } });
+
+describe('compile validate with the contributions manifest', () => {
+  it("runs an installed plugin's preflight on every run, names a broken plugin, and follows installs and uninstalls", async () => {
+    const probe = join(home, 'probe-plugin');
+    await mkdir(join(probe, 'hooks'), { recursive: true });
+    await writeFile(join(probe, 'package.json'), JSON.stringify({ name: 'millrace-plugin-probe', version: '1.0.0', type: 'module', files: ['hooks'], oclif: { hooks: { 'millrace:contribute': './hooks/contribute.js' } } }));
+    await writeFile(join(probe, 'hooks', 'contribute.js'), PROBE_HOOK);
+    await install(probe);
+    await install(THROWING);
+    const workspace = join(home, 'ws');
+    await mkdir(workspace);
+    expect((await runCli(['init', '-w', workspace], { env })).exitCode).toBe(0);
+
+    // The first run collects every plugin and writes the manifest; the next ones read it, and still ask the plugin.
+    const results = [];
+    for (const missing of ['1', '', '1']) {
+      const run = await validate(workspace, missing ? { PROBE_MISSING: missing } : {});
+      expect(run.exitCode).toBe(0);
+      results.push(jsonOf<JsonSuccess<CompileValidateResult>>(run).result.unavailable_runners.map((u) => `${u.runner}: ${u.problem}`));
+      expect(readdirSync(join(home, 'cache')).filter((name) => name.startsWith('contributions-'))).toHaveLength(1);
+    }
+    expect(results).toEqual([['probe: probe tool is missing'], [], ['probe: probe tool is missing']]);
+
+    // The broken plugin is named where a contribution is missing, from the manifest as when its hook ran.
+    for (let run = 0; run < 2; run += 1) {
+      const failed = await runCli(['compile', 'validate', '-w', workspace, '--mode', 'no_such_mode', '--json'], { env });
+      expect(failed.exitCode).toBe(1);
+      expect(jsonOf<JsonFailure>(failed).error.message).toContain('plugin millrace-plugin-throwing@0.0.1 (user) failed to contribute: echo of doom: contribution hook exploded');
+    }
+
+    // Uninstalling changes the plugin list: the manifest is stale and the mode is gone.
+    expect((await runCli(['plugins', 'uninstall', 'millrace-plugin-probe'], { env })).exitCode).toBe(0);
+    const gone = await validate(workspace);
+    expect(gone.exitCode).toBe(1);
+    expect(jsonOf<JsonFailure>(gone).error.message).toContain('probe_mode');
+  }, E2E_TIMEOUT_MS);
+});
