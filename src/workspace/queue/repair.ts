@@ -8,7 +8,8 @@ import { readStateFile } from '../state/state-file.js';
 import { isErrno } from './exclusive-file.js';
 import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
 import { sha256 } from './move.js';
-import { findDuplicateIds, type QueueLocation } from './scan.js';
+import { findDuplicateIdsInFolders, type FolderIds } from './folder-listing.js';
+import type { QueueLocation } from './scan.js';
 
 export type RepairAction =
   | { action: 'move_completed'; kind: string; id: string; path: string }
@@ -96,7 +97,7 @@ export async function repairQueue(paths: WorkspacePaths, options: RepairOptions 
     actions.push(await resolveIntent(paths, intent, intentPath));
   }
   const folders = await readQueueFolders(paths);
-  for (const duplicate of findDuplicateIds(folders.flatMap((f) => f.documents))) {
+  for (const duplicate of findDuplicateIdsInFolders(folders)) {
     // Listed by name: only an id found in several folders is checked to be a regular file in each.
     const files = await regularFilesOnly(duplicate.locations);
     if (files.length < 2) continue;
@@ -111,29 +112,30 @@ export async function repairQueue(paths: WorkspacePaths, options: RepairOptions 
   return { actions };
 }
 
-type QueueFolderNames = { documents: QueueLocation[]; temps: string[] };
+type QueueFolderNames = FolderIds & { temps: string[] };
 
 /**
- * One names-only read per queue folder (a 10,000-document folder is not read with types): its `*.md` names as
- * locations (sorted, as a typed listing gives them) and its writers' temp files. A missing folder has none.
+ * One names-only read per queue folder (a 10,000-document folder is not read with types): the ids of its `*.md`
+ * names (sorted, as a typed listing gives them) and its writers' temp files. A missing folder has none.
  */
 async function readQueueFolders(paths: WorkspacePaths): Promise<QueueFolderNames[]> {
   return Promise.all(
     Object.entries(KIND_STATES).flatMap(([kind, states]) =>
       states.map(async (state): Promise<QueueFolderNames> => {
-        const folder = stateDir(paths, kind as keyof typeof KIND_STATES, state);
+        const dir = stateDir(paths, kind as keyof typeof KIND_STATES, state);
+        const folder = { kind: kind as QueueLocation['kind'], state, dir };
         let names: string[];
         try {
-          names = await readdir(folder);
+          names = await readdir(dir);
         } catch (error) {
-          if (isErrno(error, 'ENOENT')) return { documents: [], temps: [] };
+          if (isErrno(error, 'ENOENT')) return { ...folder, ids: [], temps: [] };
           throw error;
         }
-        const documents = names
+        const ids = names
           .filter((n) => n.endsWith('.md'))
           .sort()
-          .map((name) => ({ kind: kind as QueueLocation['kind'], state, id: name.slice(0, -3), path: join(folder, name) }));
-        return { documents, temps: names.filter((n) => writerTempPid(n) !== null).map((name) => join(folder, name)) };
+          .map((name) => name.slice(0, -3));
+        return { ...folder, ids, temps: names.filter((n) => writerTempPid(n) !== null).map((name) => join(dir, name)) };
       }),
     ),
   );

@@ -1,6 +1,7 @@
 import { countByFolder, findDuplicateIds } from '../../../../src/workspace/queue/scan.js';
 import type { QueueListing, QueueLocation } from '../../../../src/workspace/queue/scan.js';
 import { parseTimestamp } from '../../../../src/contracts/documents.js';
+import { findDuplicateIdsInFolders, type FolderIds } from '../../../../src/workspace/queue/folder-listing.js';
 
 const at = (kind: QueueLocation['kind'], state: QueueLocation['state'], id: string): QueueLocation => ({ kind, state, id, path: `/w/${kind}/${state}/${id}.md` });
 
@@ -12,6 +13,48 @@ describe('findDuplicateIds', () => {
 
   it('finds nothing in a listing of distinct ids', () => {
     expect(findDuplicateIds([at('task', 'queue', 'a'), at('task', 'queue', 'b'), at('incident', 'incoming', 'a')])).toEqual([]);
+  });
+});
+
+describe('findDuplicateIdsInFolders (the start-up repair, from names)', () => {
+  const KINDS: Array<[QueueLocation['kind'], Array<QueueLocation['state']>]> = [
+    ['task', ['queue', 'active', 'done', 'blocked']],
+    ['spec', ['queue', 'active', 'done', 'blocked']],
+    ['incident', ['incoming', 'active', 'resolved', 'blocked']],
+  ];
+  const viaLocations = (folders: FolderIds[]) => findDuplicateIds(folders.flatMap((f) => f.ids.map((id) => ({ kind: f.kind, state: f.state, id, path: `${f.dir}/${id}.md` }))));
+
+  it('finds an id in the big queue and a small folder, and ids in two small folders, as findDuplicateIds does', () => {
+    const big = Array.from({ length: 500 }, (_, i) => `t-${String(i).padStart(4, '0')}`);
+    const folders: FolderIds[] = [
+      { kind: 'task', state: 'queue', dir: '/w/task/queue', ids: big },
+      { kind: 'task', state: 'active', dir: '/w/task/active', ids: ['t-0007', 'x'] },
+      { kind: 'task', state: 'done', dir: '/w/task/done', ids: ['t-0007', 'x', 'y'] },
+      { kind: 'spec', state: 'queue', dir: '/w/spec/queue', ids: ['t-0007'] },
+    ];
+    const found = findDuplicateIdsInFolders(folders);
+    expect(found.map((d) => [d.id, d.locations.map((l) => l.path)])).toEqual([
+      ['t-0007', ['/w/task/queue/t-0007.md', '/w/task/active/t-0007.md', '/w/task/done/t-0007.md']],
+      ['x', ['/w/task/active/x.md', '/w/task/done/x.md']],
+    ]);
+    expect(found).toEqual(viaLocations(folders));
+  });
+
+  it('equals findDuplicateIds over every location for random folders (same groups, same order)', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 300; round += 1) {
+      const folders: FolderIds[] = [];
+      for (const [kind, states] of KINDS) {
+        for (const state of states) {
+          const ids = new Set<string>();
+          const count = random(4) === 0 ? random(60) : random(5);
+          for (let i = 0; i < count; i += 1) ids.add(`id-${random(40)}`);
+          folders.push({ kind, state, dir: `/w/${kind}/${state}`, ids: [...ids].sort() });
+        }
+      }
+      expect(findDuplicateIdsInFolders(folders)).toEqual(viaLocations(folders));
+    }
   });
 });
 
