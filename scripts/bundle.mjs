@@ -97,6 +97,8 @@ await build({
   stdin: { contents: `export * from 'zod';`, resolveDir: join(root, 'plugins', 'plugin-api'), sourcefile: 'plugin-api-zod-entry.js' },
   outfile: SHARED_ZOD,
   bundle: true,
+  // Whitespace only (names and code unchanged): 0.40 -> 0.31 MB for V8 to scan on every command that loads plugins.
+  minifyWhitespace: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
