@@ -32,7 +32,10 @@ function frontMatterBlock(text: string): string {
   return close === -1 ? text : text.slice(0, close);
 }
 
-export const hasFrontMatter = (text: string): boolean => /^---[ \t]*(\r?\n|$)/.test(text.replace(/^\uFEFF/, ''));
+/** The text without one leading byte order mark. */
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+export const hasFrontMatter = (text: string): boolean => /^---[ \t]*(\r?\n|$)/.test(withoutBom(text));
 
 /** Canonical body: no leading blank lines, no trailing whitespace. */
 export const normalizeBody = (body: string): string => body.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
@@ -43,11 +46,11 @@ export const normalizeBody = (body: string): string => body.replace(/^(?:[ \t]*\
  * returns with MATTER_OPTIONS (its engine tries the same subset first), without its per-call overhead, which
  * dominated queue scans. Undefined otherwise, and gray-matter handles the text.
  */
-export function splitSubsetFrontMatter(text: string): { data: Record<string, unknown>; content: string } | undefined {
+export function splitSubsetFrontMatter(text: string, options: { timestampsAsText?: boolean } = {}): { data: Record<string, unknown>; content: string } | undefined {
   if (!text.startsWith('---\n')) return undefined;
   const rest = text.slice(3);
   const close = rest.indexOf('\n---');
-  const data = parseYamlSubset(close === -1 ? rest : rest.slice(0, close));
+  const data = parseYamlSubset(close === -1 ? rest : rest.slice(0, close), { timestampsAsText: options.timestampsAsText });
   if (data === undefined) return undefined;
   let content = close === -1 ? '' : rest.slice(close + 4);
   if (content.startsWith('\r')) content = content.slice(1);
@@ -60,8 +63,8 @@ export function splitSubsetFrontMatter(text: string): { data: Record<string, unk
  * ISO strings; when `title` is absent the body's first `# heading` supplies it.
  */
 export function readFrontMatterFields(text: string, options: { subset?: boolean } = {}): RawFields & { body?: string } {
-  const unmarked = text.replace(/^\uFEFF/, '');
-  const subset = options.subset === false ? undefined : splitSubsetFrontMatter(unmarked);
+  const unmarked = withoutBom(text);
+  const subset = options.subset === false ? undefined : splitSubsetFrontMatter(unmarked, { timestampsAsText: true });
   let parsed: { data: unknown; content: string };
   if (!subset && textNestingTooDeep(frontMatterBlock(unmarked))) return { ok: false, field: '(front matter)', message: `nests deeper than the limit of ${MAX_NESTING_DEPTH} levels` };
   try {
@@ -77,10 +80,9 @@ export function readFrontMatterFields(text: string, options: { subset?: boolean 
     const problem = treeProblem(data, { maxWeight: weightBudgetFor(unmarked) });
     if (problem) return { ok: false, field: problem.path === '(root)' ? '(front matter)' : problem.path, message: problem.message };
   }
+  // The subset reader already gave timestamps as text (what fromYaml makes of a valid Date).
   const fields: Record<string, unknown> = subset ? subset.data : {};
   if (!subset) for (const [key, value] of Object.entries(data)) fields[key] = fromYaml(value);
-  // The subset holds strings, lists of strings and timestamps; only a timestamp needs fromYaml.
-  else for (const [key, value] of Object.entries(fields)) if (value instanceof Date || (Array.isArray(value) && value.some((item) => item instanceof Date))) fields[key] = fromYaml(value);
   const body = normalizeBody(parsed.content);
   if (fields.title === undefined) {
     const heading = H1_LINE.exec(body);

@@ -6,8 +6,8 @@
  * Anything outside the subset returns undefined and goes to gray-matter's own YAML engine, so results never
  * differ from js-yaml's (test/unit/workspace/documents/yaml-subset.test.ts compares both).
  */
+import { formatTimestamp } from '../../contracts/documents.js';
 
-const KEY = /^[a-z_][a-z0-9_]*$/;
 // Plain scalars js-yaml reads as strings: start with a letter, no indicator or comment characters, no trailing blank.
 const SAFE_PLAIN = /^[A-Za-z](?:[A-Za-z0-9 _./@()+,;=-]*[A-Za-z0-9_./@()+,;=-])?$/;
 // One form of js-yaml's timestamp type; its construction is js-yaml's for that form (Date.UTC, which also rolls
@@ -16,7 +16,7 @@ const UTC_TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):(
 const TYPED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
 const SINGLE_QUOTED = /^'((?:[^']|'')*)'$/;
 
-function scalar(raw: string): string | Date | undefined {
+function scalar(raw: string, timestampAsText = false): string | Date | undefined {
   if (raw.startsWith("'")) {
     const quoted = SINGLE_QUOTED.exec(raw);
     return quoted ? quoted[1]!.replace(/''/g, "'") : undefined;
@@ -25,39 +25,46 @@ function scalar(raw: string): string | Date | undefined {
   const timestamp = UTC_TIMESTAMP.exec(raw);
   if (!timestamp) return undefined;
   const [year, month, day, hour, minute, second] = timestamp.slice(1).map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, 0));
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, 0));
+  return timestampAsText ? formatTimestamp(date) : date;
 }
 
-/** `- item` or `  - item` -> the item text; otherwise undefined. */
-function itemText(line: string): string | undefined {
-  if (line.startsWith('  - ')) return line.slice(4);
-  if (line.startsWith('- ')) return line.slice(2);
-  return undefined;
-}
+// One line per match, from the sticky position: `key:` (a list follows), `key: value`, `- item` / `  - item`, or an
+// empty line. Anything else matches nothing and the text is outside the subset. One native match per line instead of
+// splitting and slicing each line in JavaScript: scans run without TurboFan, where each interpreted step counts.
+const LINE = /([a-z_][a-z0-9_]*):(?: ([^\n]*))?(?:\n|$)|(?: {2})?- ([^\n]*)(?:\n|$)|\n/y;
+const RESERVED_KEYS = new Set(['constructor', 'prototype']);
 
-export function parseYamlSubset(text: string): Record<string, unknown> | undefined {
+/**
+ * The mapping, or undefined when the text is outside the subset. Timestamps are Dates, as js-yaml returns them,
+ * unless `timestampsAsText` is set: then each is `formatTimestamp` of that Date (what readers of work documents
+ * turn them into), so callers need not walk the result for Dates.
+ */
+export function parseYamlSubset(text: string, options: { timestampsAsText?: boolean } = {}): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
   let list: Array<string | Date> | undefined;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const item = itemText(line);
-    if (item !== undefined) {
-      const value = list && scalar(item);
+  LINE.lastIndex = 0; // synchronous and never re-entered, so one sticky expression serves every call
+  while (LINE.lastIndex < text.length) {
+    const match = LINE.exec(text);
+    if (match === null) return undefined;
+    const key = match[1];
+    if (key === undefined) {
+      const item = match[3];
+      if (item === undefined) continue; // an empty line
+      const value = list && scalar(item, options.timestampsAsText);
       if (value === undefined) return undefined;
       list!.push(value);
       continue;
     }
     if (list && list.length === 0) return undefined; // `key:` with no items is null in YAML
-    const colon = line.indexOf(':');
-    const key = line.slice(0, colon);
-    if (colon < 1 || !KEY.test(key) || key.startsWith('__') || key === 'constructor' || key === 'prototype' || Object.hasOwn(result, key)) return undefined;
-    if (colon === line.length - 1) {
+    if (key.startsWith('__') || RESERVED_KEYS.has(key) || Object.hasOwn(result, key)) return undefined;
+    const raw = match[2];
+    if (raw === undefined) {
       list = [];
       result[key] = list;
       continue;
     }
-    if (line[colon + 1] !== ' ') return undefined;
-    const value = scalar(line.slice(colon + 2));
+    const value = scalar(raw, options.timestampsAsText);
     if (value === undefined) return undefined;
     result[key] = value;
     list = undefined;

@@ -1,6 +1,7 @@
 import matter from 'gray-matter';
 import { parseYamlSubset } from '../../../../src/workspace/documents/yaml-subset.js';
 import { splitSubsetFrontMatter } from '../../../../src/workspace/documents/front-matter.js';
+import { formatTimestamp } from '../../../../src/contracts/documents.js';
 import { renderWorkDocument } from '../../../../src/workspace/documents/index.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
 
@@ -35,6 +36,8 @@ describe('parseYamlSubset', () => {
     ['a: b\nc:\n  - d\n  - e\n', { a: 'b', c: ['d', 'e'] }],
     ["a: 'x''y'\n", { a: "x'y" }],
     ['\na: b\n', { a: 'b' }],
+    ['a:\n- d\n\n- e\nb: c', { a: ['d', 'e'], b: 'c' }],
+    ['a: b\n\n\nc: d', { a: 'b', c: 'd' }],
   ])('reads %j', (yaml, expected) => {
     expect(parseYamlSubset(yaml)).toEqual(expected);
     expect(jsYaml.parse(yaml)).toEqual(expected);
@@ -59,8 +62,16 @@ describe('parseYamlSubset', () => {
     },
   );
 
-  it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b'])('declines %j', (yaml) => {
+  it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b',
+    '- x', 'a: b\n  - c', 'a:\n - c', 'a:\n   - c', 'a:\n  -c', 'a:\n  - ', 'a: b\n  \nc: d', 'a :b', ' a: b', 'a:  b', 'constructor: x'])('declines %j', (yaml) => {
     expect(parseYamlSubset(yaml)).toBeUndefined();
+  });
+
+  it('gives timestamps as formatted text when asked, the same text readers make of the Date', () => {
+    const yaml = 'a: 2026-02-30T24:61:61Z\nb:\n  - 1999-12-31T23:59:59Z\n  - x\n';
+    const dates = parseYamlSubset(yaml) as { a: Date; b: [Date, string] };
+    expect(parseYamlSubset(yaml, { timestampsAsText: true })).toEqual({ a: formatTimestamp(dates.a), b: [formatTimestamp(dates.b[0]), 'x'] });
+    expect(parseYamlSubset(yaml, { timestampsAsText: true })).toEqual({ a: '2026-03-03T01:02:01Z', b: ['1999-12-31T23:59:59Z', 'x'] });
   });
 });
 
