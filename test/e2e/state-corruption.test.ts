@@ -68,6 +68,8 @@ beforeAll(async () => {
   expect((await millrace(['status', '-w', ws.root])).exitCode).toBe(0);
   const lock = { workspace_root: ws.root, owner_pid: 2 ** 22 + 17, owner_hostname: hostname(), owner_session_id: 'e'.repeat(32), acquired_at: '2026-01-01T00:00:00Z' };
   writeFileSync(join(ws.runtime, 'state', 'runtime_daemon.lock.json'), `${JSON.stringify(lock)}\n`);
+  // The runtime removes the agent groups file once no group is left; a valid empty one is what each case corrupts.
+  writeFileSync(join(ws.runtime, STATE_FILES.agent_groups!), `${JSON.stringify({ schema_version: '1.0', kind: 'agent_process_groups', groups: [] })}\n`);
   expect(Object.values(STATE_FILES).filter((rel) => !existsSync(join(ws.runtime, rel)))).toEqual([]);
   base = ws;
 }, 300_000);

@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { AgentGroupsFileSchema, type AgentGroupRecord } from '../../contracts/agent-groups.js';
 import type { WorkspacePaths } from '../paths.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
@@ -25,7 +26,21 @@ export async function readAgentGroups(paths: WorkspacePaths): Promise<AgentGroup
   }
 }
 
+/**
+ * Replace the record file; with no group left it is removed instead (absent reads as none). Replacing an existing file
+ * by rename is the costly write on ext4 (the kernel starts writing the new content back at once), and a serial daemon
+ * registers and drops one group per stage: removing the emptied file makes both of the stage's writes cheap ones.
+ * Whatever cannot simply be removed (a directory in its place) is replaced as before, which reports it.
+ */
 async function writeAgentGroups(paths: WorkspacePaths, groups: AgentGroupRecord[]): Promise<void> {
+  if (groups.length === 0) {
+    try {
+      unlinkSync(paths.agentProcessGroups);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    }
+  }
   await writeJsonFileAtomic(paths.agentProcessGroups, AgentGroupsFileSchema.parse({ schema_version: '1.0', kind: 'agent_process_groups', groups }));
 }
 
@@ -50,7 +65,8 @@ export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): A
     return next;
   };
   let ownerStart: Promise<ProcStat | null> | null = null;
-  let written: { key: string; groups: AgentGroupRecord[] } | null = null;
+  /** What this process last wrote and the file's key after it (null: it removed the file). */
+  let written: { key: string | null; groups: AgentGroupRecord[] } | null = null;
   const current = async (): Promise<AgentGroupRecord[]> => {
     if (written !== null && replacedFileKey(paths.agentProcessGroups) === written.key) return written.groups;
     written = null;
@@ -60,7 +76,7 @@ export function createAgentGroupStore(paths: WorkspacePaths, now: () => Date): A
     written = null;
     await writeAgentGroups(paths, groups);
     const key = replacedFileKey(paths.agentProcessGroups);
-    if (key !== null) written = { key, groups };
+    if (key !== null || groups.length === 0) written = { key, groups };
   };
   return {
     register: ({ pid, run_id }) =>

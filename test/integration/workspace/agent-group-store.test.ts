@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentGroupsFileSchema, type AgentGroupRecord } from '../../../src/contracts/agent-groups.js';
@@ -58,5 +58,20 @@ describe('agent group store', () => {
       ['run-a', process.pid, ownStart],
       ['run-b', process.pid, ownStart],
     ]);
+  });
+
+  it('removes the file once no group is left, and still sees a record written after that', async () => {
+    const paths = workspacePaths(root);
+    const store = createAgentGroupStore(paths, () => new Date('2026-01-01T00:00:00Z'));
+    await store.register({ pid: exitedPid(), run_id: 'run-a' });
+    await store.finishRun('run-a');
+    expect(existsSync(paths.agentProcessGroups)).toBe(false);
+
+    const foreign: AgentGroupRecord = { pid: 2, start_time: null, run_id: 'run-other', owner_pid: 1, owner_start_time: null, registered_at: '2026-01-01T00:00:00Z' };
+    writeFileSync(paths.agentProcessGroups, JSON.stringify({ schema_version: '1.0', kind: 'agent_process_groups', groups: [foreign] }));
+    await store.register({ pid: exitedPid(), run_id: 'run-b' });
+    expect(read(paths.agentProcessGroups).map((g) => g.run_id)).toEqual(['run-other', 'run-b']);
+    await store.finishRun('run-b');
+    expect(read(paths.agentProcessGroups)).toEqual([foreign]);
   });
 });
