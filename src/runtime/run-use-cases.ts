@@ -84,7 +84,7 @@ export type DaemonControls = {
 /** `run daemon`: startup, the tick loop, close (runtime.md §7.5, §13). */
 export async function runDaemon(options: RunCommonOptions & { maxTicks?: number } & DaemonControls): Promise<RunDaemonResult> {
   // Claim after claim: watch the queue folders, so a claim re-reads only the files that changed since the last one.
-  const { engine, warnings } = await openRuntime({ ...options, claimListing: { watchFolders: true } });
+  const { engine, warnings } = await openRuntime({ ...options, claimListing: { watchFolders: true, seedFromPersisted: true } });
   const wake = createWake();
   let interrupted = false;
   let stages = 0;

@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import type { DocumentProblem } from '../documents/problems.js';
@@ -22,6 +22,9 @@ export type StoredFolder = {
   problems: Record<string, DocumentProblem[]>;
 };
 export const NAME_SEPARATOR = '/';
+
+/** What `Stats.mtimeMs` holds for a time of `ns` nanoseconds (seconds and nanoseconds combined as Node does). */
+export const msOfNs = (ns: bigint): number => Number(ns / 1_000_000_000n) * 1000 + Number(ns % 1_000_000_000n) / 1e6;
 
 /** A fresh parse's entry: stat key and facts. */
 export type FreshEntry = { ino: number; size: number; mtime: number; ctime: number; claim: ClaimFacts | null; problems: DocumentProblem[] | null };
@@ -85,6 +88,12 @@ export class ScannedFolder {
   matches(position: number, stat: Stats): boolean {
     const stored = this.stored!;
     return stored.ino[position] === stat.ino && stored.size[position] === stat.size && stored.mtime[position] === stat.mtimeMs && stored.ctime[position] === stat.ctimeMs;
+  }
+
+  /** `matches` for a bigint stat (times compared as the ms values a plain stat gives). */
+  matchesNs(position: number, stat: BigIntStats): boolean {
+    const stored = this.stored!;
+    return stored.ino[position] === Number(stat.ino) && stored.size[position] === Number(stat.size) && stored.mtime[position] === msOfNs(stat.mtimeNs) && stored.ctime[position] === msOfNs(stat.ctimeNs);
   }
 
   isValid(position: number): boolean {

@@ -41,9 +41,13 @@ export const isRacy = (stat: Pick<BigIntStats, 'ctimeNs' | 'mtimeNs'>, checkedAt
 /** inode, size, mtime and ctime (ns) in one comparable string. */
 export const statKeyOf = (stat: BigIntStats): string => `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 
+/** Folders whose first watched scan was seeded from the persisted parse cache (scan.ts `seedFromPersisted`). */
+export const seededFolders = new Set<string>();
+
 /** Drop this process's memo: the next scan behaves like a fresh process (only the persisted cache is left). */
 export function forgetParsedQueueFiles(): void {
   memo.clear();
+  seededFolders.clear();
 }
 
 /** A file that is no longer where it was listed (moved or removed since). */

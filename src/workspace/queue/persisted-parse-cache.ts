@@ -8,7 +8,7 @@ import { HOST_CODE_EXT, HOST_CODE_ROOT } from '../../contracts/asset-root.js';
 import { readBoundedBytesSync } from '../bounded-read.js';
 import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
-import { ScannedFolder, isRecord, isStoredFolder, type FreshEntry, type StoredFolder } from './cache-columns.js';
+import { ScannedFolder, isRecord, isStoredFolder, msOfNs, type FreshEntry, type StoredFolder } from './cache-columns.js';
 import { ListedQueueItem } from './listed-item.js';
 import type { InvalidQueueFile, ParsedQueueFile, ScanScope } from './queue-files.js';
 
@@ -33,8 +33,6 @@ const FORMAT = 'millrace.queue_parse_cache/6';
 export const queueParseCachePath = (paths: Pick<WorkspacePaths, 'state'>) => join(paths.state, 'queue_parse_cache.json');
 const HeaderSchema = z.strictObject({ format: z.literal(FORMAT), fingerprint: z.string(), sha256: z.string() });
 
-/** What `Stats.mtimeMs` holds for a time of `ns` nanoseconds (seconds and nanoseconds combined as Node does). */
-const msOf = (ns: bigint): number => Number(ns / 1_000_000_000n) * 1000 + Number(ns % 1_000_000_000n) / 1e6;
 
 const KIND_DIR: Record<WorkDocumentKind, string> = { task: 'tasks', spec: 'specs', incident: 'incidents' };
 const folderKey = (kind: WorkDocumentKind, state: QueueState): string => `${KIND_DIR[kind]}/${state}`;
@@ -120,8 +118,8 @@ export class PersistedParseCache {
     const entry: FreshEntry = {
       ino: Number(stat.ino),
       size: Number(stat.size),
-      mtime: msOf(stat.mtimeNs),
-      ctime: msOf(stat.ctimeNs),
+      mtime: msOfNs(stat.mtimeNs),
+      ctime: msOfNs(stat.ctimeNs),
       claim: 'claim' in parsed ? parsed.claim : null,
       problems: 'problems' in parsed ? parsed.problems : null,
     };
