@@ -1,11 +1,35 @@
-import { claimFactsOf, decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask, selectNextLaneTask } from '../../../../src/workspace/queue/select.js';
+import { claimFactsOf, compareClaimOrder, decideNextWorkItem, decidePlaneOccupancy, selectNextPlanningItem, selectNextTask, selectNextLaneTask } from '../../../../src/workspace/queue/select.js';
 import type { WorkDocument } from '../../../../src/contracts/documents.js';
+import type { ClaimFacts } from '../../../../src/workspace/queue/select.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
 
 const c = <D extends WorkDocument>(document: D) => ({ id: document.kind === 'task' ? document.fields.task_id : document.kind === 'spec' ? document.fields.spec_id : document.fields.incident_id, document, claim: claimFactsOf(document) });
 const task = (task_id: string, created_at: string, extra: Parameters<typeof aTask>[0] = {}) => c(aTask({ task_id, created_at, ...extra }));
 
 describe('selectNextTask', () => {
+  it('picks what filtering by scope and dependencies, then sorting in claim order picks (random queues); reads each claim once', () => {
+    let seed = 11;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 400; round += 1) {
+      let reads = 0;
+      const candidates = Array.from({ length: 1 + random(30) }, (_, i) => {
+        const claim: ClaimFacts = {
+          at: random(6) === 0 ? null : { ms: 1_700_000_000_000 + random(8) * 1000, subMsNanos: random(3) },
+          dependsOn: random(3) === 0 ? [`t${random(30)}`] : [],
+          rootSpecId: random(2) === 0 ? null : `spec-${random(2)}`,
+        };
+        return { id: `t${String(i).padStart(2, '0')}-${random(5)}`, get claim() { reads += 1; return claim; }, facts: claim };
+      });
+      const done = new Set(Array.from({ length: random(10) }, () => `t${random(30)}`));
+      const options = random(2) === 0 ? {} : { rootSpecId: `spec-${random(2)}` };
+      const expected = candidates
+        .filter((c) => (options.rootSpecId === undefined || c.facts.rootSpecId === options.rootSpecId) && c.facts.dependsOn.every((id) => done.has(id)))
+        .sort((a, b) => compareClaimOrder({ id: a.id, claim: a.facts }, { id: b.id, claim: b.facts }))[0];
+      expect(selectNextTask(candidates, done, options)?.id).toBe(expected?.id);
+      expect(reads).toBe(candidates.length);
+    }
+  });
+
   it('claims a prerequisite before its older dependent, then the dependent once the prerequisite is done', () => {
     const dependent = task('task-dependent', '2026-04-15T12:00:00Z', { depends_on: ['task-prereq'] });
     const prereq = task('task-prereq', '2026-04-15T12:00:01Z');
