@@ -58,7 +58,7 @@ async function currentnessOf(plan: CompiledPlan | null, options: CurrentnessOpti
 export async function compileWorkspace(options: CompileWorkspaceOptions): Promise<CompileWorkspaceResult> {
   const { paths, write } = options;
   const lastKnownGood = (await readCompiledPlan(paths)).value;
-  const assetHashes = await hashRuntimeAssets(paths.runtimeRoot);
+  const assetHashes = hashRuntimeAssets(paths.runtimeRoot);
   const now = (options.now ?? new Date()).toISOString();
   const { registry, warnings } = await effectiveRegistry(paths, options.registry);
   const result = compilePlan({ requestedModeId: options.modeId, config: options.config, registry, assetHashes, now });

@@ -11,6 +11,6 @@ export async function readPlanInputs(
   referencedFiles: readonly string[],
 ): Promise<{ local: { files: LocalContributionFile[]; problems: LocalContributionProblem[] }; assetHashes: Map<string, string> }> {
   const local = await readLocalContributionFiles(paths);
-  const assetHashes = referencedFiles.length > 0 ? await hashRuntimeFiles(paths.runtimeRoot, referencedFiles) : new Map<string, string>();
+  const assetHashes = referencedFiles.length > 0 ? hashRuntimeFiles(paths.runtimeRoot, referencedFiles) : new Map<string, string>();
   return { local, assetHashes };
 }
