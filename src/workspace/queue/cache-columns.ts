@@ -86,14 +86,17 @@ export class ScannedFolder {
   }
 
   matches(position: number, stat: Stats): boolean {
-    const stored = this.stored!;
-    return stored.ino[position] === stat.ino && stored.size[position] === stat.size && stored.mtime[position] === stat.mtimeMs && stored.ctime[position] === stat.ctimeMs;
+    return this.storedAs(position, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs);
   }
 
   /** `matches` for a bigint stat (times compared as the ms values a plain stat gives). */
   matchesNs(position: number, stat: BigIntStats): boolean {
+    return this.storedAs(position, Number(stat.ino), Number(stat.size), msOfNs(stat.mtimeNs), msOfNs(stat.ctimeNs));
+  }
+
+  private storedAs(position: number, ino: number, size: number, mtimeMs: number, ctimeMs: number): boolean {
     const stored = this.stored!;
-    return stored.ino[position] === Number(stat.ino) && stored.size[position] === Number(stat.size) && stored.mtime[position] === msOfNs(stat.mtimeNs) && stored.ctime[position] === msOfNs(stat.ctimeNs);
+    return stored.ino[position] === ino && stored.size[position] === size && stored.mtime[position] === mtimeMs && stored.ctime[position] === ctimeMs;
   }
 
   isValid(position: number): boolean {

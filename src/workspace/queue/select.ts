@@ -28,9 +28,12 @@ type Claimable = { id: string; claim: ClaimFacts };
 const NEVER: Instant = { ms: Number.POSITIVE_INFINITY, subMsNanos: 0 };
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Claim order over facts already read: oldest first by timestamp (offset-less values count as UTC), then by id. */
+const compareClaims = (a: ClaimFacts, aId: string, b: ClaimFacts, bId: string): number => compareInstants(a.at ?? NEVER, b.at ?? NEVER) || byId(aId, bId);
+
 /** Oldest first by timestamp (offset-less values count as UTC), then by id in code-point order. */
 export function compareClaimOrder(a: Claimable, b: Claimable): number {
-  return compareInstants(a.claim.at ?? NEVER, b.claim.at ?? NEVER) || byId(a.id, b.id);
+  return compareClaims(a.claim, a.id, b.claim, b.id);
 }
 
 const inScope = (candidate: Claimable, options: SelectOptions) => claimInScope(candidate.claim, options);
@@ -50,7 +53,7 @@ function oldestAccepted<C extends Claimable>(candidates: Iterable<C>, accept: (c
   for (const candidate of candidates) {
     const claim = candidate.claim;
     if (!accept(claim)) continue;
-    if (best === undefined || (compareInstants(claim.at ?? NEVER, bestClaim!.at ?? NEVER) || byId(candidate.id, best.id)) < 0) {
+    if (best === undefined || compareClaims(claim, candidate.id, bestClaim!, best.id) < 0) {
       best = candidate;
       bestClaim = claim;
     }
