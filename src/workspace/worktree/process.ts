@@ -14,24 +14,38 @@ export type GitResult = { ok: boolean; stdout: string; stderr: string; code: num
 
 const IDENTITY = ['-c', 'user.name=millrace', '-c', 'user.email=millrace@localhost'];
 
+/** Output kept per stream of one git command; past it the command is stopped and fails (execa's default bound, kept). */
+export const GIT_OUTPUT_MAX_BYTES = 100_000_000;
+
 /**
- * One git process (never through a shell, stdin closed), its whole output collected. On `node:child_process`, not
- * execa: every command bundle that can reach the lanes (`run once` among them) would otherwise load execa's ~140
- * modules at start. A git that cannot be started is a failed command (`code` 1, the spawn error as stderr).
+ * One git process (never through a shell, stdin closed), its output collected up to GIT_OUTPUT_MAX_BYTES per stream.
+ * On `node:child_process`, not execa: every command bundle that can reach the lanes (`run once` among them) would
+ * otherwise load execa's ~140 modules at start. A git that cannot be started, or whose output passes the bound (it is
+ * then killed), is a failed command (`code` 1, the reason as stderr).
  */
 function runGit(cwd: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
   return new Promise((settle) => {
     const child = spawn('git', args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let spawnError: Error | null = null;
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.once('error', (error) => (spawnError ??= error));
+    let failure: string | null = null;
+    const collect = (stream: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        if (failure !== null) return;
+        size += chunk.length;
+        if (size > GIT_OUTPUT_MAX_BYTES) {
+          failure = `git output passed ${GIT_OUTPUT_MAX_BYTES} bytes; the command was stopped`;
+          child.kill('SIGKILL');
+        } else chunks.push(chunk);
+      });
+      return () => Buffer.concat(chunks).toString('utf8').trim();
+    };
+    const stdout = collect(child.stdout);
+    const stderr = collect(child.stderr);
+    child.once('error', (error) => (failure ??= error.message));
     child.once('close', (code) => {
-      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8').trim();
-      if (spawnError) settle({ ok: false, stdout: '', stderr: spawnError.message, code: 1 });
-      else settle({ ok: code === 0, stdout: text(stdout), stderr: text(stderr), code: code ?? 1 });
+      if (failure !== null) settle({ ok: false, stdout: '', stderr: failure, code: 1 });
+      else settle({ ok: code === 0, stdout: stdout(), stderr: stderr(), code: code ?? 1 });
     });
   });
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { gitTopLevel } from '../../../../src/workspace/worktree/process.js';
+import { GIT_OUTPUT_MAX_BYTES, gitTopLevel } from '../../../../src/workspace/worktree/process.js';
 
 /** `gitTopLevel` answers null outside a repository without starting git, and asks git (the real one) inside one. */
 describe('gitTopLevel', () => {
@@ -58,4 +58,17 @@ describe('gitTopLevel', () => {
     // git takes the current folder as the work tree's top when GIT_DIR is set without GIT_WORK_TREE.
     expect(await gitTopLevel(elsewhere)).toBe(elsewhere);
   });
+
+  it('stops a git whose output passes the bound and answers as for a failed command', async () => {
+    const inside = join(scratch, 'repo');
+    mkdirSync(join(inside, '.git'), { recursive: true });
+    // A `git` that never stops printing: without the bound it would fill memory, and without the kill never end.
+    const bin = join(scratch, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'git'), '#!/bin/sh\nexec yes\n');
+    chmodSync(join(bin, 'git'), 0o755);
+    process.env.PATH = `${bin}${delimiter}${saved.PATH ?? ''}`;
+    expect(GIT_OUTPUT_MAX_BYTES).toBe(100_000_000);
+    expect(await gitTopLevel(inside)).toBeNull();
+  }, 60_000);
 });
