@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { armStageDeadline } from '@millrace/plugin-api';
 import { spawnAgent, type AgentSupervision } from '@millrace/plugin-api/agent-process';
 import type { ProcessOutcome } from './outcome.js';
@@ -21,19 +22,45 @@ export type SpawnCodexInput = {
 
 export type SpawnCodexResult = ProcessOutcome & { startedAt: Date; endedAt: Date };
 
-function killGroup(pid: number | undefined): void {
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch {
     // the group is already gone
   }
 }
 
+/** Bytes of the event stream searched for the turn start; only the thread start and start-up notices come before it. */
+const TURN_START_SEARCH_BYTES = 64 * 1024;
+
+/** Whether codex has printed `turn.started` to its event stream (read from the start of the file, bounded). */
+export function turnStarted(stdoutPath: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(stdoutPath, 'r');
+    const head = Buffer.alloc(TURN_START_SEARCH_BYTES);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return /"type"\s*:\s*"turn\.started"/.test(head.toString('utf8', 0, length));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * How to ask codex to stop. Once its turn runs, SIGINT to the whole group (as a terminal's Ctrl-C): codex interrupts
+ * the turn and its running tool, where SIGTERM would orphan the tool. Before that, SIGTERM: codex acts on only the
+ * first SIGINT it catches, and one caught while it is still starting its turn is dropped (seen on a loaded machine:
+ * every later SIGINT was ignored until the grace kill), and nothing is running yet that needs a graceful stop.
+ */
+export const stopSignal = (stdoutPath: string): NodeJS.Signals => (turnStarted(stdoutPath) ? 'SIGINT' : 'SIGTERM');
+
 /**
  * The one place codex is launched: never through a shell, stdin ignored (codex blocks on an open stdin pipe),
- * in its own process group under the agent supervisor (`spawnAgent`). A timeout or an abort sends SIGINT first (codex then stops its running tool; SIGTERM
- * would orphan it) and kills the whole group if codex has not exited after the grace period.
+ * in its own process group under the agent supervisor (`spawnAgent`). A timeout or an abort asks the group to stop
+ * (`stopSignal`) and kills it if codex has not exited after the grace period.
  */
 export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResult> {
   const [command = '', ...args] = input.argv;
@@ -56,14 +83,14 @@ export async function spawnCodex(input: SpawnCodexInput): Promise<SpawnCodexResu
     started: subprocess.agentStarted,
     timeoutMs: input.timeoutMs,
     signal: input.signal,
-    requestStop: () => subprocess.kill('SIGINT'),
-    grace: { ms: input.graceMs, forceKill: () => killGroup(subprocess.pid) },
+    requestStop: () => signalGroup(subprocess.pid, stopSignal(input.stdoutPath)),
+    grace: { ms: input.graceMs, forceKill: () => signalGroup(subprocess.pid, 'SIGKILL') },
   });
   const result = await subprocess;
   deadline.settle();
   const { timedOut, aborted: interrupted, forcedKill } = deadline;
   // After a stop, leave nothing of the group behind (the wrapper may exit before its native child).
-  if (timedOut || interrupted) killGroup(subprocess.pid);
+  if (timedOut || interrupted) signalGroup(subprocess.pid, 'SIGKILL');
   const endedAt = new Date();
 
   const spawnFailed = result.exitCode === undefined && result.signal === undefined;

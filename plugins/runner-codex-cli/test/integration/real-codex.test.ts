@@ -1,4 +1,6 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { buildStagePrompt, CompletionArtifactSchema, InvocationArtifactSchema, runArtifactPaths } from '@millrace/plugin-api';
 import { checkRawResultConformance } from '@millrace/plugin-api/testing';
@@ -7,6 +9,22 @@ import { createCodexStageFixture, type CodexStageFixture } from '../support/code
 
 // Real codex-cli 0.169.0 against the fake model server on 127.0.0.1: one tool call, then the final marker.
 const toolThenMarker = () => ({ steps: [{ shell: 'echo codex-tool-ran > proof.txt' }, { text: 'Wrote proof.txt.\n### BUILDER_COMPLETE' }] });
+
+/** Whether a native codex process of this test (its environment holds `marker`) has a SIGINT handler installed. */
+function nativeCodexCatchingSigint(marker: string): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'codex') continue;
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(marker)) continue;
+      const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
+      if (caught && (BigInt(`0x${caught}`) & (1n << BigInt(constants.signals.SIGINT - 1))) !== 0n) return true;
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return false;
+}
 
 describe('codex_cli adapter with the real codex binary', () => {
   let fx: CodexStageFixture;
@@ -78,7 +96,7 @@ describe('codex_cli adapter with the real codex binary', () => {
     expect(stdout).not.toContain('BUILDER_COMPLETE');
   });
 
-  it('stops a run past its timeout with SIGINT and reports runner_timeout', async () => {
+  it('stops a run past its timeout (SIGINT once its turn runs) and reports runner_timeout', async () => {
     fx = await createCodexStageFixture({ script: () => ({ delayMs: 30_000 }) });
     const request = fx.request({ timeout_seconds: 1 });
     const started = Date.now();
@@ -88,6 +106,35 @@ describe('codex_cli adapter with the real codex binary', () => {
     expect(raw).toMatchObject({ exit_kind: 'timeout', exit_code: 124, failure_class: 'runner_timeout', observed_exit_kind: null });
     expect(raw.notes).toEqual(['runner process exceeded timeout of 1 seconds']);
     expect(await readFile(runArtifactPaths(request).stderr, 'utf8')).toContain('runner timed out after 1 seconds');
+  });
+
+  it('an operator stop that lands while codex is still starting its turn ends it at once (codex would drop a SIGINT there)', async () => {
+    fx = await createCodexStageFixture({ script: () => ({ delayMs: 30_000 }) });
+    const request = fx.request({ timeout_seconds: 60 });
+    const controller = new AbortController();
+    const marker = `CODEX_HOME=${fx.codexEnv.CODEX_HOME}`;
+    let stoppedAt = 0;
+    let turnAlreadyStarted = false;
+    // The moment the native codex catches SIGINT (its handler is installed) is the start of the window in which an
+    // interrupt is dropped; stop there, unless the turn has already started.
+    void (async () => {
+      while (!controller.signal.aborted) {
+        if (nativeCodexCatchingSigint(marker)) {
+          turnAlreadyStarted = (await readFile(runArtifactPaths(request).events, 'utf8').catch(() => '')).includes('turn.started');
+          stoppedAt = Date.now();
+          controller.abort();
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const raw = await createCodexRunner({ graceMs: 20_000 }).run(request, fx.context({}, { signal: controller.signal }));
+    controller.abort();
+    expect(stoppedAt).toBeGreaterThan(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5000);
+    expect(raw).toMatchObject({ exit_kind: 'interrupted', failure_class: 'runner_interrupted' });
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    // Reported, not asserted: which side of the turn start the stop landed on depends on the machine.
+    if (turnAlreadyStarted) process.stderr.write('note: the turn had already started when the stop landed\n');
   });
 
   it('reports a missing binary with an install hint', async () => {
