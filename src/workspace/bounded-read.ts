@@ -173,9 +173,13 @@ export function readBoundedBytesSync(path: string, kind: InputKind, options: Bou
         buffer.copy(grown, 0, 0, length);
         buffer = grown;
       }
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      const wanted = buffer.length - length;
+      const read = readSync(fd, buffer, length, wanted, null);
       if (read === 0) break;
       length += read;
+      // A short read of a regular file that brings exactly the size fstat gave is its end: asking again for the
+      // zero-byte answer cost one more system call per file (10,000 in a first scan).
+      if (read < wanted && length === Number(stat.size)) break;
     }
     if (length > limit) throw fileRefusal(display, sizeLimitMessage(kind), code);
     return { bytes: buffer.subarray(0, length), stat };

@@ -102,7 +102,12 @@ export function fastValidateFields<K extends WorkDocumentKind>(kind: K, fields: 
   const known = KNOWN[kind];
   for (const key in fields) if (!known.has(key) || fields[key] === undefined) return undefined;
   const out: Record<string, unknown> = {};
-  for (const [key, rule] of FAST_RULES[kind] as ReadonlyArray<readonly [string, Rule]>) {
+  const rules = FAST_RULES[kind] as ReadonlyArray<readonly [string, Rule]>;
+  // Indexed, not `for...of` with destructuring: scans run this without TurboFan, where each iteration of that form
+  // allocated iterator results (about a third of a first scan's garbage).
+  for (let i = 0; i < rules.length; i += 1) {
+    const key = rules[i]![0];
+    const rule = rules[i]![1];
     const value = fields[key];
     if (value === undefined) {
       if (rule.default !== undefined) out[key] = rule.default;

@@ -89,12 +89,9 @@ function validateFields<K extends WorkDocumentKind>(
   options: ParseOptions,
 ): ValidationResult<K> {
   const problems: DocumentProblem[] = [];
-  const envelope = { schema_version: '1.0', kind } as const;
-  for (const [key, expected] of Object.entries(envelope)) {
-    if (!(key in fields)) continue;
-    if (fields[key] !== expected) problems.push({ file, field: key, message: `must be ${JSON.stringify(expected)}` });
-    delete fields[key];
-  }
+  // The envelope fields may be given but must match; checked one by one (no entries arrays: this runs per file of a scan).
+  if ('schema_version' in fields) checkEnvelopeField(fields, 'schema_version', '1.0', file, problems);
+  if ('kind' in fields) checkEnvelopeField(fields, 'kind', kind, file, problems);
   if (options.intake) applyIntakeDefaults(kind, fields, options.intake);
   const fast = problems.length === 0 && options.fullParser !== true ? fastValidateFields(kind, fields) : undefined;
   if (fast !== undefined) return { ok: true, document: { kind, fields: fast, body, format } as WorkDocumentOf<K> };
@@ -102,6 +99,11 @@ function validateFields<K extends WorkDocumentKind>(
   if (!parsed.success) problems.push(...problemsFromIssues(file, parsed.error.issues));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, document: { kind, fields: parsed.data, body, format } as WorkDocumentOf<K> };
+}
+
+function checkEnvelopeField(fields: Record<string, unknown>, key: string, expected: string, file: string, problems: DocumentProblem[]): void {
+  if (fields[key] !== expected) problems.push({ file, field: key, message: `must be ${JSON.stringify(expected)}` });
+  delete fields[key];
 }
 
 function applyIntakeDefaults(kind: WorkDocumentKind, fields: Record<string, unknown>, intake: IntakeDefaults): void {

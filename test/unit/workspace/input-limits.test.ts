@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { INPUT_SIZE_LIMITS, MAX_ID_LENGTH, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../../src/contracts/input-limits.js';
 import { z } from 'zod';
-import { readBoundedTextSync, readTailTextSync } from '../../../src/workspace/bounded-read.js';
+import { readBoundedBytesSync, readBoundedTextSync, readTailTextSync } from '../../../src/workspace/bounded-read.js';
 import { workspacePaths } from '../../../src/workspace/paths.js';
 import { enqueueWorkItem } from '../../../src/workspace/queue/enqueue.js';
 import { readJsonFile } from '../../../src/workspace/state/read-json.js';
@@ -108,6 +108,18 @@ describe('bounded reads', () => {
     expect(() => readBoundedTextSync(join(dir, 'link.md'), 'work document', { display: 'link.md', noFollow: true })).toThrow('link.md: (file): is a symbolic link (refused)');
     expect(readBoundedTextSync(join(dir, 'link.md'), 'work document')?.text).toBe('text');
     expect(readBoundedTextSync(join(dir, 'missing.md'), 'work document')).toBeUndefined();
+  });
+
+  it('gives every byte of a file of any size up to the limit, and the stat of what it read', () => {
+    const limit = INPUT_SIZE_LIMITS['work document'];
+    for (const size of [0, 1, 4095, 4096, 4097, 65_537, limit]) {
+      const path = join(dir, `sized-${size}.md`);
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) bytes[i] = 97 + ((i * 7) % 26);
+      writeFileSync(path, bytes);
+      const read = readBoundedBytesSync(path, 'work document');
+      expect({ size, same: read?.bytes.equals(bytes), statSize: read?.stat.size }).toEqual({ size, same: true, statSize: BigInt(size) });
+    }
   });
 });
 
