@@ -30,7 +30,7 @@ function tsFiles(dir) {
 // build below (esbuild checks named imports of the ESM module against its exports).
 const OCLIF_NAMES = ['Args', 'Command', 'Config', 'Errors', 'Flags', 'execute'];
 const vendor = join(dist, 'vendor');
-// Two edits of @oclif/core's start-up work that change no outcome (each must match, or the build fails, e.g. after an
+// Three edits of @oclif/core's start-up work that change no outcome (each must match, or the build fails, e.g. after an
 // upgrade of @oclif/core: re-check the edit then):
 // - `findMatchingDependencies` (config/plugin-loader.js) tests every dependency against every `oclif.plugins` entry
 //   with minimatch, compiling a pattern per pair (19 x 10 here, ~15 ms of CPU per command). An entry without glob
@@ -38,11 +38,19 @@ const vendor = join(dist, 'vendor');
 // - `checkNodeVersion` (index.js) loads semver to check `../package.json` (@oclif/core's own engines) next to the
 //   module. In the bundle that is dist/package.json, which does not exist, so it always ended in its empty catch
 //   after loading semver (~10 ms): the call is dropped.
+// - Plugin.load sorts each plugin's commands by `a.id.localeCompare(b.id)`, the process's first localeCompare, which
+//   builds ICU's collator (~10-30 ms of CPU): it sorts with src/contracts/locale-order.ts instead, the same order
+//   (unit-tested against localeCompare) without the collator for ids under an English locale.
 const OCLIF_EDITS = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,
     from: 'patterns.some((w) => (0, minimatch_1.minimatch)(p, w))',
     to: 'patterns.some((w) => (/[*?[\\]{}()!+@\\\\#]/.test(w.slice(w.startsWith("@") ? 1 : 0)) ? (0, minimatch_1.minimatch)(p, w) : p === w))',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: `.sort(((order) => (a, b) => order(a.id, b.id))(require(${JSON.stringify(join(src, 'contracts', 'locale-order.ts'))}).localeOrder))`,
   },
   { file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/, from: '\ncheckNodeVersion();\n', to: '\n// checkNodeVersion(): dropped by scripts/bundle.mjs (a no-op in the bundle)\n' },
 ];

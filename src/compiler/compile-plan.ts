@@ -19,6 +19,7 @@ import { assetsFingerprint, configFingerprint, contributionHash, planId, pluginL
 import { checkLoop, checkStageKindAgainstMetadata } from './loop-checks.js';
 import { resolveRequestedModeId } from './mode-resolution.js';
 import { bindNode, type RunnerSource } from './node-binding.js';
+import { localeOrder } from '../contracts/locale-order.js';
 
 const PLANES: readonly Plane[] = ['execution', 'planning', 'learning'];
 const MODE_MAPS = ['stage_entrypoint_overrides', 'stage_skill_additions', 'stage_model_bindings', 'stage_runner_bindings'] as const;
@@ -113,7 +114,7 @@ export function compilePlan(inputs: CompileInputs): CompileResult {
     resolved_assets: resolved,
     source_refs: [
       `mode:${modeId}`,
-      ...[...selected].sort((a, b) => a.plane.localeCompare(b.plane)).map((s) => `graph_loop:${s.tagged.item.loop_id}`),
+      ...[...selected].sort((a, b) => localeOrder(a.plane, b.plane)).map((s) => `graph_loop:${s.tagged.item.loop_id}`),
       ...(planning && completions.get('planning') ? [`graph_completion_behavior:${planning.tagged.item.loop_id}`] : []),
     ],
   };
@@ -259,7 +260,7 @@ function resolveAssets(mode: TaggedContribution<Mode>, graphs: BoundGraph[], reg
     add({ asset_family: family, logical_id: `${family}:${path}`, location: `${RUNTIME_DIR}/${path}`, content_sha256: hashes.get(path) ?? 'missing' });
 
   contribution('mode', mode.item.mode_id, mode);
-  for (const g of [...graphs].sort((a, b) => a.selected.plane.localeCompare(b.selected.plane))) contribution('graph_loop', g.selected.tagged.item.loop_id, g.selected.tagged);
+  for (const g of [...graphs].sort((a, b) => localeOrder(a.selected.plane, b.selected.plane))) contribution('graph_loop', g.selected.tagged.item.loop_id, g.selected.tagged);
   const nodes = graphs.flatMap((g) => g.nodes.map((n) => n.node));
   for (const n of nodes) contribution('stage_kind', n.stage_kind_id, registry.stageKinds.get(n.stage_kind_id) as TaggedContribution<StageKind>);
   for (const n of nodes) if (n.runner_name !== null) contribution('runner', n.runner_name, runnerIdentity(registry, n.runner_name));

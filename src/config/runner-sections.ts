@@ -1,6 +1,7 @@
 import type { ConfigSchemaLike } from '@millrace/plugin-api';
 import { HOST_RUNNER_SECTION_KEYS, StallTimeoutSecondsSchema, type ConfigProvenance, type RunnerSchemaSource } from '../contracts/config.js';
 import { attributeIssues, type ConfigProblem } from './config-issues.js';
+import { localeOrder } from '../contracts/locale-order.js';
 
 export type RunnerSectionsResult = { runners: Record<string, unknown>; problems: ConfigProblem[]; warnings: string[] };
 
@@ -14,7 +15,7 @@ export function validateRunnerSections(runners: Record<string, unknown>, source:
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const claimed = new Set<string>();
-  const owners = [...source.runners.values()].sort((a, b) => a.item.id.localeCompare(b.item.id));
+  const owners = [...source.runners.values()].sort((a, b) => localeOrder(a.item.id, b.item.id));
   for (const { item, plugin } of owners) {
     const section = item.configSection;
     if (!section || !item.configSchema || section === 'default_runner' || claimed.has(section)) continue;

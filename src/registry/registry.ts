@@ -10,6 +10,7 @@ import {
   type RunnerContribution,
   type StageKind,
 } from '@millrace/plugin-api';
+import { localeOrder } from '../contracts/locale-order.js';
 
 /** Where a contribution came from. `type` is oclif's plugin type. */
 export type PluginOrigin = { name: string; version: string; type: string; root?: string };
@@ -50,7 +51,7 @@ export type Registry = {
 const TYPE_RANK: Record<string, number> = { link: 0, dev: 0, user: 1, core: 2 };
 export function comparePluginPrecedence(a: PluginOrigin, b: PluginOrigin): number {
   const rank = (TYPE_RANK[a.type] ?? 3) - (TYPE_RANK[b.type] ?? 3);
-  return rank !== 0 ? rank : a.name.localeCompare(b.name);
+  return rank !== 0 ? rank : localeOrder(a.name, b.name);
 }
 
 const describe = (p: PluginOrigin) => `${p.name}@${p.version} (${p.type})`;

@@ -6,6 +6,7 @@ import { lintStageAssets, type AssetLintProblem, type WorkDocumentParser } from 
 import { parseWorkDocument } from '../workspace/documents/index.js';
 import type { WorkspacePaths } from '../workspace/paths.js';
 import type { CompileValidateView } from './compile.js';
+import { localeOrder } from '../contracts/locale-order.js';
 
 /** The asset families the stage lint reads, relative to an asset root (packaged `src/assets` or a runtime root). */
 const LINTED_FAMILIES = ['entrypoints', 'skills'] as const;
@@ -34,7 +35,7 @@ function listFiles(dir: string): string[] {
     return [];
   }
   return entries
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => localeOrder(a.name, b.name))
     .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
 }
 

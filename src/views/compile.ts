@@ -1,6 +1,7 @@
 import type { Plane } from '@millrace/plugin-api';
 import { renderGraph, type GraphFormat } from '../compiler/render-graph.js';
 import type { CompileInputFingerprint, CompileReport, CompiledCompletionEntry, CompiledNode, PlanCurrentness, PluginRef, UnavailableRunner } from '../contracts/compiled-plan.js';
+import { localeOrder } from '../contracts/locale-order.js';
 
 /** `millrace compile validate --json` result (compiler.md §7.2). */
 export type CompileValidateView = {
@@ -84,7 +85,7 @@ export function buildCompileShowView(outcome: CompileReport, graphFormat?: Graph
           loops: graphs.map((g) => ({ plane: g.plane, loop_id: g.loop_id, contributed_by: g.contributed_by })),
           entries: graphs.flatMap((g) => g.compiled_entries.map((e) => ({ plane: g.plane, entry_key: e.entry_key, node_id: e.node_id }))),
           completion: plan.graphs_by_plane.planning?.compiled_completion_entry ?? null,
-          nodes: graphs.flatMap((g) => g.nodes).sort((a, b) => a.plane.localeCompare(b.plane) || a.node_id.localeCompare(b.node_id)),
+          nodes: graphs.flatMap((g) => g.nodes).sort((a, b) => localeOrder(a.plane, b.plane) || localeOrder(a.node_id, b.node_id)),
         }
       : null,
     graph: plan && graphFormat ? { format: graphFormat, text: renderGraph(plan, graphFormat) } : null,
