@@ -85,6 +85,31 @@ export class ScannedFolder {
     return this.stored !== undefined && this.stored.names === ids.join(NAME_SEPARATOR);
   }
 
+  /**
+   * `positionOf` for ids asked in listing order (file names sorted by code unit), found by walking the loaded names
+   * alongside: the columns hold their files in that same order, so one pass finds every cached id, without a map of
+   * all the names. A loaded name the walk passes is a file gone since (its entry goes unused); an id the walk does not
+   * meet is not cached (-1), and an id is only ever found at its own name.
+   */
+  walkInListingOrder(): (id: string) => number {
+    const names = this.stored?.names ?? '';
+    let at = 0;
+    let position = 0;
+    return (id) => {
+      while (at < names.length) {
+        const separator = names.indexOf(NAME_SEPARATOR, at);
+        const end = separator === -1 ? names.length : separator;
+        const same = end - at === id.length && names.startsWith(id, at);
+        // The listing sorted `<id>.md` names, and a stem's order can differ from its file name's (`a-b` / `a.md`).
+        if (!same && `${names.slice(at, end)}.md` > `${id}.md`) return -1;
+        at = end + 1;
+        position += 1;
+        if (same) return position - 1;
+      }
+      return -1;
+    };
+  }
+
   matches(position: number, stat: Stats): boolean {
     return this.storedAs(position, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs);
   }

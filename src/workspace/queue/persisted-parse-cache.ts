@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, type BigIntStats } from 'node:fs';
 import { join, sep } from 'node:path';
 import * as z from '@millrace/plugin-api/zod';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
@@ -10,6 +10,7 @@ import { writeTextAtomic } from '../state/atomic-write.js';
 import type { WorkspacePaths } from '../paths.js';
 import { ScannedFolder, isRecord, isStoredFolder, msOfNs, type FreshEntry, type StoredFolder } from './cache-columns.js';
 import { ListedQueueItem } from './listed-item.js';
+import { isRacy, nowNs, statKeyOf } from './parse-cache.js';
 import type { InvalidQueueFile, ParsedQueueFile, ScanScope } from './queue-files.js';
 
 /**
@@ -63,6 +64,21 @@ function parserFingerprint(): string {
   return fingerprint;
 }
 
+/**
+ * Unused entries a scan may leave in the file rather than rewrite it: at most one in this many of those loaded for
+ * the scanned folders. A claim moves one file out of a 10,000-file queue, and rewriting the ~0.8 MB cache to drop
+ * its entry was most of the claim's memory and a good part of its time; an unused entry only costs its bytes in the
+ * file (a file is only ever matched to the entry stored under its own name, with its own stat).
+ */
+const UNUSED_SHARE = 16;
+
+/**
+ * The body parsed by the last load in this process and the stat key of the file it came from: the next load takes it
+ * again while the file is unchanged (a claim lists the planning folders, then the execution folders). Held weakly,
+ * so it never keeps the parsed columns in memory past a garbage collection.
+ */
+let lastLoaded: { file: string; statKey: string; folders: WeakRef<Record<string, unknown>> } | undefined;
+
 /** The on-disk cache of one workspace, loaded for one scan and saved after it when anything changed. */
 export class PersistedParseCache {
   private readonly scanned: ScannedFolder[] = [];
@@ -83,13 +99,27 @@ export class PersistedParseCache {
   static load(paths: WorkspacePaths): PersistedParseCache {
     const file = queueParseCachePath(paths);
     try {
-      const bytes = readBoundedBytesSync(file, 'state file', { noFollow: true })?.bytes;
+      const again = lastLoaded?.file === file ? lastLoaded : undefined;
+      lastLoaded = undefined;
+      if (again !== undefined) {
+        const stat = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+        const folders = stat !== undefined && statKeyOf(stat) === again.statKey ? again.folders.deref() : undefined;
+        if (folders !== undefined) {
+          lastLoaded = again;
+          return new PersistedParseCache(paths, file, folders);
+        }
+      }
+      const read = readBoundedBytesSync(file, 'state file', { noFollow: true });
+      const bytes = read?.bytes;
       const headerEnd = bytes?.indexOf(0x0a) ?? -1;
       if (bytes !== undefined && headerEnd !== -1) {
         const header = HeaderSchema.safeParse(JSON.parse(bytes.toString('utf8', 0, headerEnd)));
         if (header.success && header.data.fingerprint === parserFingerprint() && header.data.sha256 === sha256(bytes.subarray(headerEnd + 1))) {
           const folders: unknown = JSON.parse(bytes.toString('utf8', headerEnd + 1));
-          if (isRecord(folders)) return new PersistedParseCache(paths, file, folders);
+          if (isRecord(folders)) {
+            if (!isRacy(read!.stat, nowNs())) lastLoaded = { file, statKey: statKeyOf(read!.stat), folders: new WeakRef(folders) };
+            return new PersistedParseCache(paths, file, folders);
+          }
         }
       }
     } catch {
@@ -128,13 +158,17 @@ export class PersistedParseCache {
     return new ListedQueueItem(folder, parsed.id, -1, parsed.claim);
   }
 
-  /** Write the entries this scan used (and the folders outside it) when any is new or any went unused. Best effort. */
+  /**
+   * Write the entries this scan used (and the folders outside it) when any is new, or when more than one in
+   * UNUSED_SHARE of those loaded for its folders went unused (files moved or removed since). Best effort.
+   */
   async save(scope: ScanScope): Promise<void> {
     let loadedInScope = 0;
     for (const [folder, entries] of this.folders) if (inScope(folder, scope)) loadedInScope += entries.ino.length;
     let keptInScope = 0;
     for (const folder of this.scanned) keptInScope += folder.keptIds.length;
-    if (!this.changed && keptInScope === loadedInScope) return;
+    if (!this.changed && (loadedInScope - keptInScope) * UNUSED_SHARE <= loadedInScope) return;
+    lastLoaded = undefined;
     const folders: Record<string, StoredFolder> = {};
     for (const [folder, entries] of this.folders) if (!inScope(folder, scope)) folders[folder] = entries;
     for (const folder of this.scanned) if (folder.keptIds.length > 0) folders[folderKey(folder.kind, folder.state)] = folder.columns();

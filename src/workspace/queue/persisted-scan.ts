@@ -15,7 +15,8 @@ import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueL
  * parse cache (persisted-parse-cache.ts) by one `lstat`, and only files it cannot vouch for read and parsed.
  *
  * - A folder the cache knows is listed by name only (`readdir` without types); when the sorted names are exactly the
- *   cached ones, each file's entry is at its own position (no lookup by name). The `lstat` that checks a cached file
+ *   cached ones, each file's entry is at its own position, and otherwise it is found by walking the cached names
+ *   alongside the sorted listing (no lookup by name). The `lstat` that checks a cached file
  *   also tells a regular file from a directory or link named `*.md` (never listed); a name the cache does not know is
  *   `lstat`'ed before it is read. Other folders are listed with types, and their files read without a stat (the open
  *   file is stat'ed).
@@ -37,11 +38,12 @@ export async function listQueuePersisted(paths: WorkspacePaths, scope: ScanScope
       const names = known ? listDocumentNames(dir) : await listDocumentFiles(dir);
       const ids = names.map((name) => name.slice(0, -3));
       const aligned = folder.alignWith(ids);
+      const positionOf = aligned ? undefined : folder.walkInListingOrder();
       const kept: string[] = [];
       for (let index = 0; index < ids.length; index += 1) {
         const id = ids[index]!;
         const path = `${dir}${sep}${names[index]}`;
-        const position = aligned ? index : folder.positionOf(id);
+        const position = positionOf === undefined ? index : positionOf(id);
         let found: ParsedQueueFile | undefined;
         if (position >= 0) {
           const stat = lstatSync(path, { throwIfNoEntry: false });

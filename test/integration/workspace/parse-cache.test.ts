@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderWorkDocument } from '../../../src/workspace/documents/index.js';
@@ -185,6 +185,62 @@ describe('queue parse cache', () => {
       const again = await scanLikeAFreshProcess(paths);
       expect(again.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-e', 'from the cache']]);
       expect(titles(again)).toEqual({ 'task-a': 'task-a', 'task-b': 'Bravo' });
+    });
+  });
+
+  it('leaves the file as it is when a few cached files went away, finding the others by walking its names', async () => {
+    await withQueueWorkspace(async (paths) => {
+      // Listed in file-name order: `task-a-b.md` sorts before `task-a.md`, although the stem `task-a` is the shorter.
+      const fillers = Array.from({ length: 30 }, (_, i) => `task-f${String(i).padStart(2, '0')}`);
+      for (const id of ['task-a', 'task-a-b', ...fillers]) await writeTask(paths, id, id);
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+      await editCache(paths, markInvalid('tasks/queue', 'task-a', 'from the cache'), { fixDigest: true });
+      await editCache(paths, markInvalid('tasks/queue', 'task-f20', 'from the cache'), { fixDigest: true });
+      const written = await readFile(cacheFile(paths), 'utf8');
+
+      // Two of 32 gone (one in 16): not worth rewriting the file; every other entry is still found under its own name.
+      await rm(taskPath(paths, 'task-a-b'));
+      await rm(taskPath(paths, 'task-f10'));
+      const listing = await scanLikeAFreshProcess(paths);
+      expect(listing.invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([
+        ['task-a', 'from the cache'],
+        ['task-f20', 'from the cache'],
+      ]);
+      expect(listing.items).toHaveLength(28);
+      expect(await readFile(cacheFile(paths), 'utf8')).toBe(written);
+
+      // One more gone is more than one in 16 of the loaded entries: the file is rewritten without the unused ones.
+      await rm(taskPath(paths, 'task-f11'));
+      expect((await scanLikeAFreshProcess(paths)).items).toHaveLength(27);
+      const stems = stemsOf((JSON.parse((await readFile(cacheFile(paths), 'utf8')).split('\n')[1]!) as Entries)['tasks/queue']!);
+      expect(stems).toHaveLength(29);
+      expect(stems).not.toContain('task-a-b');
+      expect(stems).not.toContain('task-f11');
+    });
+  });
+
+  it('reads the cache file again when it changed after this process last read it', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeTask(paths, 'task-a', 'Alpha');
+      await writeTask(paths, 'task-b', 'Beta');
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+      await sleep(PAST_RACY_WINDOW_MS);
+      // Read once while the file is settled; then rewritten in place by someone else, and replaced.
+      expect(titles(await scanLikeAFreshProcess(paths))).toEqual({ 'task-a': 'Alpha', 'task-b': 'Beta' });
+      await editCache(paths, markInvalid('tasks/queue', 'task-a', 'edited in place'), { fixDigest: true });
+      expect((await scanLikeAFreshProcess(paths)).invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([['task-a', 'edited in place']]);
+      await sleep(PAST_RACY_WINDOW_MS);
+      await scanLikeAFreshProcess(paths);
+      const replaced = `${cacheFile(paths)}.new`;
+      await writeFile(replaced, await readFile(cacheFile(paths), 'utf8'));
+      await rename(replaced, cacheFile(paths));
+      await editCache(paths, markInvalid('tasks/queue', 'task-b', 'replaced'), { fixDigest: true });
+      expect((await scanLikeAFreshProcess(paths)).invalid.map((i) => [i.id, i.problems[0]?.message])).toEqual([
+        ['task-a', 'edited in place'],
+        ['task-b', 'replaced'],
+      ]);
     });
   });
 
