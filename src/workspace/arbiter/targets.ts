@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { readStateFile } from '../state/state-file.js';
@@ -38,7 +38,13 @@ export async function readClosureTarget(paths: WorkspacePaths, rootSpecId: strin
 
 /** Every target file; invalid ones are reported, never deleted. */
 export async function readClosureTargets(paths: WorkspacePaths): Promise<{ targets: ClosureTarget[]; problems: ClosureTargetProblem[] }> {
-  const names = (await readdir(paths.arbiter.targets).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  // Listed synchronously: the daemon reads the targets at every claim, where a thread-pool round trip cost more.
+  let names: string[];
+  try {
+    names = readdirSync(paths.arbiter.targets).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    names = [];
+  }
   const targets: ClosureTarget[] = [];
   const problems: ClosureTargetProblem[] = [];
   for (const name of names) {

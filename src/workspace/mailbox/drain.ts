@@ -1,5 +1,5 @@
-import type { Stats } from 'node:fs';
-import { lstat, mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { readdirSync, type Stats } from 'node:fs';
+import { lstat, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
@@ -31,9 +31,18 @@ export type MailboxDrainOutcome = {
 /** Applying an envelope may kill the daemon this many times before it is moved to `failed/` instead. */
 const MAX_APPLY_ATTEMPTS = 3;
 
-/** `*.json` entries of `incoming/` (of any type: the drain moves what is not a regular file to `failed/`), by name. */
+/**
+ * `*.json` entries of `incoming/` (of any type: the drain moves what is not a regular file to `failed/`), by name.
+ * Listed synchronously: the daemon looks at every tick, and the thread-pool round trip cost it more than the listing.
+ */
 export async function listIncomingMailbox(paths: WorkspacePaths): Promise<string[]> {
-  return (await readdir(paths.mailbox.incoming).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  let names: string[];
+  try {
+    names = readdirSync(paths.mailbox.incoming);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('.json')).sort();
 }
 
 function describeType(stats: Stats): string {

@@ -1,4 +1,4 @@
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempPathFor, writeFailure } from '@millrace/plugin-api';
 
@@ -10,19 +10,20 @@ export const isErrno = (error: unknown, code: string): boolean => (error as Node
 /**
  * Create `path` with `content` atomically and only if it does not exist yet: write a temp file in the same
  * folder, then hard-link it into place (link fails with EEXIST instead of replacing). Readers never see a
- * partial file. Returns false when `path` already exists.
+ * partial file. Returns false when `path` already exists. Synchronous inside (as `writeFileAtomic`): each call is one
+ * small system call, and a thread-pool round trip per step cost the daemon more than the steps themselves.
  */
 export async function createFileExclusive(path: string, content: string): Promise<boolean> {
-  await mkdir(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
-    await writeFile(temp, content, 'utf8');
-    await link(temp, path);
+    writeFileSync(temp, content, 'utf8');
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if (isErrno(error, 'EEXIST')) return false;
     throw writeFailure(error, path);
   } finally {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
   }
 }

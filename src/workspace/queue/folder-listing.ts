@@ -1,5 +1,4 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
@@ -8,10 +7,13 @@ import type { DuplicateQueueId, QueueLocation } from './queue-files.js';
 
 /** What queue folders hold, by name: the listings every scan starts from, and ids found in two folders. */
 
-/** `<id>.md` file names directly inside one folder, sorted (missing folder = empty). */
+/**
+ * `<id>.md` file names directly inside one folder, sorted (missing folder = empty). One synchronous listing: the daemon
+ * lists folders on every claim, and a thread-pool round trip per folder cost it more than the listing.
+ */
 export async function listDocumentFiles(dir: string): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries.filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => e.name).sort();
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return [];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatTimestamp, type WorkDocument, type WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueMoveIntent, QueueState } from '../../contracts/queue-move.js';
@@ -59,12 +59,14 @@ export async function planMove(paths: WorkspacePaths, kind: WorkDocumentKind, id
  * 3. hard-link the content into the destination (refuses to replace an existing file);
  * 4. remove the source; 5. remove the temp file; 6. remove the intent.
  * A kill between any two steps leaves a state `repairQueue` resolves to exactly one copy (see repair.ts).
+ * Each step is synchronous inside: a claim or a finished item's move is about ten small system calls, and as
+ * thread-pool round trips they cost a loaded daemon several milliseconds per move.
  */
 export function moveSteps(paths: WorkspacePaths, plan: PlannedMove): Array<() => Promise<void>> {
   const { intent, intentPath, content } = plan;
   const abort = async (error: MillraceError) => {
-    if (intent.temp) await rm(intent.temp, { force: true });
-    await rm(intentPath, { force: true });
+    if (intent.temp) rmSync(intent.temp, { force: true });
+    rmSync(intentPath, { force: true });
     throw error;
   };
   const steps: Array<() => Promise<void>> = [
@@ -81,29 +83,29 @@ export function moveSteps(paths: WorkspacePaths, plan: PlannedMove): Array<() =>
   if (intent.temp) {
     steps.push(async () => {
       try {
-        await mkdir(dirname(intent.destination), { recursive: true });
-        await writeFile(intent.temp!, content);
+        mkdirSync(dirname(intent.destination), { recursive: true });
+        writeFileSync(intent.temp!, content);
       } catch (error) {
         // Nothing has moved yet: drop the temp file and the intent, the document stays where it was.
-        await rm(intent.temp!, { force: true });
-        await rm(intentPath, { force: true });
+        rmSync(intent.temp!, { force: true });
+        rmSync(intentPath, { force: true });
         throw writeFailure(error, intent.destination);
       }
     });
   }
   steps.push(async () => {
     try {
-      await mkdir(dirname(intent.destination), { recursive: true });
-      await link(intent.temp ?? intent.source, intent.destination);
+      mkdirSync(dirname(intent.destination), { recursive: true });
+      linkSync(intent.temp ?? intent.source, intent.destination);
     } catch (error) {
       if (isErrno(error, 'EEXIST')) await abort(new MillraceError('DUPLICATE_ID', `${intent.kind} ${intent.id} already exists at destination`, { exitCode: 1, file: displayPath(paths, intent.destination) }));
       if (isErrno(error, 'ENOENT') && !intent.temp) await abort(new MillraceError('NOT_FOUND', `${intent.kind} ${intent.id} is not in ${intent.from}`, { file: displayPath(paths, intent.source) }));
       throw error;
     }
   });
-  steps.push(async () => rm(intent.source, { force: true }));
-  if (intent.temp) steps.push(async () => rm(intent.temp!, { force: true }));
-  steps.push(async () => rm(intentPath, { force: true }));
+  steps.push(async () => rmSync(intent.source, { force: true }));
+  if (intent.temp) steps.push(async () => rmSync(intent.temp!, { force: true }));
+  steps.push(async () => rmSync(intentPath, { force: true }));
   return steps;
 }
 
