@@ -30,7 +30,7 @@ function tsFiles(dir) {
 // build below (esbuild checks named imports of the ESM module against its exports).
 const OCLIF_NAMES = ['Args', 'Command', 'Config', 'Errors', 'Flags', 'execute'];
 const vendor = join(dist, 'vendor');
-// Four edits of @oclif/core's start-up work that change no outcome (each must match, or the build fails, e.g. after an
+// Five edits of @oclif/core's start-up work that change no outcome (each must match, or the build fails, e.g. after an
 // upgrade of @oclif/core: re-check the edit then):
 // - `findMatchingDependencies` (config/plugin-loader.js) tests every dependency against every `oclif.plugins` entry
 //   with minimatch, compiling a pattern per pair (19 x 10 here, ~15 ms of CPU per command). An entry without glob
@@ -44,6 +44,8 @@ const vendor = join(dist, 'vendor');
 // - config/plugin.js requires tinyglobby (with fdir and picomatch) when it loads, for the one case of a plugin whose
 //   commands are found by a glob because it ships no manifest; every command paid for evaluating them (~1.5% of the
 //   instructions of `queue ls`). The require now happens on the first glob.
+// - performance.js requires node:perf_hooks when it loads, used only when oclif's performance tracing is on
+//   (DEBUG=perf): about 1% of the instructions of `status`. The require now happens on the first use.
 const OCLIF_EDITS = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,
@@ -59,6 +61,11 @@ const OCLIF_EDITS = [
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
     from: 'const tinyglobby_1 = require("tinyglobby");',
     to: 'const tinyglobby_1 = { get glob() { return require("tinyglobby").glob; } };',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]performance\.js$/,
+    from: 'const node_perf_hooks_1 = require("node:perf_hooks");',
+    to: 'const node_perf_hooks_1 = { get performance() { return require("node:perf_hooks").performance; }, get PerformanceObserver() { return require("node:perf_hooks").PerformanceObserver; } };',
   },
   { file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/, from: '\ncheckNodeVersion();\n', to: '\n// checkNodeVersion(): dropped by scripts/bundle.mjs (a no-op in the bundle)\n' },
 ];
