@@ -100,6 +100,11 @@ export class RuntimeEngine {
   private lastIdleReason: IdleReason | null = null;
   /** Markers set since the last save (written with it: a marker overwritten before then never hits the disk). */
   private readonly unsavedMarkers = new Map<Plane, string>();
+  /**
+   * An applied outcome whose save waits for the next one (a serial stage whose item goes on with its next stage: that
+   * stage's start saves both). Until then status files and snapshot on disk still show the finished stage running.
+   */
+  private outcomeUnsaved = false;
   /** Whether this tick moved queue documents (the depths in the snapshot need a refresh). */
   private queueMoved = false;
   private stopReason: string | null = null;
@@ -188,6 +193,7 @@ export class RuntimeEngine {
   /** Writes status files whose marker changed since the last save, then the snapshot. */
   private async save(): Promise<void> {
     const state = this.requireState();
+    this.outcomeUnsaved = false;
     for (const [plane, marker] of this.unsavedMarkers) await writeStatusFile(this.paths, plane, marker);
     this.unsavedMarkers.clear();
     for (const [lane, marker] of this.unsavedLaneMarkers) await writeLaneStatusFile(this.paths, lane, marker);
@@ -343,8 +349,13 @@ export class RuntimeEngine {
     }
   }
 
+  /** The plane status files as reconciliation reads them; a marker set but not yet saved is read as written. */
   private async statusMarkers(): Promise<{ execution: string | undefined; planning: string | undefined }> {
-    return { execution: await readStatusFile(this.paths, 'execution'), planning: await readStatusFile(this.paths, 'planning') };
+    const marker = async (plane: 'execution' | 'planning') => {
+      const unsaved = this.unsavedMarkers.get(plane);
+      return unsaved === undefined ? readStatusFile(this.paths, plane) : `${unsaved}\n`;
+    };
+    return { execution: await marker('execution'), planning: await marker('planning') };
   }
 
   /** runtime.md §3.2: mark not running, release our own lock. Active runs stay (a later startup recovers them). */
@@ -356,6 +367,8 @@ export class RuntimeEngine {
         await this.save();
         const plan = this.requirePlan();
         await this.event('runtime_closed', { mode_id: plan.mode_id, compiled_plan_id: plan.compiled_plan_id, process_running: false });
+      } else if (this.outcomeUnsaved) {
+        await this.save();
       }
     } finally {
       await this.sweeping;
@@ -669,7 +682,8 @@ export class RuntimeEngine {
       this.queueMoved = false;
     }
     state.snapshot = { ...state.snapshot, last_terminal_result: result.terminal_result, last_stage_result_path: this.rel(stageResultPath) };
-    await this.save();
+    if (this.continuesSerially(result, decision)) this.outcomeUnsaved = true;
+    else await this.save();
     const troubleshoot = result.report_artifact ?? request.preferred_troubleshoot_report_path;
     const common = {
       plane: result.plane,
@@ -705,6 +719,19 @@ export class RuntimeEngine {
     await this.event('router_decision', decisionData);
     this.monitor('router_decision', decisionData);
     return { kind: 'stage', request, result, stageResultPath, decision };
+  }
+
+  /**
+   * Whether this outcome's save can wait for the next save: the start of the item's next stage a few milliseconds
+   * later, or the idle, pause or stop save that comes instead (close saves too). Only for a serial work item whose run
+   * goes on with another stage (`run_stage`, same run id and item): the queue did not move, so a crash in between
+   * leaves exactly what a crash just before this save leaves (the finished stage still recorded as running, counters
+   * already written), which start-up recovers as any stale active stage. Two file replacements fewer for most stages;
+   * an outcome that moves, blocks or finishes an item is saved at once.
+   */
+  private continuesSerially(result: StageResultEnvelope, decision: RouterDecision): boolean {
+    if (this.lanes || this.view || decision.action !== 'run_stage' || result.metadata.request_kind === 'closure_target') return false;
+    return this.requireState().snapshot.active_runs_by_plane[result.plane]?.run_id === result.run_id;
   }
 
   private async usageLedger(): Promise<UsageRecord[]> {

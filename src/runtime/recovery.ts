@@ -18,6 +18,7 @@ import type { TickStepContext } from './tick-steps.js';
  * - an active run whose document already left `active/` (the crash hit between the move and the snapshot save) ends;
  * - a document in `active/` that no active run references (crash between claim and snapshot save) is requeued;
  * - counter entries of items that are not active are dropped (their run ended; runtime.md §9 resets).
+ * Changes the snapshot in memory only (start-up saves it); counters and queue moves are written as they happen.
  */
 export async function repairOrphans(ctx: TickStepContext, queue: QueuePort): Promise<void> {
   const state = ctx.state;
@@ -49,7 +50,8 @@ export async function repairOrphans(ctx: TickStepContext, queue: QueuePort): Pro
   const before = state.counters.entries.length;
   state.counters = { ...state.counters, entries: state.counters.entries.filter((e) => referenced.has(`${e.work_item_kind}:${e.work_item_id}`)) };
   if (state.counters.entries.length !== before) await ctx.saveCounters();
-  await ctx.saveSnapshot();
+  // The snapshot is saved by start-up's own save a few steps later (runtime.md §3.1 step 7), one file replacement
+  // fewer per start. A crash before it leaves the snapshot as it was, and the next start repairs the same way.
 }
 
 /** Apply the first reconciliation signal (runtime.md §5.6). Signals that change nothing emit nothing. */
