@@ -43,11 +43,40 @@ export function parseTimestamp(value: string): Instant | undefined {
 
 let lastTimestamp: { value: string | undefined; instant: Instant | undefined } = { value: undefined, instant: undefined };
 
+/** The digits of `value` from `from` to `to` as a number, or -1 when any is not a digit. */
+function digitsAt(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i += 1) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ`, the form the runtime writes, read without the pattern's match array (scans read thousands);
+ * undefined for any other text, which the pattern decides.
+ */
+function plainUtcInstant(value: string): Instant | undefined {
+  if (value.length !== 20 || value.charCodeAt(19) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */) return undefined;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return undefined;
+  const year = digitsAt(value, 0, 4), month = digitsAt(value, 5, 7), day = digitsAt(value, 8, 10);
+  const hour = digitsAt(value, 11, 13), minute = digitsAt(value, 14, 16), second = digitsAt(value, 17, 19);
+  if (year < 0 || day < 0 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  return new Date(ms).getUTCDate() === day ? { ms, subMsNanos: 0 } : undefined;
+}
+
 function parseTimestampUncached(value: string): Instant | undefined {
+  const plain = plainUtcInstant(value);
+  if (plain !== undefined) return plain;
   const m = TIMESTAMP_PATTERN.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  // Indexed, not destructured: scans parse thousands of timestamps without TurboFan, where destructuring allocates.
+  const zone = m[8];
+  const frac = m[7] ?? '';
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]), hour = Number(m[4] ?? 0), minute = Number(m[5] ?? 0), second = Number(m[6] ?? 0);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
   const base = Date.UTC(year, month - 1, day, hour, minute, second);
   if (new Date(base).getUTCDate() !== day) return undefined;
@@ -59,7 +88,7 @@ function parseTimestampUncached(value: string): Instant | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = sign * (oh * 60 + om);
   }
-  const nanos = Number(frac.padEnd(9, '0'));
+  const nanos = frac === '' ? 0 : Number(frac.padEnd(9, '0'));
   return { ms: base - offsetMinutes * 60_000 + Math.floor(nanos / 1_000_000), subMsNanos: nanos % 1_000_000 };
 }
 

@@ -72,7 +72,7 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 
 function isTextList(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
-  for (const item of value) if (!isText(item)) return false;
+  for (let i = 0; i < value.length; i += 1) if (!isText(value[i])) return false;
   return true;
 }
 

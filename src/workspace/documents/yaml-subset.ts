@@ -29,11 +29,14 @@ function scalar(raw: string, timestampAsText = false): string | Date | undefined
   return timestampAsText ? formatTimestamp(date) : date;
 }
 
-// One line per match, from the sticky position: `key:` (a list follows), `key: value`, `- item` / `  - item`, or an
-// empty line. Anything else matches nothing and the text is outside the subset. One native match per line instead of
-// splitting and slicing each line in JavaScript: scans run without TurboFan, where each interpreted step counts.
-const LINE = /([a-z_][a-z0-9_]*):(?: ([^\n]*))?(?:\n|$)|(?: {2})?- ([^\n]*)(?:\n|$)|\n/y;
+// Lines are found with indexOf and checked with `test` (no match arrays): scans run without TurboFan, and one
+// `exec` result per line was a fifth of a first scan's garbage. The lines read: `key:` (a list follows),
+// `key: value`, `- item` / `  - item`, or an empty line; anything else is outside the subset.
+const KEY = /^[a-z_][a-z0-9_]*$/;
 const RESERVED_KEYS = new Set(['constructor', 'prototype']);
+const NEWLINE = 10;
+const SPACE = 32;
+const DASH = 45;
 
 /**
  * The mapping, or undefined when the text is outside the subset. Timestamps are Dates, as js-yaml returns them,
@@ -42,33 +45,51 @@ const RESERVED_KEYS = new Set(['constructor', 'prototype']);
  */
 export function parseYamlSubset(text: string, options: { timestampsAsText?: boolean } = {}): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
+  const asText = options.timestampsAsText;
+  // The key whose `key:` line opened a list, and that list once its first item is read (a one-item array literal,
+  // not `[]` grown by push, which reserves room for 17).
+  let listKey: string | undefined;
   let list: Array<string | Date> | undefined;
-  LINE.lastIndex = 0; // synchronous and never re-entered, so one sticky expression serves every call
-  while (LINE.lastIndex < text.length) {
-    const match = LINE.exec(text);
-    if (match === null) return undefined;
-    const key = match[1];
-    if (key === undefined) {
-      const item = match[3];
-      if (item === undefined) continue; // an empty line
-      const value = list && scalar(item, options.timestampsAsText);
+  const length = text.length;
+  let start = 0;
+  while (start < length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = length;
+    const first = text.charCodeAt(start);
+    if (first === NEWLINE) {
+      start = end + 1;
+      continue; // an empty line
+    }
+    if (first === DASH || first === SPACE) {
+      const itemStart = first === DASH ? start + 2 : start + 4;
+      const marker = first === DASH ? text.charCodeAt(start + 1) === SPACE : text.startsWith('  - ', start);
+      if (!marker || itemStart > end || (listKey === undefined && list === undefined)) return undefined;
+      const value = scalar(text.slice(itemStart, end), asText);
       if (value === undefined) return undefined;
-      list!.push(value);
+      if (list === undefined) {
+        list = [value];
+        result[listKey!] = list;
+        listKey = undefined;
+      } else list.push(value);
+      start = end + 1;
       continue;
     }
-    if (list && list.length === 0) return undefined; // `key:` with no items is null in YAML
-    if (key.startsWith('__') || RESERVED_KEYS.has(key) || Object.hasOwn(result, key)) return undefined;
-    const raw = match[2];
-    if (raw === undefined) {
-      list = [];
-      result[key] = list;
-      continue;
-    }
-    const value = scalar(raw, options.timestampsAsText);
-    if (value === undefined) return undefined;
-    result[key] = value;
+    if (listKey !== undefined) return undefined; // `key:` with no items is null in YAML
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon > end) return undefined;
+    const key = text.slice(start, colon);
+    if (!KEY.test(key) || key.startsWith('__') || RESERVED_KEYS.has(key) || Object.hasOwn(result, key)) return undefined;
     list = undefined;
+    if (colon + 1 === end) {
+      listKey = key;
+    } else {
+      if (text.charCodeAt(colon + 1) !== SPACE) return undefined;
+      const value = scalar(text.slice(colon + 2, end), asText);
+      if (value === undefined) return undefined;
+      result[key] = value;
+    }
+    start = end + 1;
   }
-  if (list && list.length === 0) return undefined;
+  if (listKey !== undefined) return undefined;
   return result;
 }

@@ -63,8 +63,26 @@ describe('parseYamlSubset', () => {
   );
 
   it.each(['a: true', 'a: 12', 'a: "x"', 'a: [x]', 'a:\nb: c', 'a: b\na: c', 'a: |\n  x', 'a: b # c', 'A: b', 'a: b\r', 'a:', '__proto__: x', 'a:b',
-    '- x', 'a: b\n  - c', 'a:\n - c', 'a:\n   - c', 'a:\n  -c', 'a:\n  - ', 'a: b\n  \nc: d', 'a :b', ' a: b', 'a:  b', 'constructor: x'])('declines %j', (yaml) => {
+    '- x', 'a: b\n  - c', 'a:\n - c', 'a:\n   - c', 'a:\n  -c', 'a:\n  - ', 'a: b\n  \nc: d', 'a :b', ' a: b', 'a:  b', 'constructor: x',
+    'ab\ncd: e', 'a', 'a-b: c', 'a:\n-x', 'a: b\n- c', 'a:\n\nb: c', 'a:\n  - x\n  -', 'a:\n  - x\n -', 'a:\r\n  - x'])('declines %j', (yaml) => {
     expect(parseYamlSubset(yaml)).toBeUndefined();
+  });
+
+  it('agrees with js-yaml on random lines near the subset, or declines', () => {
+    const LINES = ['a: b', 'b:', 'c: x y', '  - item', '- item', '', 'd: 2026-04-15T12:00:00Z', "e: 'q''t'", '  - 2026-01-01T00:00:00Z',
+      'a:', 'f: true', 'g: b: c', '   - x', 'h:x', 'i: ', '  -', '- ', 'j: C:/x', 'K: v', '__x: y', 'l: a#b', 'm: a #b', ' ', '-'];
+    let seed = 11;
+    const pick = () => LINES[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % LINES.length]!;
+    let accepted = 0;
+    for (let n = 0; n < 4000; n += 1) {
+      const lines = Array.from({ length: 1 + (n % 6) }, pick);
+      const yaml = lines.join('\n') + (n % 2 === 0 ? '\n' : '');
+      const fast = parseYamlSubset(yaml);
+      if (fast === undefined) continue;
+      accepted += 1;
+      expect({ yaml, parsed: fast }).toEqual({ yaml, parsed: jsYaml.parse(yaml) });
+    }
+    expect(accepted).toBeGreaterThan(150);
   });
 
   it('gives timestamps as formatted text when asked, the same text readers make of the Date', () => {
