@@ -3,7 +3,8 @@
 // same run (one baseline sample before every round of cases), so the ratios of medians stay meaningful on a loaded
 // machine; peak RSS is each child's maxRSS from /usr/bin/time. Prints one table: target, measured, met or not.
 // Run after `npm run build`: `node scripts/bench-startup.mjs` (BENCH_REPS rounds, default 5; BENCH_QUEUE_TASKS queued
-// tasks, default 10,000; BENCH_DAEMON_TASKS for the daemon, default 1,000). scripts/bench.mjs runs it too.
+// tasks, default 10,000; BENCH_DAEMON_TASKS for the daemon, default 1,000; BENCH_FIRST_SCAN_EXTRA more first scans of
+// each format per round, default 2). scripts/bench.mjs runs it too.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const BIN = join(ROOT, 'bin', 'run.js');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const TASKS = Number(process.env.BENCH_QUEUE_TASKS ?? 10_000);
 const DAEMON_TASKS = Number(process.env.BENCH_DAEMON_TASKS ?? 1000);
+const FIRST_SCAN_EXTRA = Number(process.env.BENCH_FIRST_SCAN_EXTRA ?? 2);
 const TIME = '/usr/bin/time';
 if (!existsSync(join(ROOT, 'dist', 'commands', 'queue', 'ls.js'))) throw new Error('run `npm run build` first');
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak RSS (Debian package "time")`);
@@ -134,6 +136,7 @@ const cases = [
 ];
 const baseline = { name: 'node -e 0', args: ['-e', '0'], samples: [], rss: [] };
 for (const c of cases) Object.assign(c, { samples: [], rss: [], runner: [] });
+const byName = (name) => cases.find((c) => c.name === name);
 
 for (let round = 0; round < REPS; round += 1) {
   for (const c of cases) {
@@ -146,6 +149,18 @@ for (let round = 0; round < REPS; round += 1) {
     c.samples.push(m.ms - runner);
     c.runner.push(runner);
     c.rss.push(m.rssKb);
+  }
+  // The canonical-vs-labelled row compares two cases of similar time, where a few samples decide nothing: each round
+  // adds FIRST_SCAN_EXTRA more first scans of each format, interleaved, alternating which goes first.
+  for (let k = 0; k < FIRST_SCAN_EXTRA; k += 1) {
+    const pair = [byName(`first scan (${TASKS})`), byName(`first scan (${TASKS} labelled)`)];
+    for (const c of (round + k) % 2 === 0 ? pair : pair.reverse()) {
+      c.before();
+      const m = measure(c.args);
+      c.samples.push(m.ms);
+      c.runner.push(0);
+      c.rss.push(m.rssKb);
+    }
   }
   process.stderr.write(`round ${round + 1}/${REPS} done, load average ${load()}\n`);
 }
@@ -192,7 +207,6 @@ const ratioRow = (target, c, limit) => {
   const ratio = median(c.samples) / node0;
   rows.push([target, `${ratio.toFixed(2)}x (${median(c.samples).toFixed(0)} ms)`, `<= ${limit}x`, ratio <= limit]);
 };
-const byName = (name) => cases.find((c) => c.name === name);
 ratioRow('--version', byName('--version'), 2);
 ratioRow('status, empty workspace', byName('status (empty)'), 3);
 ratioRow('queue ls, empty workspace', byName('queue ls (empty)'), 3);
