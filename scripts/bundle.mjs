@@ -195,10 +195,14 @@ const INLINED_PACKAGES = ['smol-toml'];
 // import zod and @millrace/plugin-api from node_modules) and the long-running ones keep both external, so the host and
 // the plugins it loads share one instance of each instead of loading two. Nothing relies on sharing them: the host only
 // calls `safeParse` on a plugin's schema and checks errors without instanceof (src/errors/millrace-error.ts).
+// `compile validate` (`this.planRegistry(`) carries its own too: with a current contributions manifest it loads no
+// hook, only the modules its plan's runners name for their preflight (RunnerContribution.preflightModule, which load
+// no zod); when it does run hooks (a stale manifest, a runner without such a module) the plugins load their zod next
+// to its own, correct and only slower, as for `status`.
 // Their entry points only: a subpath (`@millrace/plugin-api/agent-process` finds a sibling file through
 // import.meta.url, which a bundle would move) stays external, and the architecture test then flags the command.
 const PLUGIN_SHARED_PACKAGES = ['zod', '@millrace/plugin-api', '@millrace/plugin-api/zod'];
-const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.(?:registry\(\)|planRegistry\()/.test(readFileSync(file, 'utf8'));
+const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.registry\(\)/.test(readFileSync(file, 'utf8'));
 // A bundle that carries its own zod takes @millrace/plugin-api from its sources, not from the one-module build above:
 // its `./zod.js` is then zod's own modules, from which esbuild keeps only what the bundle uses (the host imports zod as
 // a namespace), instead of all of the shared zod file.

@@ -6,7 +6,7 @@ import { safeTerminalText } from './terminal-text.js';
 
 /** The registry `compile validate` works with (BaseCommand.planRegistry). */
 export type PlanRegistry = Omit<CachedRegistry, 'fromManifest'> & {
-  /** The runners `runnerIds` as their plugins contribute them now (their hooks run), for their preflight. */
+  /** The runners `runnerIds` as their plugins contribute them now (their preflight module, or their hooks run), for their preflight. */
   liveRunners(runnerIds: readonly string[]): Promise<Registry['runners']>;
 };
 
@@ -44,9 +44,10 @@ export abstract class BaseCommand extends Command {
 
   /**
    * For `compile validate`: the registry from the contributions manifest (as cachedRegistry), plus `liveRunners`, which
-   * runs the hooks of only the plugins that own the runners asked for (the plan's bound runners, whose preflight is
-   * plugin code that checks this machine). With a linked plugin installed (edited in place, maybe in a file the
-   * manifest's fingerprint does not stat) every hook runs, as registry() does.
+   * gives the runners asked for (the plan's bound runners, whose preflight is plugin code that checks this machine)
+   * with their preflight: imported from the module the manifest names (`preflightModule`), else by running the hooks of
+   * only the plugins that own them. With a linked plugin installed (edited in place, maybe in a file the manifest's
+   * fingerprint does not stat) every hook runs, as registry() does.
    */
   protected async planRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<PlanRegistry> {
     if (this.config.getPluginsList().some((plugin) => plugin.type === 'link' || plugin.type === 'dev')) {
@@ -61,9 +62,14 @@ export abstract class BaseCommand extends Command {
       save: cached.save,
       liveRunners: async (runnerIds) => {
         if (!cached.fromManifest) return cached.registry.runners;
-        const [{ collectContributions }, { liveRunners, pluginsOwning }] = await Promise.all([import('../registry/collect.js'), import('../registry/plan-registry.js')]);
-        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, runnerIds)));
-        return liveRunners(cached.registry.runners, loaded, runnerIds);
+        const { importedPreflights, liveRunners, pluginsOwning } = await import('../registry/plan-registry.js');
+        // a runner whose plugin names its preflight's module needs only that module (no hook, no zod)
+        const imported = await importedPreflights(cached.registry.runners, runnerIds);
+        const rest = runnerIds.filter((id) => !imported.has(id));
+        if (rest.length === 0) return imported;
+        const { collectContributions } = await import('../registry/collect.js');
+        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, rest)));
+        return new Map([...imported, ...liveRunners(cached.registry.runners, loaded, rest)]);
       },
     };
   }

@@ -24,7 +24,7 @@ const ManifestShapeSchema = z.object({
   loops: z.array(z.object({ item: z.object({ loop_id: z.string() }).loose(), plugin: z.unknown() })),
   stageKinds: z.array(z.object({ item: z.object({ stage_kind_id: z.string() }).loose(), plugin: z.unknown() })),
   modeAliases: z.array(z.tuple([z.string(), z.string()])),
-  runners: z.array(z.object({ item: z.object({ id: z.string(), description: z.string(), configSection: z.string().optional(), hasConfigSchema: z.boolean() }).loose(), plugin: z.unknown() })),
+  runners: z.array(z.object({ item: z.object({ id: z.string(), description: z.string(), configSection: z.string().optional(), hasConfigSchema: z.boolean(), preflightModule: z.string().optional() }).loose(), plugin: z.unknown() })),
   validations: z.record(z.string(), z.union([z.object({ issues: z.array(z.unknown()) }), z.object({ data: z.unknown() })])),
 });
 

@@ -19,7 +19,8 @@ export type ContributionsManifest = {
   loops: Array<Tagged<GraphLoop>>;
   stageKinds: Array<Tagged<StageKind>>;
   modeAliases: Array<[string, string]>;
-  runners: Array<{ item: { id: string; description: string; configSection?: string; hasConfigSchema: boolean; reportsActivity?: boolean }; plugin: PluginOrigin }>;
+  /** `preflightModule`: the URL of the module whose default export is the runner's preflight, when the plugin names one. */
+  runners: Array<{ item: { id: string; description: string; configSection?: string; hasConfigSchema: boolean; reportsActivity?: boolean; preflightModule?: string }; plugin: PluginOrigin }>;
   /** `<runner id>\0<canonical JSON of the section>` -> what the runner's schema made of it, as JSON. */
   validations: Record<string, StoredValidation>;
 };
@@ -93,7 +94,7 @@ export function toContributionsManifest(registry: Registry, validations: Readonl
     stageKinds: [...registry.stageKinds.values()],
     modeAliases: [...registry.modeAliases],
     runners: [...registry.runners.values()].map(({ item, plugin }) => ({
-      item: { id: item.id, description: item.description, configSection: item.configSection, hasConfigSchema: item.configSchema !== undefined, reportsActivity: item.reportsActivity },
+      item: { id: item.id, description: item.description, configSection: item.configSection, hasConfigSchema: item.configSchema !== undefined, reportsActivity: item.reportsActivity, preflightModule: item.preflightModule },
       plugin,
     })),
     validations: Object.fromEntries(validations),
@@ -126,7 +127,7 @@ export function registryFromManifest(manifest: ContributionsManifest): ManifestR
     const load = async (): Promise<never> => {
       throw new MillraceError('INTERNAL', `runner ${item.id} was listed from the contributions manifest and cannot be loaded`);
     };
-    runners.set(item.id, { item: { id: item.id, description: item.description, configSection: item.configSection, configSchema, reportsActivity: item.reportsActivity, load }, plugin });
+    runners.set(item.id, { item: { id: item.id, description: item.description, configSection: item.configSection, configSchema, reportsActivity: item.reportsActivity, preflightModule: item.preflightModule, load }, plugin });
   }
   const byId = <T>(list: Array<Tagged<T>>, id: (item: T) => string) => new Map(list.map((tagged) => [id(tagged.item), tagged]));
   return {

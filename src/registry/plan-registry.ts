@@ -43,3 +43,25 @@ export function liveRunners(listed: Runners, loaded: Pick<Registry, 'runners' | 
   }
   return out;
 }
+
+type Preflight = NonNullable<RunnerContribution['preflight']>;
+
+/**
+ * The preflight of each of `runnerIds` whose listed entry names a `preflightModule` (a `file:` URL whose default export
+ * is the runner's preflight), imported without running its plugin's hook. A runner without one, or whose module does
+ * not import or exports no function, is left out: its plugin's hook runs instead (liveRunners), as for any plugin.
+ */
+export async function importedPreflights(listed: Runners, runnerIds: Iterable<string>, importModule: (url: string) => Promise<unknown> = (url) => import(url)): Promise<Runners> {
+  const out = new Map<string, Tagged<RunnerContribution>>();
+  for (const id of runnerIds) {
+    const entry = listed.get(id);
+    const url = entry?.item.preflightModule;
+    if (!entry || url === undefined || !url.startsWith('file:')) continue;
+    const preflight = await importModule(url).then(
+      (module) => (module as { default?: unknown } | null)?.default,
+      () => undefined,
+    );
+    if (typeof preflight === 'function') out.set(id, { item: { ...entry.item, preflight: preflight as Preflight }, plugin: entry.plugin });
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,34 @@ const PROBE_HOOK = `export default async function contribute() {
     }],
   };
 }
+`;
+
+/**
+ * A third-party plugin whose runner names its preflight's module (RunnerContribution.preflightModule): with a current
+ * manifest `compile validate` imports that module alone. Its hook notes each run in $PROBE_HOOK_LOG.
+ */
+const FAST_PROBE_HOOK = `import { appendFileSync } from 'node:fs';
+export default async function contribute() {
+  if (process.env.PROBE_HOOK_LOG) appendFileSync(process.env.PROBE_HOOK_LOG, 'hook ran\\n');
+  const preflightModule = new URL('./preflight.js', import.meta.url).href;
+  return {
+    apiVersion: 1,
+    runners: [{
+      id: 'fast_probe',
+      description: 'probe runner with a preflight module (test)',
+      load: async () => { throw new Error('not for running'); },
+      preflight: (await import(preflightModule)).default,
+      preflightModule,
+    }],
+    modes: [{
+      mode_id: 'fast_probe_mode',
+      loop_ids_by_plane: { execution: 'execution.standard', planning: 'planning.standard' },
+      stage_runner_bindings: Object.fromEntries(${JSON.stringify(STAGES)}.map((stage) => [stage, 'fast_probe'])),
+    }],
+  };
+}
+`;
+const FAST_PROBE_PREFLIGHT = `export default () => (process.env.PROBE_MISSING ? { problem: 'fast probe tool is missing', remedy: 'install it' } : null);
 `;
 
 let home: string;
@@ -85,6 +113,24 @@ describe('compile validate with the contributions manifest', () => {
       expect(failed.exitCode).toBe(1);
       expect(jsonOf<JsonFailure>(failed).error.message).toContain('plugin millrace-plugin-throwing@0.0.1 (user) failed to contribute: echo of doom: contribution hook exploded');
     }
+
+    // A runner that names its preflight module is checked through that module alone: its plugin's hook ran only
+    // when the manifest was collected (above), never for the validations of its own mode.
+    const fast = join(home, 'fast-probe-plugin');
+    await mkdir(join(fast, 'hooks'), { recursive: true });
+    await writeFile(join(fast, 'package.json'), JSON.stringify({ name: 'millrace-plugin-fast-probe', version: '1.0.0', type: 'module', files: ['hooks'], oclif: { hooks: { 'millrace:contribute': './hooks/contribute.js' } } }));
+    await writeFile(join(fast, 'hooks', 'contribute.js'), FAST_PROBE_HOOK);
+    await writeFile(join(fast, 'hooks', 'preflight.js'), FAST_PROBE_PREFLIGHT);
+    await install(fast);
+    const hookLog = join(home, 'fast-probe-hook.log');
+    const fastResults = [];
+    for (const missing of ['1', '', '1', '']) {
+      const run = await runCli(['compile', 'validate', '-w', workspace, '--mode', 'fast_probe_mode', '--json'], { env: { ...env, PROBE_HOOK_LOG: hookLog, ...(missing ? { PROBE_MISSING: missing } : {}) } });
+      expect(run.exitCode).toBe(0);
+      fastResults.push(jsonOf<JsonSuccess<CompileValidateResult>>(run).result.unavailable_runners.map((u) => `${u.runner}: ${u.problem}`));
+    }
+    expect(fastResults).toEqual([['fast_probe: fast probe tool is missing'], [], ['fast_probe: fast probe tool is missing'], []]);
+    expect(readFileSync(hookLog, 'utf8')).toBe('hook ran\n'); // the first run: the install made the manifest stale
 
     // Uninstalling changes the plugin list: the manifest is stale and the mode is gone.
     expect((await runCli(['plugins', 'uninstall', 'millrace-plugin-probe'], { env })).exitCode).toBe(0);

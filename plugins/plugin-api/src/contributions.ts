@@ -81,6 +81,15 @@ export type RunnerContribution = {
    * reported as a problem. `checkRunnerExecutable` does this for a runner that starts one executable.
    */
   preflight?: (input: RunnerPreflightInput) => RunnerUnavailable | null | Promise<RunnerUnavailable | null>;
+  /**
+   * Optional: the `file:` URL of an ES module whose default export is this same `preflight` (typically
+   * `new URL('../preflight.js', import.meta.url).href` from the hook). The host keeps it in its contributions manifest
+   * and, while the installed plugins are unchanged, `compile validate` imports only that module for the check instead
+   * of running the plugin's hook. Keep the module light: no zod and not this package's entry point
+   * (`checkRunnerExecutable` is also exported by `@millrace/plugin-api/executable`). Without it, or when it cannot be
+   * imported, the hook runs as before.
+   */
+  preflightModule?: string;
 };
 
 /** What the host hands a runner's `preflight`. */
@@ -128,4 +137,5 @@ export const RunnerContributionShapeSchema = z.looseObject({
   reportsActivity: z.boolean().optional(),
   load: z.custom<() => Promise<RunnerAdapter>>((v) => typeof v === 'function', 'must be a function returning the adapter'),
   preflight: z.custom<NonNullable<RunnerContribution['preflight']>>((v) => typeof v === 'function', 'must be a function').optional(),
+  preflightModule: z.string().optional(),
 });

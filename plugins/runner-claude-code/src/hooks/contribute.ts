@@ -1,5 +1,6 @@
-import { checkRunnerExecutable, defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
+import { defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
 import { ClaudeRunnerConfigSchema } from '../config.js';
+import claudePreflight, { PREFLIGHT_MODULE } from '../preflight.js';
 import { CLAUDE_RUNNER_ID, DEFAULT_CLAUDE_MODE } from '../mode.js';
 
 export default async function contribute() {
@@ -14,11 +15,8 @@ export default async function contribute() {
         // every line of claude's output becomes an activity, so the host's stall detection applies
         reportsActivity: true,
         load: async () => (await import('../runner.js')).createClaudeCodeRunner(),
-        // the executable is found as the adapter finds it: the configured command, on the PATH of the runner's env
-        preflight: ({ workspaceRoot, config }) => {
-          const { command, env } = config as { command: string; env: Record<string, string> };
-          return checkRunnerExecutable({ runnerId: CLAUDE_RUNNER_ID, command, configKey: 'runners.claude.command', cwd: workspaceRoot, env });
-        },
+        preflight: claudePreflight,
+        preflightModule: PREFLIGHT_MODULE,
       },
     ],
     modes: [DEFAULT_CLAUDE_MODE],

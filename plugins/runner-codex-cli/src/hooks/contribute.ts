@@ -1,5 +1,6 @@
-import { checkRunnerExecutable, defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
+import { defineContributions, PLUGIN_API_VERSION } from '@millrace/plugin-api';
 import { CodexRunnerConfigSchema } from '../config.js';
+import codexPreflight, { PREFLIGHT_MODULE } from '../preflight.js';
 import { DEFAULT_CODEX_MODE } from '../mode.js';
 
 export default async function contribute() {
@@ -13,11 +14,8 @@ export default async function contribute() {
         reportsActivity: true,
         configSchema: CodexRunnerConfigSchema,
         load: async () => (await import('../runner.js')).default,
-        // the executable is found as the adapter finds it: the configured command, on the PATH of the runner's env
-        preflight: ({ workspaceRoot, config }) => {
-          const { command, env } = config as { command: string; env: Record<string, string> };
-          return checkRunnerExecutable({ runnerId: 'codex_cli', command, configKey: 'runners.codex.command', cwd: workspaceRoot, env });
-        },
+        preflight: codexPreflight,
+        preflightModule: PREFLIGHT_MODULE,
       },
     ],
     modes: [DEFAULT_CODEX_MODE],

@@ -1,5 +1,6 @@
-import { checkRunnerExecutable, STAGE_NAMES, defineContributions } from '@millrace/plugin-api';
+import { STAGE_NAMES, defineContributions } from '@millrace/plugin-api';
 import { CommandRunnerConfigSchema } from '../config.js';
+import commandPreflight, { PREFLIGHT_MODULE } from '../preflight.js';
 
 /** Runner `command` and mode `default_command` (every stage bound to it). The adapter loads lazily. */
 export default async function contribute() {
@@ -13,11 +14,8 @@ export default async function contribute() {
         reportsActivity: true,
         configSchema: CommandRunnerConfigSchema,
         load: async () => (await import('../runner.js')).default,
-        // the executable is found as the adapter finds it: the configured command, on the PATH of the runner's env
-        preflight: ({ workspaceRoot, config }) => {
-          const { command, env } = config as { command: string; env: Record<string, string> };
-          return checkRunnerExecutable({ runnerId: 'command', command, configKey: 'runners.command.command', cwd: workspaceRoot, env });
-        },
+        preflight: commandPreflight,
+        preflightModule: PREFLIGHT_MODULE,
       },
     ],
     modes: [

@@ -1,5 +1,6 @@
-import { checkRunnerExecutable, defineContributions } from '@millrace/plugin-api';
+import { defineContributions } from '@millrace/plugin-api';
 import { PiRunnerConfigSchema } from '../config.js';
+import piPreflight, { PREFLIGHT_MODULE } from '../preflight.js';
 import { DEFAULT_PI_MODE, PI_RUNNER_ID } from '../mode.js';
 
 export default async function contribute() {
@@ -13,11 +14,8 @@ export default async function contribute() {
         reportsActivity: true,
         configSchema: PiRunnerConfigSchema,
         load: async () => (await import('../runner.js')).createPiRpcRunner(),
-        // the executable is found as the adapter finds it: the configured command, on the PATH of the runner's env
-        preflight: ({ workspaceRoot, config }) => {
-          const { command, env } = config as { command: string; env: Record<string, string> };
-          return checkRunnerExecutable({ runnerId: PI_RUNNER_ID, command, configKey: 'runners.pi.command', cwd: workspaceRoot, env });
-        },
+        preflight: piPreflight,
+        preflightModule: PREFLIGHT_MODULE,
       },
     ],
     modes: [DEFAULT_PI_MODE],
