@@ -74,6 +74,30 @@ export abstract class BaseCommand extends Command {
     };
   }
 
+  /**
+   * For `run once`: the registry from the contributions manifest (as planRegistry), but `liveRunners` gives runners that
+   * can run a stage: the hooks of the plugins that own them run (a preflight module alone cannot load the runner).
+   */
+  protected async runRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<PlanRegistry> {
+    if (this.config.getPluginsList().some((plugin) => plugin.type === 'link' || plugin.type === 'dev')) {
+      const registry = await this.registry();
+      return { registry, incomplete: () => false, collect: async () => registry, save: async () => undefined, liveRunners: async () => registry.runners };
+    }
+    const cached = await this.cachedRegistry(openStore);
+    return {
+      registry: cached.registry,
+      incomplete: cached.incomplete,
+      collect: cached.collect,
+      save: cached.save,
+      liveRunners: async (runnerIds) => {
+        if (!cached.fromManifest) return cached.registry.runners;
+        const [{ collectContributions }, { liveRunners, pluginsOwning }] = await Promise.all([import('../registry/collect.js'), import('../registry/plan-registry.js')]);
+        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, runnerIds)));
+        return liveRunners(cached.registry.runners, loaded, runnerIds);
+      },
+    };
+  }
+
   protected addWarning(message: string): void {
     this.warnings.push(message);
     if (!this.jsonEnabled()) process.stderr.write(safeTerminalText(`Warning: ${message}\n`));

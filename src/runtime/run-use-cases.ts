@@ -2,7 +2,7 @@ import type { Registry } from '../registry/registry.js';
 import { createWake, runDaemonLoop, type DaemonSummary } from './daemon.js';
 import type { TickOutcome } from './engine.js';
 import type { MonitorSink } from './monitor.js';
-import { openRuntime } from './open-runtime.js';
+import { openRuntime, type ListedRuntimeRegistry } from './open-runtime.js';
 import { createDaemonRetention } from './retention.js';
 import { RetentionConfigSchema } from '../contracts/config.js';
 import type { TickSteps } from './tick-steps.js';
@@ -31,7 +31,7 @@ function tickReason(outcome: TickOutcome): string {
 }
 
 /** `run once`: startup, one tick, close (runtime.md §13). */
-export async function runOnce(options: RunCommonOptions & Pick<DaemonControls, 'onReady'>): Promise<RunOnceResult> {
+export async function runOnce(options: RunCommonOptions & Pick<DaemonControls, 'onReady'> & { listed?: ListedRuntimeRegistry }): Promise<RunOnceResult> {
   // One claim at most: read the queue through the persisted parse cache, as `status` does, not by parsing every file.
   // One tick: the ideas inbox is read once, never watched.
   const { engine, warnings } = await openRuntime({ ...options, claimListing: { persistParsed: true }, watchIdeas: false });

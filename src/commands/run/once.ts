@@ -26,12 +26,17 @@ export default class RunOnce extends BaseCommand {
     applyRunOnceMemoryPolicy();
     const { runOnce } = await import('../../runtime/run-use-cases.js');
     const { createRunRenderer } = await import('../../cli/run-renderer.js');
+    const { openContributionsManifest } = await import('../../workspace/contributions-manifest.js');
+    // Modes, loops and stage kinds from the contributions manifest; only the plugins of the runners the plan and config
+    // can dispatch to run their hook (docs/development.md: the contributions manifest).
+    const contributions = await this.runRegistry(openContributionsManifest);
     // The same live view as `run daemon`, for its one stage.
     const renderer = await createRunRenderer({ basic: monitorMode === 'basic', logPath: flags['monitor-log'] ?? null, progress: !this.jsonEnabled() && monitorMode === 'none' });
     const interrupts = handleInterrupts();
     const result = await runOnce({
       workspace: flags.workspace,
-      registry: await this.registry(),
+      registry: contributions.registry,
+      listed: contributions,
       modeOverride: flags.mode ?? null,
       monitor: renderer.sink,
       onReady: (controls) => interrupts.attach(controls),
@@ -39,6 +44,7 @@ export default class RunOnce extends BaseCommand {
       interrupts.dispose();
       renderer.close();
     });
+    await contributions.save();
     for (const w of result.warnings) this.addWarning(w);
     if (!this.jsonEnabled()) {
       this.log(`run_mode: once\nactive_mode_id: ${result.active_mode_id}\nmode_override: ${result.mode_override ?? 'none'}\ncompiled_plan_id: ${result.compiled_plan_id}\ntick_reason: ${result.tick_reason}`);

@@ -8,9 +8,9 @@ import { recompileForReload } from './reload-config.js';
  * a plan that no longer compiles is refused and the last known good plan keeps running. With no usable plan at all
  * the runtime stops.
  */
-export function createReloadHandler(registry: Registry, modeOverride: string | null) {
+export function createReloadHandler(registry: () => Promise<Registry>, modeOverride: string | null) {
   return async (ctx: TickStepContext): Promise<Record<string, unknown>> => {
-    const outcome = await recompileForReload(ctx.paths, registry, modeOverride);
+    const outcome = await recompileForReload(ctx.paths, await registry(), modeOverride);
     if (!outcome.ok) {
       const retained = outcome.retainedPlanId !== null;
       ctx.state.snapshot = {

@@ -12,6 +12,8 @@ import { watchPlanningStage } from './stage-output.js';
 export type RuntimeStepsOptions = {
   queue: QueuePort;
   registry: Registry;
+  /** The registry a config reload compiles with (default `registry`). */
+  reloadRegistry?: () => Promise<Registry>;
   modeOverride: string | null;
   /** Wake a sleeping daemon when an idea lands in the inbox. */
   onIdea?: () => void;
@@ -24,7 +26,7 @@ export function createRuntimeSteps(options: RuntimeStepsOptions): { steps: TickS
   const intake = createIdeaIntake({ onIdea: options.onIdea, watch: options.watchIdeas });
   return {
     steps: {
-      drainMailbox: createMailboxDrainStep({ queue: options.queue, reloadConfig: createReloadHandler(options.registry, options.modeOverride), intake: applyMailboxIntake }),
+      drainMailbox: createMailboxDrainStep({ queue: options.queue, reloadConfig: createReloadHandler(options.reloadRegistry ?? (async () => options.registry), options.modeOverride), intake: applyMailboxIntake }),
       intake: intake.step,
       ...createClosureSteps(options.queue),
       afterPlanningResult,
