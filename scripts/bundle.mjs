@@ -199,10 +199,11 @@ const INLINED_PACKAGES = ['smol-toml'];
 // hook, only the modules its plan's runners name for their preflight (RunnerContribution.preflightModule, which load
 // no zod); when it does run hooks (a stale manifest, a runner without such a module) the plugins load their zod next
 // to its own, correct and only slower, as for `status`.
+// `run once` (`this.runRegistry(`) always runs the hook of its runners' plugins, so it keeps both external.
 // Their entry points only: a subpath (`@millrace/plugin-api/agent-process` finds a sibling file through
 // import.meta.url, which a bundle would move) stays external, and the architecture test then flags the command.
 const PLUGIN_SHARED_PACKAGES = ['zod', '@millrace/plugin-api', '@millrace/plugin-api/zod'];
-const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.registry\(\)/.test(readFileSync(file, 'utf8'));
+const loadsPlugins = (entry, file) => keepsZodJit(entry) || /\bthis\.(registry|runRegistry)\(/.test(readFileSync(file, 'utf8'));
 // A bundle that carries its own zod takes @millrace/plugin-api from its sources, not from the one-module build above:
 // its `./zod.js` is then zod's own modules, from which esbuild keeps only what the bundle uses (the host imports zod as
 // a namespace), instead of all of the shared zod file.
