@@ -50,7 +50,7 @@ function streamNotes(stream: ClaudeStreamSummary): string[] {
 }
 
 const malformedNote = (stream: ClaudeStreamSummary) =>
-  `malformed stream-json from claude: ${stream.malformedLines.length} line(s) are not JSON objects (line(s) ${stream.malformedLines.slice(0, 5).join(', ')})`;
+  `malformed stream-json from claude: ${stream.malformedLineCount} line(s) are not JSON objects (line(s) ${stream.malformedLines.slice(0, 5).join(', ')})`;
 
 /** Pure: map what happened to the canonical exit and the adapter-level failure class (runners.md §6.3). */
 export function decideClaudeOutcome(input: ClaudeOutcomeInput): ClaudeOutcome {
@@ -75,7 +75,7 @@ export function decideClaudeOutcome(input: ClaudeOutcomeInput): ClaudeOutcome {
   if (proc.interrupted) {
     return { ...base, exit_kind: 'interrupted', exit_code: proc.exitCode, failure_class: 'runner_interrupted', notes: ['runner stopped by the operator', ...killNote] };
   }
-  if (stream.malformedLines.length > 0) {
+  if (stream.malformedLineCount > 0) {
     return { ...base, exit_kind: 'runner_error', exit_code: proc.exitCode || 1, failure_class: 'runner_transport_failure', notes: [malformedNote(stream), ...streamNotes(stream)] };
   }
   if (result?.isError) {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
   type RunnerRawResult,
   type StageRunRequest,
 } from '@millrace/plugin-api';
+import { lastLineOfFile } from '@millrace/plugin-api/agent-output';
 import { buildClaudeCommand, buildClaudeEnv, launchRefusal, selectClaudeModel, selectPermissionLevel } from './argv.js';
 import { parseClaudeRunnerConfig, type ClaudeRunnerConfig } from './config.js';
 import { CLAUDE_RUNNER_ID } from './mode.js';
@@ -30,13 +31,7 @@ export type ClaudeRunnerOptions = {
   isRoot?: boolean;
 };
 
-const readText = (path: string) => readFile(path, 'utf8').catch(() => null);
 const exists = (path: string) => stat(path).then(() => true, () => false);
-
-function lastLine(text: string | null): string | null {
-  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.at(-1) ?? null;
-}
 
 /** The stage's timeout, capped by `runners.claude.timeout_seconds` when set. */
 export function effectiveTimeoutSeconds(requestSeconds: number, configSeconds: number | null): number {
@@ -80,13 +75,15 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
   let outcome: ClaudeOutcome;
   let proc: ProcessOutcome & { startedAt: Date; endedAt: Date };
   let stream: ClaudeStreamSummary;
-  let stderrText: string | null;
+  // What the runner writes to the stderr artifact: a note replacing it, one appended to claude's own, or nothing.
+  // claude's stderr is never read whole (an agent can make it any size): only its last line, for the outcome.
+  let stderrNote: { text: string; append: boolean } | null = null;
 
   if (refusal !== null) {
     proc = notLaunched(now(), null);
     stream = parser.summary();
     outcome = { exit_kind: 'runner_error', exit_code: 1, observed_exit_kind: null, observed_exit_code: null, failure_class: 'runner_permission_refused', notes: [refusal] };
-    stderrText = `${refusal}\n`;
+    stderrNote = { text: `${refusal}\n`, append: false };
   } else {
     const { home, throwaway } = await prepareHome(config);
     try {
@@ -110,24 +107,24 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
     }
     parser.end().forEach(report);
     stream = parser.summary();
-    stderrText = await readText(paths.stderr);
     outcome = decideClaudeOutcome({
       command: config.command,
       process: proc,
       stream,
       legalMarkers: request.legal_terminal_markers,
       timeoutSeconds,
-      stderrTail: lastLine(stderrText),
+      stderrTail: await lastLineOfFile(paths.stderr),
     });
-    if (proc.binaryNotFound) stderrText = `runner binary not found: ${config.command}\n`;
-    else if (proc.spawnError !== null) stderrText = `runner process error: ${proc.spawnError}\n`;
-    else if (proc.timedOut) stderrText = `${stderrText ?? ''}runner process exceeded timeout of ${timeoutSeconds} seconds\n`;
+    if (proc.binaryNotFound) stderrNote = { text: `runner binary not found: ${config.command}\n`, append: false };
+    else if (proc.spawnError !== null) stderrNote = { text: `runner process error: ${proc.spawnError}\n`, append: false };
+    else if (proc.timedOut) stderrNote = { text: `runner process exceeded timeout of ${timeoutSeconds} seconds\n`, append: true };
   }
 
-  if (stderrText !== null) await writeFileAtomic(paths.stderr, stderrText);
+  if (stderrNote?.append) await appendFile(paths.stderr, stderrNote.text, 'utf8');
+  else if (stderrNote) await writeFileAtomic(paths.stderr, stderrNote.text);
   const launched = refusal === null && !proc.binaryNotFound && proc.spawnError === null;
   // The event log is kept per policy: always on failure, on success only with `full`.
-  const keepEvents = launched && stream.eventCount + stream.malformedLines.length > 0 && (config.event_log_policy === 'full' || outcome.exit_kind !== 'completed');
+  const keepEvents = launched && stream.eventCount + stream.malformedLineCount > 0 && (config.event_log_policy === 'full' || outcome.exit_kind !== 'completed');
   if (!keepEvents) await rm(paths.events, { force: true });
   const resultText = stream.result?.text ?? null;
   if (resultText !== null) await writeFileAtomic(paths.stdout, resultText);

@@ -1,5 +1,5 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { RunnerActivityInput, TokenUsage } from '@millrace/plugin-api';
+import { BoundedLineSplitter, isOversizedLine, type OversizedLine } from '@millrace/plugin-api/agent-output';
 
 /** The final `result` event of `claude -p --output-format stream-json`. */
 export type ClaudeResult = {
@@ -27,8 +27,10 @@ export type ClaudeActivity =
 export type ClaudeStreamSummary = {
   /** JSON object lines seen (of any type). */
   eventCount: number;
-  /** 1-based numbers of non-empty lines that are not JSON objects. */
+  /** 1-based numbers of the first MAX_RECORDED_MALFORMED non-empty lines that are not JSON objects. */
   malformedLines: number[];
+  /** How many non-empty lines were not JSON objects (or were over the line limit). */
+  malformedLineCount: number;
   /** Lines whose `type` this parser does not know (ignored). */
   unknownEventCount: number;
   toolCallCount: number;
@@ -98,40 +100,45 @@ function toolDetail(input: unknown): string {
 /**
  * Incremental parser of the stream-json output: feed it stdout chunks as they arrive (a line may be split across
  * chunks, a multi-byte character too). Lines are split on `\n` only. Unknown event types are counted and ignored;
- * lines that are not JSON objects are counted with their line number.
+ * lines that are not JSON objects, and lines over the splitter's limit (dropped unread), are counted with their line number.
  */
+/** Line numbers kept for the notes (which name the first few); the count goes on past them. */
+const MAX_RECORDED_MALFORMED = 100;
+
 export class ClaudeStreamParser {
-  private readonly decoder = new StringDecoder('utf8');
-  private buffer = '';
+  private readonly splitter = new BoundedLineSplitter();
   private lineNumber = 0;
-  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
+  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], malformedLineCount: 0, unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
 
   /** Consume a chunk; returns the activity of the lines it completed (at least one per non-empty line). */
   push(chunk: Uint8Array | string): ClaudeActivity[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk));
-    const activity: ClaudeActivity[] = [];
-    let newline = this.buffer.indexOf('\n');
-    while (newline >= 0) {
-      activity.push(...this.line(this.buffer.slice(0, newline)));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf('\n');
-    }
-    return activity;
+    return this.lines(this.splitter.push(chunk));
   }
 
   /** End of stream: an unterminated last line still counts. */
   end(): ClaudeActivity[] {
-    const rest = this.buffer + this.decoder.end();
-    this.buffer = '';
-    return rest === '' ? [] : this.line(rest);
+    return this.lines(this.splitter.end());
   }
 
   summary(): ClaudeStreamSummary {
     return { ...this.state, malformedLines: [...this.state.malformedLines] };
   }
 
-  private line(raw: string): ClaudeActivity[] {
+  private lines(lines: Array<string | OversizedLine>): ClaudeActivity[] {
+    const activity: ClaudeActivity[] = [];
+    for (const line of lines) activity.push(...this.line(line));
+    return activity;
+  }
+
+  private malformed(): ClaudeActivity[] {
+    this.state.malformedLineCount += 1;
+    if (this.state.malformedLines.length < MAX_RECORDED_MALFORMED) this.state.malformedLines.push(this.lineNumber);
+    return [{ kind: 'stream_event', what: 'malformed line' }];
+  }
+
+  private line(raw: string | OversizedLine): ClaudeActivity[] {
     this.lineNumber += 1;
+    if (isOversizedLine(raw)) return this.malformed();
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return [];
     let event: unknown;
@@ -140,10 +147,7 @@ export class ClaudeStreamParser {
     } catch {
       event = undefined;
     }
-    if (!isObject(event)) {
-      this.state.malformedLines.push(this.lineNumber);
-      return [{ kind: 'stream_event', what: 'malformed line' }];
-    }
+    if (!isObject(event)) return this.malformed();
     this.state.eventCount += 1;
     const type = text(event.type) ?? '';
     const subtype = text(event.subtype);

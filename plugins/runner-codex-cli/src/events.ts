@@ -1,4 +1,7 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { TokenUsage } from '@millrace/plugin-api';
+import { BoundedLineSplitter, isOversizedLine, type OversizedLine } from '@millrace/plugin-api/agent-output';
 
 /** What the `codex exec --json` event stream says about one run. */
 export type CodexEventSummary = {
@@ -58,11 +61,20 @@ const add = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
 
 const messageOf = (v: unknown): string | undefined => (isObject(v) && typeof v.message === 'string' ? v.message : undefined);
 
-/** Pure: summarise the JSONL text codex printed on stdout. */
-export function parseCodexEvents(text: string): CodexEventSummary {
-  const summary: CodexEventSummary = { tokenUsage: null, turnCompleted: false, turnFailedMessage: null, errorMessages: [], lastAgentMessage: null, malformedLines: [], eventCount: 0 };
-  let legacy: TokenUsage | undefined;
-  text.split('\n').forEach((raw, index) => {
+/** Line numbers kept (the outcome names the first five), and error messages kept (it quotes the last three). */
+const MAX_RECORDED_MALFORMED = 100;
+const MAX_RECORDED_ERRORS = 20;
+
+/** Builds the summary one line at a time, so an event log of any size is read in bounded memory. */
+class CodexEventSummarizer {
+  private readonly summary: CodexEventSummary = { tokenUsage: null, turnCompleted: false, turnFailedMessage: null, errorMessages: [], lastAgentMessage: null, malformedLines: [], eventCount: 0 };
+  private legacy: TokenUsage | undefined;
+  private lineNumber = 0;
+
+  line(raw: string | OversizedLine): void {
+    this.lineNumber += 1;
+    const summary = this.summary;
+    if (isOversizedLine(raw)) return this.malformed();
     const line = raw.trim();
     if (line === '') return;
     let event: unknown;
@@ -71,10 +83,7 @@ export function parseCodexEvents(text: string): CodexEventSummary {
     } catch {
       event = undefined;
     }
-    if (!isObject(event)) {
-      summary.malformedLines.push(index + 1);
-      return;
-    }
+    if (!isObject(event)) return this.malformed();
     summary.eventCount += 1;
     if (event.type === 'turn.completed') {
       summary.turnCompleted = true;
@@ -83,17 +92,68 @@ export function parseCodexEvents(text: string): CodexEventSummary {
     } else if (event.type === 'turn.failed') {
       summary.turnFailedMessage = messageOf(event.error) ?? 'turn failed without a message';
     } else if (event.type === 'error') {
-      summary.errorMessages.push(messageOf(event) ?? 'error event without a message');
+      this.error(messageOf(event) ?? 'error event without a message');
     } else if (event.type === 'item.completed' && isObject(event.item)) {
       if (event.item.type === 'agent_message' && typeof event.item.text === 'string') summary.lastAgentMessage = event.item.text;
-      else if (event.item.type === 'error') summary.errorMessages.push(messageOf(event.item) ?? 'error item without a message');
+      else if (event.item.type === 'error') this.error(messageOf(event.item) ?? 'error item without a message');
     } else {
       const usage = usageFromTokenCount(event);
-      if (usage && (!legacy || usage.total_tokens >= legacy.total_tokens)) legacy = usage;
+      if (usage && (!this.legacy || usage.total_tokens >= this.legacy.total_tokens)) this.legacy = usage;
     }
-  });
-  if (!summary.tokenUsage && legacy) summary.tokenUsage = legacy;
-  return summary;
+  }
+
+  result(): CodexEventSummary {
+    if (!this.summary.tokenUsage && this.legacy) this.summary.tokenUsage = this.legacy;
+    return this.summary;
+  }
+
+  private malformed(): void {
+    if (this.summary.malformedLines.length < MAX_RECORDED_MALFORMED) this.summary.malformedLines.push(this.lineNumber);
+  }
+
+  private error(message: string): void {
+    if (this.summary.errorMessages.length === MAX_RECORDED_ERRORS) this.summary.errorMessages.shift();
+    this.summary.errorMessages.push(message);
+  }
+}
+
+/** Pure: summarise the JSONL text codex printed on stdout. */
+export function parseCodexEvents(text: string): CodexEventSummary {
+  const summarizer = new CodexEventSummarizer();
+  const splitter = new BoundedLineSplitter();
+  for (const line of splitter.push(text)) summarizer.line(line);
+  for (const line of splitter.end()) summarizer.line(line);
+  return summarizer.result();
+}
+
+/**
+ * Summarise the event log codex wrote, read in chunks (it grows with everything the agent did and may be any
+ * size); null when there is none.
+ */
+export async function summarizeCodexEventLog(path: string): Promise<CodexEventSummary | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO in its place never blocks
+  } catch {
+    return null;
+  }
+  const summarizer = new CodexEventSummarizer();
+  const splitter = new BoundedLineSplitter();
+  try {
+    if (!(await handle.stat()).isFile()) return null;
+    const buffer = Buffer.alloc(256 * 1024);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      for (const line of splitter.push(buffer.subarray(0, bytesRead))) summarizer.line(line);
+    }
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+  for (const line of splitter.end()) summarizer.line(line);
+  return summarizer.result();
 }
 
 /** What one `codex exec --json` event means for the live view (`RunnerContext.onActivity`); null for noise. */
@@ -134,10 +194,10 @@ export function activityFromCodexLine(line: string, usageSoFar: TokenUsage | nul
 
 /** Feeds JSONL chunks to `onActivity` line by line, keeping the running usage total. */
 export function createCodexActivityFeed(onActivity: (activity: CodexActivity) => void): { write(chunk: string): void; end(): void } {
-  let buffer = '';
+  const splitter = new BoundedLineSplitter();
   let usage: TokenUsage | null = null;
-  const handle = (line: string) => {
-    if (line.trim() === '') return;
+  const handle = (line: string | OversizedLine) => {
+    if (isOversizedLine(line) || line.trim() === '') return;
     const activity = activityFromCodexLine(line, usage);
     if (!activity) return;
     if (activity.usage) usage = activity.usage;
@@ -145,14 +205,10 @@ export function createCodexActivityFeed(onActivity: (activity: CodexActivity) =>
   };
   return {
     write(chunk) {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      lines.forEach(handle);
+      splitter.push(chunk).forEach(handle);
     },
     end() {
-      handle(buffer);
-      buffer = '';
+      splitter.end().forEach(handle);
     },
   };
 }

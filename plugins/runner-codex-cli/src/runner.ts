@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import {
   buildCompletionArtifact,
   buildInvocationArtifact,
@@ -11,9 +11,10 @@ import {
   type RunnerRawResult,
   type StageRunRequest,
 } from '@millrace/plugin-api';
+import { lastLineOfFile, readTextTail } from '@millrace/plugin-api/agent-output';
 import { buildCodexCommand } from './argv.js';
 import { CodexRunnerConfigSchema } from './config.js';
-import { createCodexActivityFeed, parseCodexEvents } from './events.js';
+import { createCodexActivityFeed, parseCodexEvents, summarizeCodexEventLog } from './events.js';
 import { decideCodexOutcome, type ProcessOutcome } from './outcome.js';
 import { spawnCodex } from './process.js';
 
@@ -26,12 +27,19 @@ export type CodexRunnerOptions = {
   now?: () => Date;
 };
 
-const readText = (path: string) => readFile(path, 'utf8').catch(() => null);
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-function lastLine(text: string | null): string | null {
-  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.at(-1) ?? null;
+/**
+ * How much of codex's last-message file decides the outcome: its end, where the terminal marker stands. A longer
+ * message is copied to the stdout artifact whole but never read whole.
+ */
+export const LAST_MESSAGE_READ_BYTES = 1024 * 1024;
+
+/** `from` copied to `to` through a temp file and a rename (readers never see half a copy). */
+async function copyFileAtomic(from: string, to: string): Promise<void> {
+  const temp = `${to}.tmp-${process.pid}`;
+  await copyFile(from, temp);
+  await rename(temp, to);
 }
 
 async function runStage(request: StageRunRequest, context: RunnerContext, options: CodexRunnerOptions): Promise<RunnerRawResult> {
@@ -73,14 +81,20 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
   const launched = !proc.binaryNotFound && proc.spawnError === null;
   // A process that never started leaves at most an empty event log behind: drop it.
   if (!launched) await rm(paths.events, { force: true });
-  const [eventsText, lastMessage, stderrText] = await Promise.all([readText(paths.events), readText(paths.lastMessage), readText(paths.stderr)]);
-  const events = parseCodexEvents(eventsText ?? '');
-  const outcome = decideCodexOutcome({ command: config.command, process: proc, events, lastMessage, legalMarkers: request.legal_terminal_markers, timeoutSeconds, stderrTail: lastLine(stderrText) });
+  // Everything codex and its agent wrote is read in bounded memory: the event log line by line, the last message's
+  // end, stderr's last line.
+  const [eventLog, lastMessageTail, stderrTail] = await Promise.all([summarizeCodexEventLog(paths.events), readTextTail(paths.lastMessage, LAST_MESSAGE_READ_BYTES), lastLineOfFile(paths.stderr)]);
+  const events = eventLog ?? parseCodexEvents('');
+  const lastMessage = lastMessageTail?.text ?? null;
+  const outcome = decideCodexOutcome({ command: config.command, process: proc, events, lastMessage, legalMarkers: request.legal_terminal_markers, timeoutSeconds, stderrTail });
 
   if (proc.binaryNotFound) await writeFile(paths.stderr, `runner binary not found: ${config.command}\n`, 'utf8');
   else if (proc.spawnError !== null) await writeFile(paths.stderr, `runner process error: ${proc.spawnError}\n`, 'utf8');
   else if (proc.timedOut) await appendFile(paths.stderr, `runner timed out after ${timeoutSeconds} seconds\n`, 'utf8');
-  if (lastMessage !== null) await writeFileAtomic(paths.stdout, lastMessage);
+  if (lastMessageTail !== null) {
+    if (lastMessageTail.omittedBytes === 0) await writeFileAtomic(paths.stdout, lastMessageTail.text);
+    else await copyFileAtomic(paths.lastMessage, paths.stdout);
+  }
 
   const raw: RunnerRawResult = {
     request_id: request.request_id,
@@ -93,7 +107,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
     stdout_path: lastMessage !== null ? paths.stdout : null,
     stderr_path: (await exists(paths.stderr)) ? paths.stderr : null,
     terminal_result_path: null,
-    event_log_path: eventsText !== null ? paths.events : null,
+    event_log_path: eventLog !== null ? paths.events : null,
     token_usage: events.tokenUsage,
     started_at: proc.startedAt.toISOString(),
     ended_at: proc.endedAt.toISOString(),

@@ -1,3 +1,4 @@
+import { isOversizedLine, type OversizedLine } from '@millrace/plugin-api/agent-output';
 import { JsonlSplitter } from './jsonl-framing.js';
 
 /** Any non-response record pi prints on stdout. */
@@ -95,7 +96,8 @@ export class PiRpcClient {
     if (!this.failure) {
       for (const line of this.splitter.end()) {
         // A process that dies mid-write leaves a torn last record: that is an incomplete stream, not a malformed one.
-        if (typeof parseRecord(line) === 'string') this.hooks.onNote?.(`discarded a truncated pi rpc record at end of stream: ${snippet(line)}`);
+        if (isOversizedLine(line)) this.hooks.onNote?.(`discarded an unterminated pi rpc record of ${line.length} characters at end of stream`);
+        else if (typeof parseRecord(line) === 'string') this.hooks.onNote?.(`discarded a truncated pi rpc record at end of stream: ${snippet(line)}`);
         else this.accept(line);
       }
     }
@@ -149,8 +151,12 @@ export class PiRpcClient {
     return this.awaitResponse(command.id, deadline, signal);
   }
 
-  private accept(line: string): void {
+  private accept(line: string | OversizedLine): void {
     this.lineNumber += 1;
+    if (isOversizedLine(line)) {
+      this.failure = new RpcStreamError(`malformed pi rpc record on stdout line ${this.lineNumber}: longer than the limit (${line.length} characters, not read)`, 'malformed');
+      return;
+    }
     const record = parseRecord(line);
     if (typeof record === 'string') {
       this.failure = new RpcStreamError(`malformed pi rpc record on stdout line ${this.lineNumber}: ${record}: ${snippet(line)}`, 'malformed');

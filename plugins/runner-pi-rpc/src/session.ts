@@ -76,7 +76,8 @@ export async function runPiSession(
   const state = { providerError: false, providerMessage: null as string | null, quiesced: false };
   const client: PiRpcClient = new PiRpcClient((line) => proc.writeLine(line), {
     onEvent: (event, line) => {
-      events.push({ type: event.type, line });
+      // message_update snapshots repeat the whole message so far and are never written to the event log: not kept.
+      if (event.type !== 'message_update') events.push({ type: event.type, line });
       if (onActivity) {
         const usage = usageOfMessageEnd(event);
         if (usage) usageSoFar = usageSoFar ? addTokenUsage(usageSoFar, usage) : usage;

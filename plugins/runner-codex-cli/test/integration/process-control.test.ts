@@ -57,6 +57,18 @@ describe('codex_cli process control', () => {
     expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are not JSON objects');
   });
 
+  it('reads output of any size in bounded memory: an over-long event line is malformed, the last message is copied whole', async () => {
+    const request = fx.request();
+    const raw = await createCodexRunner().run(request, fakeCodex('huge-output'));
+    expect(checkRawResultConformance(request, raw)).toEqual([]);
+    expect(raw).toMatchObject({ exit_kind: 'runner_error', failure_class: 'runner_transport_failure' });
+    expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are not JSON objects');
+    expect(raw.token_usage?.total_tokens).toBe(12);
+    const stdout = await readFile(runArtifactPaths(request).stdout, 'utf8');
+    expect(stdout.length).toBe(3 * 1024 * 1024 + '\n### BUILDER_COMPLETE'.length);
+    expect(stdout.endsWith('\n### BUILDER_COMPLETE')).toBe(true);
+  });
+
   it('reports an operator stop as interrupted', async () => {
     const request = fx.request({ timeout_seconds: 30 });
     const controller = new AbortController();

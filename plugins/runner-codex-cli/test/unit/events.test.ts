@@ -1,4 +1,8 @@
-import { activityFromCodexLine, createCodexActivityFeed, parseCodexEvents, type CodexActivity } from '../../src/events.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { activityFromCodexLine, createCodexActivityFeed, parseCodexEvents, summarizeCodexEventLog, type CodexActivity } from '../../src/events.js';
 
 const jsonl = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 const usage = { input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 7, output_tokens: 60, reasoning_output_tokens: 10 };
@@ -78,5 +82,43 @@ describe('codex activity', () => {
     feed.end();
     expect(seen.map((a) => a.text)).toEqual(['turn started', 'turn completed', 'turn completed']);
     expect(seen.map((a) => a.usage?.total_tokens)).toEqual([undefined, 300, 600]);
+  });
+});
+
+describe('summarizeCodexEventLog', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'codex-events-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the log in chunks: a line over the limit counts as malformed and the events after it still count', async () => {
+    const path = join(dir, 'events.jsonl');
+    writeFileSync(path, `${JSON.stringify({ type: 'turn.started' })}\n${'x'.repeat(9 * 1024 * 1024)}\n${jsonl({ type: 'turn.completed', usage })}`);
+    const summary = await summarizeCodexEventLog(path);
+    expect(summary).toMatchObject({ malformedLines: [2], eventCount: 2, turnCompleted: true });
+    expect(summary?.tokenUsage?.total_tokens).toBe(300);
+  });
+
+  it('gives the same summary as parsing the whole text', async () => {
+    const text = jsonl({ type: 'turn.started' }, { type: 'error', message: 'Reconnecting... 1/5' }, { type: 'item.completed', item: { type: 'agent_message', text: 'd\u00e9j\u00e0\n### BUILDER_COMPLETE' } }, { type: 'turn.completed', usage }) + 'oops';
+    const path = join(dir, 'events.jsonl');
+    writeFileSync(path, text);
+    expect(await summarizeCodexEventLog(path)).toEqual(parseCodexEvents(text));
+  });
+
+  it('is null for a missing log and for a FIFO in its place (never waits on it)', async () => {
+    expect(await summarizeCodexEventLog(join(dir, 'missing.jsonl'))).toBeNull();
+    const fifo = join(dir, 'fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(await summarizeCodexEventLog(fifo)).toBeNull();
+  });
+
+  it('keeps the first malformed line numbers and the last error messages only, however many there are', () => {
+    const summary = parseCodexEvents(`${'junk\n'.repeat(5000)}${jsonl(...Array.from({ length: 500 }, (_, i) => ({ type: 'error', message: `e${i}` })))}`);
+    expect(summary.malformedLines).toHaveLength(100);
+    expect(summary.malformedLines.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(summary.errorMessages).toHaveLength(20);
+    expect(summary.errorMessages.at(-1)).toBe('e499');
   });
 });

@@ -32,3 +32,12 @@ describe('JsonlSplitter', () => {
     expect(splitter.end()).toEqual([]);
   });
 });
+
+describe('JsonlSplitter limits', () => {
+  it('passes a record over the line limit on as an oversized line without holding it, and goes on', () => {
+    const splitter = new JsonlSplitter(32);
+    const big = JSON.stringify({ type: 'message_end', text: 'x'.repeat(100) });
+    expect(splitter.push(`{"type":"a"}\n${big.slice(0, 50)}`)).toEqual(['{"type":"a"}']);
+    expect(splitter.push(`${big.slice(50)}\n{"type":"b"}\n`)).toEqual([{ oversized: true, length: big.length }, '{"type":"b"}']);
+  });
+});

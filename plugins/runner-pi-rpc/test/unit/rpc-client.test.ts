@@ -100,6 +100,15 @@ describe('PiRpcClient stream handling', () => {
     await expect(client.awaitEvent(() => true, FAR())).rejects.toThrow(RpcStreamError);
   });
 
+  it('fails the stream on a record over the line limit, streamed in pieces and never assembled', async () => {
+    const { client } = harness();
+    client.push('{"type":"agent_start"}\n{"type":"message_end","text":"');
+    for (let i = 0; i < 9; i += 1) client.push('x'.repeat(1024 * 1024));
+    client.push('"}\n{"type":"response","id":"x","success":true}\n');
+    const error = await client.awaitResponse('x', FAR()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'malformed', message: expect.stringContaining('stdout line 2: longer than the limit') });
+  });
+
   it('throws on EOF while a response is awaited, and reports eof to event waiters after draining', async () => {
     const { client } = harness();
     client.push('{"type":"agent_start"}\n');
