@@ -1,10 +1,10 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonFileAtomic } from '../state/atomic-write.js';
 import { readStateFile } from '../state/state-file.js';
 import { ClosureTargetSchema, type ClosureTarget } from '../../contracts/closure-target.js';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
+import { listJsonNames } from '../json-names.js';
 
 export type ClosureTargetProblem = { file: string; message: string };
 
@@ -38,13 +38,7 @@ export async function readClosureTarget(paths: WorkspacePaths, rootSpecId: strin
 
 /** Every target file; invalid ones are reported, never deleted. */
 export async function readClosureTargets(paths: WorkspacePaths): Promise<{ targets: ClosureTarget[]; problems: ClosureTargetProblem[] }> {
-  // Listed synchronously: the daemon reads the targets at every claim, where a thread-pool round trip cost more.
-  let names: string[];
-  try {
-    names = readdirSync(paths.arbiter.targets).filter((n) => n.endsWith('.json')).sort();
-  } catch {
-    names = [];
-  }
+  const names = listJsonNames(paths.arbiter.targets);
   const targets: ClosureTarget[] = [];
   const problems: ClosureTargetProblem[] = [];
   for (const name of names) {

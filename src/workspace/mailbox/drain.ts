@@ -1,4 +1,4 @@
-import { readdirSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,7 @@ import { sizeLimitMessage } from '../../contracts/input-limits.js';
 import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
 import { parseEnvelopeText } from './parse-envelope.js';
 import type { WorkspacePaths } from '../paths.js';
+import { listJsonNames } from '../json-names.js';
 
 export type MailboxHandler = (envelope: MailboxEnvelope) => Promise<Record<string, unknown> | void>;
 
@@ -36,13 +37,7 @@ const MAX_APPLY_ATTEMPTS = 3;
  * Listed synchronously: the daemon looks at every tick, and the thread-pool round trip cost it more than the listing.
  */
 export async function listIncomingMailbox(paths: WorkspacePaths): Promise<string[]> {
-  let names: string[];
-  try {
-    names = readdirSync(paths.mailbox.incoming);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => n.endsWith('.json')).sort();
+  return listJsonNames(paths.mailbox.incoming);
 }
 
 function describeType(stats: Stats): string {

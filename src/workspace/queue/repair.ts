@@ -10,6 +10,7 @@ import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } fro
 import { sha256 } from './move.js';
 import { findDuplicateIdsInFolders, type FolderIds } from './folder-listing.js';
 import type { QueueLocation } from './scan.js';
+import { listJsonNames } from '../json-names.js';
 
 export type RepairAction =
   | { action: 'move_completed'; kind: string; id: string; path: string }
@@ -73,12 +74,7 @@ async function freeName(path: string, suffix: string): Promise<string> {
 export async function repairQueue(paths: WorkspacePaths, options: RepairOptions = {}): Promise<RepairReport> {
   const actions: RepairAction[] = [];
   const dir = moveIntentDir(paths);
-  let names: string[] = [];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
-  } catch (error) {
-    if (!isErrno(error, 'ENOENT')) throw error;
-  }
+  const names = listJsonNames(dir, { throwUnlessMissing: true });
   for (const name of names) {
     const intentPath = join(dir, name);
     const read = readStateFile(intentPath, paths.workspaceRoot);

@@ -6,6 +6,7 @@ import type { WorkspacePaths } from '../paths.js';
 import { openRegularFile, readTailTextSync } from '../bounded-read.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
 import { readStateFile } from './state-file.js';
+import { listJsonNames } from '../json-names.js';
 
 export const runDirPath = (paths: WorkspacePaths, runId: string) => join(paths.runs, runId);
 export const stageResultPath = (paths: WorkspacePaths, runId: string, requestId: string) => join(paths.runs, runId, 'stage_results', `${requestId}.json`);
@@ -56,7 +57,7 @@ export async function readStageResultFiles(paths: WorkspacePaths, runId: string)
   const dir = runDirPath(paths, runId);
   const top = await readdir(dir).catch(() => null);
   if (top === null) return null;
-  const names = (await readdir(join(dir, 'stage_results')).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  const names = listJsonNames(join(dir, 'stage_results'));
   const files: Array<{ name: string; text: string; refused?: string }> = [];
   for (const name of names) {
     const read = readStateFile(join(dir, 'stage_results', name), paths.workspaceRoot, 'stage result');

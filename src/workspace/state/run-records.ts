@@ -1,16 +1,17 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunOwnerFieldsSchema, type RunOwner, type RunRecord } from '../../contracts/retention.js';
 import type { WorkspacePaths } from '../paths.js';
 import { listRunIds, runDirPath } from './run-dirs.js';
 import { readStateFile } from './state-file.js';
+import { listJsonNames } from '../json-names.js';
 
 /** Owner and time of one run from its stage results; a result that cannot be read or parsed is passed over. */
 async function readRunRecord(paths: WorkspacePaths, runId: string): Promise<RunRecord | null> {
   const dir = runDirPath(paths, runId);
   const stats = await lstat(dir).catch(() => null);
   if (!stats?.isDirectory()) return null;
-  const names = (await readdir(join(dir, 'stage_results')).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  const names = listJsonNames(join(dir, 'stage_results'));
   let owner: RunOwner = { kind: 'unknown' };
   let atMs = stats.mtimeMs;
   let latest = -Infinity;
