@@ -17,6 +17,7 @@ import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace
 import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
 import { escapingFolders } from '../workspace/state/state-inspection.js';
 import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
+import { retiredVersionsRemoved } from '../workspace/state/atomic-write.js';
 import { readStatusFile, writeStatusFile } from '../workspace/state/status-files.js';
 import { writeLaneStatusFile } from '../workspace/state/lane-status.js';
 import { removeLiveActivity, writeLiveActivity } from '../workspace/state/live-activity.js';
@@ -74,6 +75,11 @@ export type EngineOptions = {
 
 /** Live runner activity reaches the monitor at most four times a second, its file (for `status`) once a second. */
 const ACTIVITY_INTERVAL_MS = 250;
+/**
+ * The runtime's saves leave removing the old snapshot and status files to the thread pool (`replaceTextAtomic`): freeing
+ * the old version inside the rename was most of a stage start's cost. `close` waits for those removals.
+ */
+const RETIRE_OLD = { retireOld: true } as const;
 const LIVE_ACTIVITY_INTERVAL_MS = 1000;
 
 export type IdleReason = 'no_work' | 'paused' | 'stop_requested' | 'missing_active_work_item_identity' | 'closure_backpressure' | 'interrupted';
@@ -194,13 +200,13 @@ export class RuntimeEngine {
   private async save(): Promise<void> {
     const state = this.requireState();
     this.outcomeUnsaved = false;
-    for (const [plane, marker] of this.unsavedMarkers) await writeStatusFile(this.paths, plane, marker);
+    for (const [plane, marker] of this.unsavedMarkers) await writeStatusFile(this.paths, plane, marker, RETIRE_OLD);
     this.unsavedMarkers.clear();
-    for (const [lane, marker] of this.unsavedLaneMarkers) await writeLaneStatusFile(this.paths, lane, marker);
+    for (const [lane, marker] of this.unsavedLaneMarkers) await writeLaneStatusFile(this.paths, lane, marker, RETIRE_OLD);
     this.unsavedLaneMarkers.clear();
     state.snapshot = { ...state.snapshot, updated_at: this.now().toISOString() };
     const view = this.view;
-    await writeSnapshot(this.paths, view ? mergeLaneView(view.real, state.snapshot, view.lane, view.marker, view.withPlanning) : state.snapshot);
+    await writeSnapshot(this.paths, view ? mergeLaneView(view.real, state.snapshot, view.lane, view.marker, view.withPlanning) : state.snapshot, RETIRE_OLD);
   }
 
   private async saveCounters(): Promise<void> {
@@ -343,6 +349,7 @@ export class RuntimeEngine {
       }
     } catch (error) {
       await this.sweeping;
+      await retiredVersionsRemoved();
       await releaseLock(this.paths, this.lock.record.owner_session_id).catch(() => undefined);
       this.lock = null;
       throw error;
@@ -372,6 +379,7 @@ export class RuntimeEngine {
       }
     } finally {
       await this.sweeping;
+      await retiredVersionsRemoved();
       // Released even when the last save failed (a full disk): removing a file needs no space.
       if (this.lock) {
         const id = this.lock.record.owner_session_id;

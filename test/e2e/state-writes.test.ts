@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
-import { renameSync, watch, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writerTempPid } from '@millrace/plugin-api';
 import type { RuntimeSnapshot } from '../../src/contracts/runtime-state.js';
 import { createRuntimeWorkspace, mdIn, millrace, readEvents, readJson, writeTask } from '../support/runtime-workspace.js';
 
@@ -51,6 +52,8 @@ describe('state writes per stage (docs/runtime.md, Persistence per stage)', () =
     expect(replaced.get('execution_status.md')).toBe(4);
     const snapshot = readJson<RuntimeSnapshot>(join(state, 'runtime_snapshot.json'));
     expect(snapshot).toMatchObject({ process_running: false, active_stage: null, execution_status_marker: '### IDLE', last_terminal_result: 'UPDATE_COMPLETE' });
+    // The old versions the saves retired (replaceTextAtomic) are all removed by the time the daemon exits.
+    expect(readdirSync(state).filter((name) => writerTempPid(name) !== null)).toEqual([]);
   });
 
   it('an outcome left unsaved by the last tick is saved when the daemon closes', async () => {

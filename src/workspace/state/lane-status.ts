@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
-import { writeTextAtomic } from './atomic-write.js';
+import { replaceTextAtomic, writeTextAtomic } from './atomic-write.js';
 import { readStateFile } from './state-file.js';
 
 /** `state/lanes/execution_lane_<n>_status.md`: the status file of one execution lane (docs/parallel.md). */
@@ -16,8 +16,9 @@ export async function readLaneStatusFile(paths: WorkspacePaths, lane: number): P
   return read.kind === 'text' ? read.text : undefined;
 }
 
-export async function writeLaneStatusFile(paths: WorkspacePaths, lane: number, marker: string): Promise<void> {
+/** `retireOld`: the runtime's own saves, which leave the removal of the old version to the thread pool (`replaceTextAtomic`). */
+export async function writeLaneStatusFile(paths: WorkspacePaths, lane: number, marker: string, options: { retireOld?: boolean } = {}): Promise<void> {
   if (!STATUS_MARKER_PATTERN.test(marker)) throw new MillraceError('INTERNAL', `status marker must be one line "### <TOKEN>": ${JSON.stringify(marker)}`);
   if ((await readLaneStatusFile(paths, lane)) === `${marker}\n`) return;
-  await writeTextAtomic(laneStatusFilePath(paths, lane), `${marker}\n`);
+  await (options.retireOld ? replaceTextAtomic : writeTextAtomic)(laneStatusFilePath(paths, lane), `${marker}\n`);
 }

@@ -2,7 +2,7 @@ import type { Plane } from '@millrace/plugin-api';
 import { STATUS_MARKER_PATTERN } from '../../contracts/runtime-state.js';
 import { MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
-import { writeTextAtomic } from './atomic-write.js';
+import { replaceTextAtomic, writeTextAtomic } from './atomic-write.js';
 import { REPAIR_HINT } from './read-json.js';
 import { readStateFile } from './state-file.js';
 import { relative } from 'node:path';
@@ -25,9 +25,10 @@ export async function readStatusFile(paths: WorkspacePaths, plane: Plane): Promi
   throw new MillraceError('WORKSPACE_STATE_INVALID', `${display}: ${read.reason}`, { file: display, hint: REPAIR_HINT });
 }
 
-export async function writeStatusFile(paths: WorkspacePaths, plane: Plane, marker: string): Promise<void> {
+/** `retireOld`: the runtime's own saves, which leave the removal of the old version to the thread pool (`replaceTextAtomic`). */
+export async function writeStatusFile(paths: WorkspacePaths, plane: Plane, marker: string, options: { retireOld?: boolean } = {}): Promise<void> {
   if (!STATUS_MARKER_PATTERN.test(marker)) throw new MillraceError('INTERNAL', `status marker must be one line "### <TOKEN>": ${JSON.stringify(marker)}`);
   // A file that already holds exactly this content is left alone (same bytes on disk, one write fewer per plane).
   if ((await readStatusFile(paths, plane)) === `${marker}\n`) return;
-  await writeTextAtomic(statusFilePath(paths, plane), `${marker}\n`);
+  await (options.retireOld ? replaceTextAtomic : writeTextAtomic)(statusFilePath(paths, plane), `${marker}\n`);
 }
