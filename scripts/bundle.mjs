@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
@@ -219,6 +220,43 @@ function externalPackagesBut(inlined, inlinedEntryPoints = []) {
     },
   };
 }
+// Schemas a bundle does not use are left out of it. A module that builds zod schemas builds them all when it is
+// evaluated (top-level `const XSchema = z.object(...)`), and esbuild keeps every call it cannot prove free of side
+// effects, so each command built every schema of the host's contracts and of @millrace/plugin-api that its modules
+// hold (compile validate: the stage request, raw result and artifact schemas it never uses, ~5% of its CPU). In the
+// modules that import zod, every call (and `new`) in a top-level variable's initializer, outside nested functions,
+// gets esbuild's `/* @__PURE__ */` mark: those initializers build schemas and constants and nothing else (helpers
+// like `positiveInt()` and `assetPath()` included), so a variable no code reads is dropped with its calls, and one
+// that is read is built exactly as before. The marks go in on the same lines, so the source maps still hold.
+const SCHEMA_MODULE = /from '(?:@millrace\/plugin-api\/zod|\.\/zod\.js)'/;
+const PURE = '/* @__PURE__ */ ';
+function markSchemaInitializersPure(file, text) {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const starts = new Set();
+  const visit = (node) => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) starts.add(node.getStart(source));
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) if (declaration.initializer) visit(declaration.initializer);
+  }
+  let out = text;
+  for (const start of [...starts].sort((a, b) => b - a)) out = out.slice(0, start) + PURE + out.slice(start);
+  return out;
+}
+const pureSchemaInitializers = {
+  name: 'pure-schema-initializers',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const rel = relative(root, args.path).split(sep).join('/');
+      if (!rel.startsWith('src/') && !rel.startsWith('plugins/plugin-api/src/')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      return SCHEMA_MODULE.test(text) ? { contents: markSchemaInitializersPure(args.path, text), loader: 'ts' } : undefined;
+    });
+  },
+};
 const entryPoints = Object.fromEntries(
   ['commands', 'hooks'].flatMap((folder) => tsFiles(join(src, folder))).map((file) => [relative(src, file).slice(0, -3).split(sep).join('/'), file]),
 );
@@ -232,7 +270,7 @@ const buildGroup = (entries, inlinedEntryPoints, inject) =>
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    plugins: [externalPackagesBut(INLINED_PACKAGES, inlinedEntryPoints)],
+    plugins: [externalPackagesBut(INLINED_PACKAGES, inlinedEntryPoints), pureSchemaInitializers],
     inject,
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'warning',
