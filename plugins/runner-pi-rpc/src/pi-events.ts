@@ -104,10 +104,16 @@ export function parseAssistantText(data: unknown): string | null {
 
 export type EventLogPolicy = 'failure_full' | 'full';
 
-/** Event lines worth persisting: everything except the bulky `message_update` snapshots, per the policy. */
+/** Whether an event of this type goes to the event log: all but the bulky `message_update` snapshots. */
+export const isLoggedEventType = (type: string): boolean => type !== 'message_update';
+
+/** Whether a stage's event log is kept: always on failure, on success only with the `full` policy. */
+export const keepsEventLog = (policy: EventLogPolicy, exitKind: ExitKind): boolean => policy === 'full' || exitKind !== 'completed';
+
+/** Event lines worth persisting, per the policy (isLoggedEventType, keepsEventLog). */
 export function selectEventLogLines(events: ReadonlyArray<{ type: string; line: string }>, policy: EventLogPolicy, exitKind: ExitKind): string[] {
-  if (policy === 'failure_full' && exitKind === 'completed') return [];
-  return events.filter((e) => e.type !== 'message_update').map((e) => e.line);
+  if (!keepsEventLog(policy, exitKind)) return [];
+  return events.filter((e) => isLoggedEventType(e.type)).map((e) => e.line);
 }
 
 export type FinishedSession = { exitKind: ExitKind; exitCode: number; failureClass: string | null; note: string | null };

@@ -44,8 +44,6 @@ export type PiSessionOutcome = {
   tokens: TokenUsage | null;
   /** USD cost pi computed for the session, when it priced it. */
   costUsd: number | null;
-  /** Every event seen, in order, with its raw line. */
-  events: RecordedEvent[];
   /** Set when the RPC transport broke: EOF while awaiting a response, a malformed record, a refused write. */
   transportError: string | null;
 };
@@ -67,17 +65,16 @@ export async function runPiSession(
   proc: PiProcess,
   prompt: string,
   timings: PiSessionTimings,
-  hooks: { signal?: AbortSignal; onActivity?: (activity: RunnerActivityInput) => void } = {},
+  hooks: { signal?: AbortSignal; onActivity?: (activity: RunnerActivityInput) => void; onEventLine?: (event: RecordedEvent) => void } = {},
 ): Promise<PiSessionOutcome> {
-  const { signal, onActivity } = hooks;
+  const { signal, onActivity, onEventLine } = hooks;
   let usageSoFar: TokenUsage | null = null;
-  const events: RecordedEvent[] = [];
   const diagnostics: string[] = [];
   const state = { providerError: false, providerMessage: null as string | null, quiesced: false };
   const client: PiRpcClient = new PiRpcClient((line) => proc.writeLine(line), {
     onEvent: (event, line) => {
-      // message_update snapshots repeat the whole message so far and are never written to the event log: not kept.
-      if (event.type !== 'message_update') events.push({ type: event.type, line });
+      // Handed on as it arrives, never kept: a stage's events can add up to any size.
+      onEventLine?.({ type: event.type, line });
       if (onActivity) {
         const usage = usageOfMessageEnd(event);
         if (usage) usageSoFar = usageSoFar ? addTokenUsage(usageSoFar, usage) : usage;
@@ -124,7 +121,6 @@ export async function runPiSession(
     assistantText: verdict.assistantText ?? null,
     tokens: verdict.tokens ?? null,
     costUsd: verdict.costUsd ?? null,
-    events,
     transportError,
   };
 }
