@@ -9,6 +9,7 @@ import { isErrno } from './exclusive-file.js';
 import { KIND_STATES, LIFECYCLE_RANK, displayPath, moveIntentDir, stateDir } from './layout.js';
 import { sha256 } from './move.js';
 import { findDuplicateIdsInFolders, type FolderIds } from './folder-listing.js';
+import { folderNames } from './folder-names.js';
 import type { QueueLocation } from './scan.js';
 import { listJsonNames } from '../json-names.js';
 
@@ -120,13 +121,8 @@ async function readQueueFolders(paths: WorkspacePaths): Promise<QueueFolderNames
       states.map(async (state): Promise<QueueFolderNames> => {
         const dir = stateDir(paths, kind as keyof typeof KIND_STATES, state);
         const folder = { kind: kind as QueueLocation['kind'], state, dir };
-        let names: string[];
-        try {
-          names = await readdir(dir);
-        } catch (error) {
-          if (isErrno(error, 'ENOENT')) return { ...folder, ids: [], temps: [] };
-          throw error;
-        }
+        // Shared with the queue depths counted next (folder-names.ts): one read of a big queue folder per start.
+        const names = folderNames(dir);
         const ids = names
           .filter((n) => n.endsWith('.md'))
           .sort()
