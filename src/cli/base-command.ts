@@ -10,6 +10,9 @@ export type PlanRegistry = Omit<CachedRegistry, 'fromManifest'> & {
   liveRunners(runnerIds: readonly string[]): Promise<Registry['runners']>;
 };
 
+/** Opens the contributions manifest file of these plugins (workspace/contributions-manifest.ts). */
+type ManifestStoreOpener = (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore;
+
 export type JsonSuccess<T> = { status: 0; result: T; warnings: string[] };
 export type JsonFailure = { status: number; error: { code: string; message: string; exitCode: number; file: string | null; field: string | null; hint: string | null } };
 
@@ -36,7 +39,7 @@ export abstract class BaseCommand extends Command {
    * was written for (no plugin module loads), else collected as by registry(). `openStore` is the manifest file of
    * these plugins (workspace/contributions-manifest.ts, passed in: the CLI layer does no file I/O of its own).
    */
-  protected async cachedRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<CachedRegistry> {
+  protected async cachedRegistry(openStore: ManifestStoreOpener): Promise<CachedRegistry> {
     const { installedPluginFiles, openCachedRegistry } = await import('../registry/cached-registry.js');
     const plugins = installedPluginFiles(this.config.getPluginsList());
     return openCachedRegistry(openStore(this.config.cacheDir, this.config.root, plugins), () => this.registry());
@@ -49,36 +52,39 @@ export abstract class BaseCommand extends Command {
    * only the plugins that own them. With a linked plugin installed (edited in place, maybe in a file the manifest's
    * fingerprint does not stat) every hook runs, as registry() does.
    */
-  protected async planRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<PlanRegistry> {
-    if (this.config.getPluginsList().some((plugin) => plugin.type === 'link' || plugin.type === 'dev')) {
-      const registry = await this.registry();
-      return { registry, incomplete: () => false, collect: async () => registry, save: async () => undefined, liveRunners: async () => registry.runners };
-    }
-    const cached = await this.cachedRegistry(openStore);
-    return {
-      registry: cached.registry,
-      incomplete: cached.incomplete,
-      collect: cached.collect,
-      save: cached.save,
-      liveRunners: async (runnerIds) => {
-        if (!cached.fromManifest) return cached.registry.runners;
-        const { importedPreflights, liveRunners, pluginsOwning } = await import('../registry/plan-registry.js');
-        // a runner whose plugin names its preflight's module needs only that module (no hook, no zod)
-        const imported = await importedPreflights(cached.registry.runners, runnerIds);
-        const rest = runnerIds.filter((id) => !imported.has(id));
-        if (rest.length === 0) return imported;
-        const { collectContributions } = await import('../registry/collect.js');
-        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, rest)));
-        return new Map([...imported, ...liveRunners(cached.registry.runners, loaded, rest)]);
-      },
-    };
+  protected async planRegistry(openStore: ManifestStoreOpener): Promise<PlanRegistry> {
+    return this.manifestRegistry(openStore, async (listed, runnerIds) => {
+      const { importedPreflights, liveRunners, pluginsOwning } = await import('../registry/plan-registry.js');
+      // a runner whose plugin names its preflight's module needs only that module (no hook, no zod)
+      const imported = await importedPreflights(listed, runnerIds);
+      const rest = runnerIds.filter((id) => !imported.has(id));
+      if (rest.length === 0) return imported;
+      const { collectContributions } = await import('../registry/collect.js');
+      const loaded = await collectContributions(this.config, new Set(pluginsOwning(listed, rest)));
+      return new Map([...imported, ...liveRunners(listed, loaded, rest)]);
+    });
   }
 
   /**
    * For `run once`: the registry from the contributions manifest (as planRegistry), but `liveRunners` gives runners that
    * can run a stage: the hooks of the plugins that own them run (a preflight module alone cannot load the runner).
    */
-  protected async runRegistry(openStore: (cacheDir: string, hostRoot: string, plugins: InstalledPluginFiles[]) => ContributionsManifestStore): Promise<PlanRegistry> {
+  protected async runRegistry(openStore: ManifestStoreOpener): Promise<PlanRegistry> {
+    return this.manifestRegistry(openStore, async (listed, runnerIds) => {
+      const [{ collectContributions }, { liveRunners, pluginsOwning }] = await Promise.all([import('../registry/collect.js'), import('../registry/plan-registry.js')]);
+      const loaded = await collectContributions(this.config, new Set(pluginsOwning(listed, runnerIds)));
+      return liveRunners(listed, loaded, runnerIds);
+    });
+  }
+
+  /**
+   * planRegistry and runRegistry: the manifest's registry, whose `liveRunners` turns listed runners into live ones with
+   * `live` (with a linked plugin installed, or when the manifest could not be used, the collected registry serves as is).
+   */
+  private async manifestRegistry(
+    openStore: ManifestStoreOpener,
+    live: (listed: Registry['runners'], runnerIds: readonly string[]) => Promise<Registry['runners']>,
+  ): Promise<PlanRegistry> {
     if (this.config.getPluginsList().some((plugin) => plugin.type === 'link' || plugin.type === 'dev')) {
       const registry = await this.registry();
       return { registry, incomplete: () => false, collect: async () => registry, save: async () => undefined, liveRunners: async () => registry.runners };
@@ -89,12 +95,7 @@ export abstract class BaseCommand extends Command {
       incomplete: cached.incomplete,
       collect: cached.collect,
       save: cached.save,
-      liveRunners: async (runnerIds) => {
-        if (!cached.fromManifest) return cached.registry.runners;
-        const [{ collectContributions }, { liveRunners, pluginsOwning }] = await Promise.all([import('../registry/collect.js'), import('../registry/plan-registry.js')]);
-        const loaded = await collectContributions(this.config, new Set(pluginsOwning(cached.registry.runners, runnerIds)));
-        return liveRunners(cached.registry.runners, loaded, runnerIds);
-      },
+      liveRunners: async (runnerIds) => (cached.fromManifest ? live(cached.registry.runners, runnerIds) : cached.registry.runners),
     };
   }
 
