@@ -1,11 +1,11 @@
-import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
 import type { CompileValidateResult } from '../../src/commands/compile/validate.js';
 import { jsonOf, REPO_ROOT, runCli } from '../support/cli.js';
+import { FAST_PROBE_HOOK, FAST_PROBE_PREFLIGHT, installPlugin, probeHook, writeProbePlugin } from '../support/probe-plugin.js';
 
 /**
  * `compile validate` reads modes, loops and stage kinds from the contributions manifest and loads only the plugins of
@@ -14,55 +14,6 @@ import { jsonOf, REPO_ROOT, runCli } from '../support/cli.js';
  */
 const THROWING = join(REPO_ROOT, 'test', 'fixtures', 'plugin-throwing');
 const E2E_TIMEOUT_MS = 300_000;
-const STAGES = ['builder', 'checker', 'fixer', 'doublechecker', 'updater', 'troubleshooter', 'consultant', 'planner', 'manager', 'mechanic', 'auditor', 'arbiter'];
-
-/** A third-party plugin whose runner's preflight depends on the environment ($PROBE_MISSING), as real ones do. */
-const PROBE_HOOK = `export default async function contribute() {
-  return {
-    apiVersion: 1,
-    runners: [{
-      id: 'probe',
-      description: 'probe runner (test)',
-      load: async () => { throw new Error('not for running'); },
-      preflight: () => (process.env.PROBE_MISSING ? { problem: 'probe tool is missing', remedy: 'install the probe tool' } : undefined),
-    }],
-    modes: [{
-      mode_id: 'probe_mode',
-      loop_ids_by_plane: { execution: 'execution.standard', planning: 'planning.standard' },
-      stage_runner_bindings: Object.fromEntries(${JSON.stringify(STAGES)}.map((stage) => [stage, 'probe'])),
-    }],
-  };
-}
-`;
-
-/**
- * A third-party plugin whose runner names its preflight's module (RunnerContribution.preflightModule): with a current
- * manifest `compile validate` imports that module alone. Its hook notes each run in $PROBE_HOOK_LOG.
- */
-const FAST_PROBE_HOOK = `import { appendFileSync } from 'node:fs';
-export default async function contribute() {
-  if (process.env.PROBE_HOOK_LOG) appendFileSync(process.env.PROBE_HOOK_LOG, 'hook ran\\n');
-  const preflightModule = new URL('./preflight.js', import.meta.url).href;
-  return {
-    apiVersion: 1,
-    runners: [{
-      id: 'fast_probe',
-      description: 'probe runner with a preflight module (test)',
-      load: async () => { throw new Error('not for running'); },
-      preflight: (await import(preflightModule)).default,
-      preflightModule,
-    }],
-    modes: [{
-      mode_id: 'fast_probe_mode',
-      loop_ids_by_plane: { execution: 'execution.standard', planning: 'planning.standard' },
-      stage_runner_bindings: Object.fromEntries(${JSON.stringify(STAGES)}.map((stage) => [stage, 'fast_probe'])),
-    }],
-  };
-}
-`;
-const FAST_PROBE_PREFLIGHT = `export default () => (process.env.PROBE_MISSING ? { problem: 'fast probe tool is missing', remedy: 'install it' } : null);
-`;
-
 let home: string;
 let env: Record<string, string>;
 beforeEach(async () => {
@@ -73,24 +24,14 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function install(dir: string): Promise<void> {
-  const packDir = join(home, 'pack');
-  await mkdir(packDir, { recursive: true });
-  const pack = await execa('npm', ['pack', '--pack-destination', packDir, '--json', '--offline'], { cwd: dir });
-  const [{ filename }] = JSON.parse(pack.stdout) as Array<{ filename: string }>;
-  const installed = await runCli(['plugins', 'install', `file:${join(packDir, filename)}`], { env: { ...env, npm_config_offline: 'true' } });
-  expect(installed.stderr).not.toMatch(/Error/);
-  expect(installed.exitCode).toBe(0);
-}
+const install = (dir: string) => installPlugin(dir, join(home, 'pack'), env);
 
 const validate = (workspace: string, extra: Record<string, string> = {}) => runCli(['compile', 'validate', '-w', workspace, '--mode', 'probe_mode', '--json'], { env: { ...env, ...extra } });
 
 describe('compile validate with the contributions manifest', () => {
   it("runs an installed plugin's preflight on every run, names a broken plugin, and follows installs and uninstalls", async () => {
     const probe = join(home, 'probe-plugin');
-    await mkdir(join(probe, 'hooks'), { recursive: true });
-    await writeFile(join(probe, 'package.json'), JSON.stringify({ name: 'millrace-plugin-probe', version: '1.0.0', type: 'module', files: ['hooks'], oclif: { hooks: { 'millrace:contribute': './hooks/contribute.js' } } }));
-    await writeFile(join(probe, 'hooks', 'contribute.js'), PROBE_HOOK);
+    await writeProbePlugin(probe, 'millrace-plugin-probe', { 'contribute.js': probeHook() });
     await install(probe);
     await install(THROWING);
     const workspace = join(home, 'ws');
@@ -117,10 +58,7 @@ describe('compile validate with the contributions manifest', () => {
     // A runner that names its preflight module is checked through that module alone: its plugin's hook ran only
     // when the manifest was collected (above), never for the validations of its own mode.
     const fast = join(home, 'fast-probe-plugin');
-    await mkdir(join(fast, 'hooks'), { recursive: true });
-    await writeFile(join(fast, 'package.json'), JSON.stringify({ name: 'millrace-plugin-fast-probe', version: '1.0.0', type: 'module', files: ['hooks'], oclif: { hooks: { 'millrace:contribute': './hooks/contribute.js' } } }));
-    await writeFile(join(fast, 'hooks', 'contribute.js'), FAST_PROBE_HOOK);
-    await writeFile(join(fast, 'hooks', 'preflight.js'), FAST_PROBE_PREFLIGHT);
+    await writeProbePlugin(fast, 'millrace-plugin-fast-probe', { 'contribute.js': FAST_PROBE_HOOK, 'preflight.js': FAST_PROBE_PREFLIGHT });
     await install(fast);
     const hookLog = join(home, 'fast-probe-hook.log');
     const fastResults = [];

@@ -1,11 +1,11 @@
-import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonFailure, JsonSuccess } from '../../src/cli/base-command.js';
 import type { RunOnceResult } from '../../src/commands/run/once.js';
 import { jsonOf, runCli } from '../support/cli.js';
+import { installPlugin, probeHook, writeProbePlugin } from '../support/probe-plugin.js';
 import { createRuntimeWorkspace, mdIn, writeTask } from '../support/runtime-workspace.js';
 
 /**
@@ -14,29 +14,6 @@ import { createRuntimeWorkspace, mdIn, writeTask } from '../support/runtime-work
  * whose runner the plan binds is asked live (its preflight) on every run.
  */
 const E2E_TIMEOUT_MS = 300_000;
-const STAGES = ['builder', 'checker', 'fixer', 'doublechecker', 'updater', 'troubleshooter', 'consultant', 'planner', 'manager', 'mechanic', 'auditor', 'arbiter'];
-
-/** A third-party plugin that notes every run of its hook in $PROBE_LOG; its runner's preflight depends on $PROBE_MISSING. */
-const PROBE_HOOK = `import { appendFileSync } from 'node:fs';
-export default async function contribute() {
-  if (process.env.PROBE_LOG) appendFileSync(process.env.PROBE_LOG, 'hook ran\\n');
-  return {
-    apiVersion: 1,
-    runners: [{
-      id: 'probe',
-      description: 'probe runner (test)',
-      load: async () => { throw new Error('not for running'); },
-      preflight: () => (process.env.PROBE_MISSING ? { problem: 'probe tool is missing', remedy: 'install the probe tool' } : undefined),
-    }],
-    modes: [{
-      mode_id: 'probe_mode',
-      loop_ids_by_plane: { execution: 'execution.standard', planning: 'planning.standard' },
-      stage_runner_bindings: Object.fromEntries(${JSON.stringify(STAGES)}.map((stage) => [stage, 'probe'])),
-    }],
-  };
-}
-`;
-
 let home: string;
 let env: Record<string, string>;
 let root = '';
@@ -50,24 +27,14 @@ afterEach(async () => {
   root = '';
 });
 
-async function install(dir: string): Promise<void> {
-  const packDir = join(home, 'pack');
-  await mkdir(packDir, { recursive: true });
-  const pack = await execa('npm', ['pack', '--pack-destination', packDir, '--json', '--offline'], { cwd: dir });
-  const [{ filename }] = JSON.parse(pack.stdout) as Array<{ filename: string }>;
-  const installed = await runCli(['plugins', 'install', `file:${join(packDir, filename)}`], { env: { ...env, npm_config_offline: 'true' } });
-  expect(installed.stderr).not.toMatch(/Error/);
-  expect(installed.exitCode).toBe(0);
-}
+const install = (dir: string) => installPlugin(dir, join(home, 'pack'), env);
 
 const hookRuns = () => (existsSync(env.PROBE_LOG!) ? readFileSync(env.PROBE_LOG!, 'utf8').split('\n').filter(Boolean).length : 0);
 
 describe('run once with the contributions manifest', () => {
   it("loads only the plugins of the runners it can dispatch to, and still asks a bound runner's plugin on every run", async () => {
     const probe = join(home, 'probe-plugin');
-    await mkdir(join(probe, 'hooks'), { recursive: true });
-    await writeFile(join(probe, 'package.json'), JSON.stringify({ name: 'millrace-plugin-probe', version: '1.0.0', type: 'module', files: ['hooks'], oclif: { hooks: { 'millrace:contribute': './hooks/contribute.js' } } }));
-    await writeFile(join(probe, 'hooks', 'contribute.js'), PROBE_HOOK);
+    await writeProbePlugin(probe, 'millrace-plugin-probe', { 'contribute.js': probeHook({ logEnv: 'PROBE_LOG' }) });
     await install(probe);
     let runtime: string;
     ({ root, runtime } = await createRuntimeWorkspace());

@@ -4,7 +4,7 @@ import { readStateFile } from '../state/state-file.js';
 import { ClosureTargetSchema, type ClosureTarget } from '../../contracts/closure-target.js';
 import { errorFromIssues, MillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
-import { listJsonNames } from '../json-names.js';
+import { listJsonNames } from '../folder-entries.js';
 
 export type ClosureTargetProblem = { file: string; message: string };
 

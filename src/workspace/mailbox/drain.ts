@@ -16,7 +16,7 @@ import { sizeLimitMessage } from '../../contracts/input-limits.js';
 import { readBoundedTextSync, refusalDetail } from '../bounded-read.js';
 import { parseEnvelopeText } from './parse-envelope.js';
 import type { WorkspacePaths } from '../paths.js';
-import { listJsonNames } from '../json-names.js';
+import { listJsonNames } from '../folder-entries.js';
 
 export type MailboxHandler = (envelope: MailboxEnvelope) => Promise<Record<string, unknown> | void>;
 

@@ -4,6 +4,7 @@ import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { QueueState } from '../../contracts/queue-move.js';
 import { isErrno } from './exclusive-file.js';
 import type { DuplicateQueueId, QueueLocation } from './queue-files.js';
+import { folderEntryNames } from '../folder-entries.js';
 
 /** What queue folders hold, by name: the listings every scan starts from, and ids found in two folders. */
 
@@ -37,14 +38,7 @@ export function countDocumentFiles(dir: string): number {
 
 /** `*.md` names directly inside one folder, sorted, without their types (missing folder = empty). */
 export function listDocumentNames(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
-  return names.filter((name) => name.endsWith('.md')).sort();
+  return folderEntryNames(dir).filter((name) => name.endsWith('.md')).sort();
 }
 
 /** Whether a listed name is a regular file (not a directory or link): what a typed listing would have said. */

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
-import { isErrno } from './exclusive-file.js';
+import { statSync } from 'node:fs';
 import { isRacy, nowNs } from './parse-cache.js';
+import { folderEntryNames } from '../folder-entries.js';
 
 /** Per folder: its stat when it was last listed, and what the listing held. */
 const listed = new Map<string, { ino: bigint; mtimeNs: bigint; ctimeNs: bigint; names: readonly string[] }>();
@@ -18,13 +18,7 @@ export function folderNames(dir: string): readonly string[] {
   const known = listed.get(dir);
   if (stat && known && known.ino === stat.ino && known.mtimeNs === stat.mtimeNs && known.ctimeNs === stat.ctimeNs) return known.names;
   listed.delete(dir);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
+  const names = folderEntryNames(dir);
   if (stat?.isDirectory() && !isRacy(stat, checkedAtNs)) listed.set(dir, { ino: stat.ino, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, names });
   return names;
 }

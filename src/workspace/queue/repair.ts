@@ -11,7 +11,7 @@ import { sha256 } from './move.js';
 import { findDuplicateIdsInFolders, type FolderIds } from './folder-listing.js';
 import { folderNames } from './folder-names.js';
 import type { QueueLocation } from './scan.js';
-import { listJsonNames } from '../json-names.js';
+import { listJsonNames } from '../folder-entries.js';
 
 export type RepairAction =
   | { action: 'move_completed'; kind: string; id: string; path: string }

@@ -6,7 +6,7 @@ import type { WorkspacePaths } from '../paths.js';
 import { openRegularFile, readTailTextSync } from '../bounded-read.js';
 import { writeJsonFileAtomic } from './atomic-write.js';
 import { readStateFile } from './state-file.js';
-import { listJsonNames } from '../json-names.js';
+import { listJsonNames } from '../folder-entries.js';
 
 export const runDirPath = (paths: WorkspacePaths, runId: string) => join(paths.runs, runId);
 export const stageResultPath = (paths: WorkspacePaths, runId: string, requestId: string) => join(paths.runs, runId, 'stage_results', `${requestId}.json`);

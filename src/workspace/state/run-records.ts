@@ -4,7 +4,7 @@ import { RunOwnerFieldsSchema, type RunOwner, type RunRecord } from '../../contr
 import type { WorkspacePaths } from '../paths.js';
 import { listRunIds, runDirPath } from './run-dirs.js';
 import { readStateFile } from './state-file.js';
-import { listJsonNames } from '../json-names.js';
+import { listJsonNames } from '../folder-entries.js';
 
 /** Owner and time of one run from its stage results; a result that cannot be read or parsed is passed over. */
 async function readRunRecord(paths: WorkspacePaths, runId: string): Promise<RunRecord | null> {

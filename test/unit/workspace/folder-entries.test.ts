@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listJsonNames } from '../../../src/workspace/json-names.js';
+import { folderEntryNames, listJsonNames } from '../../../src/workspace/folder-entries.js';
 
-describe('listJsonNames', () => {
+describe('folder entries', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'json-names-'));
@@ -23,5 +23,8 @@ describe('listJsonNames', () => {
     writeFileSync(file, 'x');
     expect(listJsonNames(file)).toEqual([]);
     expect(() => listJsonNames(file, { throwUnlessMissing: true })).toThrow(/ENOTDIR/);
+    expect(() => folderEntryNames(file)).toThrow(/ENOTDIR/);
+    expect(folderEntryNames(file, { quiet: true })).toEqual([]);
+    expect(folderEntryNames(join(dir, 'missing'))).toEqual([]);
   });
 });
