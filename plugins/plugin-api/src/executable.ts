@@ -49,3 +49,14 @@ export function checkRunnerExecutable(input: { runnerId: string; command: string
     : `install ${input.command}, or set ${input.configKey} in millrace-agents/millrace.toml to its path`;
   return { problem: `runner ${input.runnerId}: executable ${where} (${input.configKey})`, remedy };
 }
+
+/**
+ * The preflight of a runner whose config section names its executable (`command`, with an `env` overlay):
+ * checkRunnerExecutable of that command, found as the adapter finds it, from the workspace root.
+ */
+export function configuredExecutablePreflight(runnerId: string, configKey: string): (input: { workspaceRoot: string; config: unknown }) => RunnerUnavailable | null {
+  return ({ workspaceRoot, config }) => {
+    const { command, env } = config as { command: string; env: Record<string, string> };
+    return checkRunnerExecutable({ runnerId, command, configKey, cwd: workspaceRoot, env });
+  };
+}
