@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFailure } from '@millrace/plugin-api';
 import { MillraceError } from '../../errors/index.js';
@@ -7,12 +7,15 @@ const refuse = (path: string, reason: string) =>
   new MillraceError('WORKSPACE_STATE_INVALID', `${path}: ${reason}`, { file: path, hint: 'run `millrace doctor --fix` to move it to millrace-agents/state/quarantine/' });
 
 // Never blocks on a FIFO (non-blocking open; ENXIO without a reader) and never follows a link to a file elsewhere.
-const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+// Read as well as append: the last byte tells whether a writer killed mid-append left a line without its newline.
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
 /**
  * Append one whole line to a log (events log, requeue logs). A write that fails part-way (a full disk) is cut back
- * to the previous end of the file, so the log never keeps a torn line that the next append would merge with; the
- * error names the log. Synchronous: a tick appends several small lines and a thread-pool round trip cost more.
+ * to the previous end of the file, and a line torn by a writer killed mid-write (SIGKILL between two pages of one
+ * write) is ended before the new line starts, so a torn line is never merged with the next whole one: readers skip
+ * the fragment and keep the line. The torn fragment is not cut off, since another writer's append may be in flight.
+ * The error names the log. Synchronous: a tick appends several small lines and a thread-pool round trip cost more.
  */
 export function appendLine(path: string, line: string): void {
   let fd: number;
@@ -34,7 +37,8 @@ export function appendLine(path: string, line: string): void {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw refuse(path, 'is not a regular file; cannot append to it');
     const size = stats.size;
-    const bytes = Buffer.from(line.endsWith('\n') ? line : `${line}\n`, 'utf8');
+    const whole = line.endsWith('\n') ? line : `${line}\n`;
+    const bytes = Buffer.from(size > 0 && !endsWithNewline(fd, size) ? `\n${whole}` : whole, 'utf8');
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     } catch (error) {
@@ -48,4 +52,11 @@ export function appendLine(path: string, line: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+const NEWLINE = 0x0a;
+
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === NEWLINE;
 }
