@@ -5,6 +5,7 @@ import type { QueueState } from '../../contracts/queue-move.js';
 import { isErrno } from './exclusive-file.js';
 import type { DuplicateQueueId, QueueLocation } from './queue-files.js';
 import { folderEntryNames } from '../folder-entries.js';
+import { folderNames } from './folder-names.js';
 
 /** What queue folders hold, by name: the listings every scan starts from, and ids found in two folders. */
 
@@ -36,9 +37,12 @@ export function countDocumentFiles(dir: string): number {
   return count;
 }
 
-/** `*.md` names directly inside one folder, sorted, without their types (missing folder = empty). */
+/**
+ * `*.md` names directly inside one folder, sorted, without their types (missing folder = empty). Through folderNames:
+ * a claim by `run once` lists the queue folder its start-up repair already read, and reads it again only if it changed.
+ */
 export function listDocumentNames(dir: string): string[] {
-  return folderEntryNames(dir).filter((name) => name.endsWith('.md')).sort();
+  return folderNames(dir).filter((name) => name.endsWith('.md')).sort();
 }
 
 /** Whether a listed name is a regular file (not a directory or link): what a typed listing would have said. */
