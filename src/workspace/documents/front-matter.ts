@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { formatTimestamp } from '../../contracts/documents.js';
 import { MAX_NESTING_DEPTH, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../contracts/input-limits.js';
 import { booleanToken } from './labels.js';
-import { parseYamlSubset } from './yaml-subset.js';
+import { parseYamlSubset, parseYamlSubsetRange } from './yaml-subset.js';
 import type { RawFields } from './labelled-format.js';
 
 const H1_LINE = /^#\s+(.+?)\s*$/m;
@@ -35,10 +35,28 @@ function frontMatterBlock(text: string): string {
 /** The text without one leading byte order mark. */
 const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
-export const hasFrontMatter = (text: string): boolean => /^---[ \t]*(\r?\n|$)/.test(withoutBom(text));
+const FRONT_MATTER_OPENING = /^---[ \t]*(\r?\n|$)/;
+/** Whether text opens with a `---` line (the common `---\n` seen without a regular expression). */
+export const hasFrontMatter = (text: string): boolean => {
+  const unmarked = withoutBom(text);
+  return unmarked.startsWith('---\n') || FRONT_MATTER_OPENING.test(unmarked);
+};
+
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
+const LINE_FEED = 10;
+const SPACE = 32;
+const TAB = 9;
+const CARRIAGE_RETURN = 13;
 
 /** Canonical body: no leading blank lines, no trailing whitespace. */
-export const normalizeBody = (body: string): string => body.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+export const normalizeBody = (body: string): string => {
+  // Leading empty lines (what renderWorkDocument writes) are skipped without the regular expression.
+  let start = 0;
+  while (body.charCodeAt(start) === LINE_FEED) start += 1;
+  const next = body.charCodeAt(start);
+  if (next === SPACE || next === TAB || next === CARRIAGE_RETURN) return body.replace(LEADING_BLANK_LINES, '').trimEnd();
+  return (start === 0 ? body : body.slice(start)).trimEnd();
+};
 
 /**
  * gray-matter's own split (`---` line, block up to the first `\n---`, one line break dropped after it) for text
@@ -48,11 +66,10 @@ export const normalizeBody = (body: string): string => body.replace(/^(?:[ \t]*\
  */
 export function splitSubsetFrontMatter(text: string, options: { timestampsAsText?: boolean } = {}): { data: Record<string, unknown>; content: string } | undefined {
   if (!text.startsWith('---\n')) return undefined;
-  const rest = text.slice(3);
-  const close = rest.indexOf('\n---');
-  const data = parseYamlSubset(close === -1 ? rest : rest.slice(0, close), { timestampsAsText: options.timestampsAsText });
+  const close = text.indexOf('\n---', 3);
+  const data = parseYamlSubsetRange(text, 3, close === -1 ? text.length : close, options.timestampsAsText === true);
   if (data === undefined) return undefined;
-  let content = close === -1 ? '' : rest.slice(close + 4);
+  let content = close === -1 ? '' : text.slice(close + 4);
   if (content.startsWith('\r')) content = content.slice(1);
   if (content.startsWith('\n')) content = content.slice(1);
   return { data, content };

@@ -30,7 +30,7 @@ export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { 
 export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, input: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
   const tooLarge = sizeProblem(input, file);
   if (tooLarge) return { ok: false, problems: [tooLarge] };
-  const text = input.replace(/^\uFEFF/, '');
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
   const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text, { subset: options.fullParser !== true }) : readLabelledFields(text);
   if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };

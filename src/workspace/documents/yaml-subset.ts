@@ -16,12 +16,19 @@ const UTC_TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):(
 const TYPED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
 const SINGLE_QUOTED = /^'((?:[^']|'')*)'$/;
 
+const QUOTE = 39;
+
+/** Whether a plain scalar is one of the words js-yaml reads as a boolean or null (checked by length first). */
+const typedWord = (raw: string): boolean => (raw.length === 4 || raw.length === 5) && TYPED_WORDS.has(raw);
+
 function scalar(raw: string, timestampAsText = false): string | Date | undefined {
-  if (raw.startsWith("'")) {
+  if (raw.charCodeAt(0) === QUOTE) {
+    // The common case, no quote inside (`''` escapes one), without a match array and a replace.
+    if (raw.indexOf("'", 1) === raw.length - 1) return raw.slice(1, -1);
     const quoted = SINGLE_QUOTED.exec(raw);
     return quoted ? quoted[1]!.replace(/''/g, "'") : undefined;
   }
-  if (SAFE_PLAIN.test(raw)) return TYPED_WORDS.has(raw) ? undefined : raw;
+  if (SAFE_PLAIN.test(raw)) return typedWord(raw) ? undefined : raw;
   const timestamp = UTC_TIMESTAMP.exec(raw);
   if (!timestamp) return undefined;
   const [year, month, day, hour, minute, second] = timestamp.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -44,17 +51,35 @@ const DASH = 45;
  * turn them into), so callers need not walk the result for Dates.
  */
 export function parseYamlSubset(text: string, options: { timestampsAsText?: boolean } = {}): Record<string, unknown> | undefined {
+  return parseYamlSubsetRange(text, 0, text.length, options.timestampsAsText === true);
+}
+
+// Keys already found valid (a work document has about fifteen, the same in every file): one Set lookup instead of a
+// regular expression and two more checks for each key line. Bounded, since keys come from files.
+const validKeys = new Set<string>();
+const VALID_KEYS_KEPT = 256;
+
+function validKey(key: string): boolean {
+  if (validKeys.has(key)) return true;
+  if (!KEY.test(key) || key.startsWith('__') || RESERVED_KEYS.has(key)) return false;
+  if (validKeys.size < VALID_KEYS_KEPT) validKeys.add(key);
+  return true;
+}
+
+/**
+ * parseYamlSubset of `text.slice(from, to)`, read in place: a document's front matter is parsed without first
+ * copying it out of the document (`to` is the end of the block, a line break or the end of the text).
+ */
+export function parseYamlSubsetRange(text: string, from: number, to: number, asText: boolean): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
-  const asText = options.timestampsAsText;
   // The key whose `key:` line opened a list, and that list once its first item is read (a one-item array literal,
   // not `[]` grown by push, which reserves room for 17).
   let listKey: string | undefined;
   let list: Array<string | Date> | undefined;
-  const length = text.length;
-  let start = 0;
-  while (start < length) {
+  let start = from;
+  while (start < to) {
     let end = text.indexOf('\n', start);
-    if (end === -1) end = length;
+    if (end === -1 || end > to) end = to;
     const first = text.charCodeAt(start);
     if (first === NEWLINE) {
       start = end + 1;
@@ -78,7 +103,7 @@ export function parseYamlSubset(text: string, options: { timestampsAsText?: bool
     const colon = text.indexOf(':', start);
     if (colon === -1 || colon > end) return undefined;
     const key = text.slice(start, colon);
-    if (!KEY.test(key) || key.startsWith('__') || RESERVED_KEYS.has(key) || Object.hasOwn(result, key)) return undefined;
+    if (!validKey(key) || Object.hasOwn(result, key)) return undefined;
     list = undefined;
     if (colon + 1 === end) {
       listKey = key;

@@ -1,6 +1,6 @@
 import matter from 'gray-matter';
 import { parseYamlSubset } from '../../../../src/workspace/documents/yaml-subset.js';
-import { splitSubsetFrontMatter } from '../../../../src/workspace/documents/front-matter.js';
+import { normalizeBody, splitSubsetFrontMatter } from '../../../../src/workspace/documents/front-matter.js';
 import { formatTimestamp } from '../../../../src/contracts/documents.js';
 import { renderWorkDocument } from '../../../../src/workspace/documents/index.js';
 import { aSpec, aTask, anIncident } from '../../../support/work-documents.js';
@@ -38,6 +38,7 @@ describe('parseYamlSubset', () => {
     ['\na: b\n', { a: 'b' }],
     ['a:\n- d\n\n- e\nb: c', { a: ['d', 'e'], b: 'c' }],
     ['a: b\n\n\nc: d', { a: 'b', c: 'd' }],
+    ["a: ''\nb: 'x y'\nc: 'it''s'\nd: ''''\ne: Truex\nf: nulls\ng: FALSE_\n", { a: '', b: 'x y', c: "it's", d: "'", e: 'Truex', f: 'nulls', g: 'FALSE_' }],
   ])('reads %j', (yaml, expected) => {
     expect(parseYamlSubset(yaml)).toEqual(expected);
     expect(jsYaml.parse(yaml)).toEqual(expected);
@@ -90,6 +91,20 @@ describe('parseYamlSubset', () => {
     const dates = parseYamlSubset(yaml) as { a: Date; b: [Date, string] };
     expect(parseYamlSubset(yaml, { timestampsAsText: true })).toEqual({ a: formatTimestamp(dates.a), b: [formatTimestamp(dates.b[0]), 'x'] });
     expect(parseYamlSubset(yaml, { timestampsAsText: true })).toEqual({ a: '2026-03-03T01:02:01Z', b: ['1999-12-31T23:59:59Z', 'x'] });
+  });
+});
+
+describe('parseYamlSubset declines', () => {
+  it.each(['a: TRUE', 'a: False', 'a: null', 'a: Null', "a: 'x'y'", "a: '", "a: 'x", "a:\n  - 'x''\n"])('what js-yaml reads otherwise or rejects: %j', (yaml) => {
+    expect(parseYamlSubset(yaml)).toBeUndefined();
+  });
+});
+
+describe('normalizeBody', () => {
+  // The definition the fast path must agree with.
+  const byRegex = (body: string) => body.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
+  it.each(['', '\n', '\n\n# T\n\nx\n', '# T\n', '\n  \n# T', '\n\t\n\r\nx', '\r\n\r\nx  ', '  x', '\n\n  x\n', '\n\n\n'])('%j', (body) => {
+    expect(normalizeBody(body)).toBe(byRegex(body));
   });
 });
 
