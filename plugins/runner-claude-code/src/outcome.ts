@@ -1,4 +1,5 @@
 import { MARKER_LINE_PATTERN, type ExitKind } from '@millrace/plugin-api';
+import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
 import type { ClaudeStreamSummary } from './stream.js';
 
 /** How the claude process ended, as observed by the process shell. */
@@ -49,8 +50,13 @@ function streamNotes(stream: ClaudeStreamSummary): string[] {
   return notes;
 }
 
-const malformedNote = (stream: ClaudeStreamSummary) =>
-  `malformed stream-json from claude: ${stream.malformedLineCount} line(s) are not JSON objects (line(s) ${stream.malformedLines.slice(0, 5).join(', ')})`;
+const LINE_LIMIT_MIB = DEFAULT_MAX_LINE_CHARS / (1024 * 1024);
+
+function malformedNote(stream: ClaudeStreamSummary): string {
+  const part = (count: number, lines: number[], what: string) => (count > 0 ? [`${count} line(s) ${what} (line(s) ${lines.slice(0, 5).join(', ')})`] : []);
+  const parts = [...part(stream.malformedLineCount, stream.malformedLines, 'are not JSON objects'), ...part(stream.oversizedLineCount, stream.oversizedLines, `are longer than ${LINE_LIMIT_MIB} MiB, not read`)];
+  return `malformed stream-json from claude: ${parts.join('; ')}`;
+}
 
 /** Pure: map what happened to the canonical exit and the adapter-level failure class (runners.md §6.3). */
 export function decideClaudeOutcome(input: ClaudeOutcomeInput): ClaudeOutcome {
@@ -75,7 +81,7 @@ export function decideClaudeOutcome(input: ClaudeOutcomeInput): ClaudeOutcome {
   if (proc.interrupted) {
     return { ...base, exit_kind: 'interrupted', exit_code: proc.exitCode, failure_class: 'runner_interrupted', notes: ['runner stopped by the operator', ...killNote] };
   }
-  if (stream.malformedLineCount > 0) {
+  if (stream.malformedLineCount > 0 || stream.oversizedLineCount > 0) {
     return { ...base, exit_kind: 'runner_error', exit_code: proc.exitCode || 1, failure_class: 'runner_transport_failure', notes: [malformedNote(stream), ...streamNotes(stream)] };
   }
   if (result?.isError) {

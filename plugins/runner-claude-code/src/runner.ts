@@ -124,7 +124,7 @@ async function runStage(request: StageRunRequest, context: RunnerContext, option
   else if (stderrNote) await writeFileAtomic(paths.stderr, stderrNote.text);
   const launched = refusal === null && !proc.binaryNotFound && proc.spawnError === null;
   // The event log is kept per policy: always on failure, on success only with `full`.
-  const keepEvents = launched && stream.eventCount + stream.malformedLineCount > 0 && (config.event_log_policy === 'full' || outcome.exit_kind !== 'completed');
+  const keepEvents = launched && stream.eventCount + stream.malformedLineCount + stream.oversizedLineCount > 0 && (config.event_log_policy === 'full' || outcome.exit_kind !== 'completed');
   if (!keepEvents) await rm(paths.events, { force: true });
   const resultText = stream.result?.text ?? null;
   if (resultText !== null) await writeFileAtomic(paths.stdout, resultText);

@@ -29,8 +29,11 @@ export type ClaudeStreamSummary = {
   eventCount: number;
   /** 1-based numbers of the first MAX_RECORDED_MALFORMED non-empty lines that are not JSON objects. */
   malformedLines: number[];
-  /** How many non-empty lines were not JSON objects (or were over the line limit). */
+  /** How many non-empty lines were not JSON objects. */
   malformedLineCount: number;
+  /** 1-based numbers of the first MAX_RECORDED_MALFORMED lines over the line limit (DEFAULT_MAX_LINE_CHARS), dropped unread. */
+  oversizedLines: number[];
+  oversizedLineCount: number;
   /** Lines whose `type` this parser does not know (ignored). */
   unknownEventCount: number;
   toolCallCount: number;
@@ -108,7 +111,7 @@ const MAX_RECORDED_MALFORMED = 100;
 export class ClaudeStreamParser {
   private readonly splitter = new BoundedLineSplitter();
   private lineNumber = 0;
-  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], malformedLineCount: 0, unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
+  private readonly state: ClaudeStreamSummary = { eventCount: 0, malformedLines: [], malformedLineCount: 0, oversizedLines: [], oversizedLineCount: 0, unknownEventCount: 0, toolCallCount: 0, model: null, lastAssistantText: null, result: null };
 
   /** Consume a chunk; returns the activity of the lines it completed (at least one per non-empty line). */
   push(chunk: Uint8Array | string): ClaudeActivity[] {
@@ -121,7 +124,7 @@ export class ClaudeStreamParser {
   }
 
   summary(): ClaudeStreamSummary {
-    return { ...this.state, malformedLines: [...this.state.malformedLines] };
+    return { ...this.state, malformedLines: [...this.state.malformedLines], oversizedLines: [...this.state.oversizedLines] };
   }
 
   private lines(lines: Array<string | OversizedLine>): ClaudeActivity[] {
@@ -136,9 +139,15 @@ export class ClaudeStreamParser {
     return [{ kind: 'stream_event', what: 'malformed line' }];
   }
 
+  private oversized(): ClaudeActivity[] {
+    this.state.oversizedLineCount += 1;
+    if (this.state.oversizedLines.length < MAX_RECORDED_MALFORMED) this.state.oversizedLines.push(this.lineNumber);
+    return [{ kind: 'stream_event', what: 'line over the length limit (not read)' }];
+  }
+
   private line(raw: string | OversizedLine): ClaudeActivity[] {
     this.lineNumber += 1;
-    if (isOversizedLine(raw)) return this.malformed();
+    if (isOversizedLine(raw)) return this.oversized();
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return [];
     let event: unknown;

@@ -16,6 +16,8 @@ export type CodexEventSummary = {
   lastAgentMessage: string | null;
   /** 1-based numbers of non-empty lines that are not JSON objects. */
   malformedLines: number[];
+  /** 1-based numbers of lines longer than the line limit (DEFAULT_MAX_LINE_CHARS), dropped unread. */
+  oversizedLines: number[];
   eventCount: number;
 };
 
@@ -61,20 +63,20 @@ const add = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
 
 const messageOf = (v: unknown): string | undefined => (isObject(v) && typeof v.message === 'string' ? v.message : undefined);
 
-/** Line numbers kept (the outcome names the first five), and error messages kept (it quotes the last three). */
+/** Line numbers kept of each kind (the outcome names the first five), and error messages kept (it quotes the last three). */
 const MAX_RECORDED_MALFORMED = 100;
 const MAX_RECORDED_ERRORS = 20;
 
 /** Builds the summary one line at a time, so an event log of any size is read in bounded memory. */
 class CodexEventSummarizer {
-  private readonly summary: CodexEventSummary = { tokenUsage: null, turnCompleted: false, turnFailedMessage: null, errorMessages: [], lastAgentMessage: null, malformedLines: [], eventCount: 0 };
+  private readonly summary: CodexEventSummary = { tokenUsage: null, turnCompleted: false, turnFailedMessage: null, errorMessages: [], lastAgentMessage: null, malformedLines: [], oversizedLines: [], eventCount: 0 };
   private legacy: TokenUsage | undefined;
   private lineNumber = 0;
 
   line(raw: string | OversizedLine): void {
     this.lineNumber += 1;
     const summary = this.summary;
-    if (isOversizedLine(raw)) return this.malformed();
+    if (isOversizedLine(raw)) return this.oversized();
     const line = raw.trim();
     if (line === '') return;
     let event: unknown;
@@ -109,6 +111,10 @@ class CodexEventSummarizer {
 
   private malformed(): void {
     if (this.summary.malformedLines.length < MAX_RECORDED_MALFORMED) this.summary.malformedLines.push(this.lineNumber);
+  }
+
+  private oversized(): void {
+    if (this.summary.oversizedLines.length < MAX_RECORDED_MALFORMED) this.summary.oversizedLines.push(this.lineNumber);
   }
 
   private error(message: string): void {

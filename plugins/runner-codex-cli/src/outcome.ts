@@ -1,5 +1,8 @@
 import { MARKER_LINE_PATTERN, type ExitKind } from '@millrace/plugin-api';
+import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
 import type { CodexEventSummary } from './events.js';
+
+const LINE_LIMIT_MIB = DEFAULT_MAX_LINE_CHARS / (1024 * 1024);
 
 /** How the codex process ended, as observed by the process shell. */
 export type ProcessOutcome = {
@@ -82,9 +85,10 @@ export function decideCodexOutcome(input: CodexOutcomeInput): CodexOutcome {
     const detail = input.stderrTail ? `: ${input.stderrTail}` : '';
     return { ...base, exit_kind: 'runner_error', exit_code: proc.exitCode ?? 1, failure_class: 'runner_non_zero_exit', notes: [`runner exited with non-zero ${how}${detail}`, ...nonFatalNotes(events)] };
   }
-  if (events.malformedLines.length > 0) {
-    const lines = events.malformedLines.slice(0, 5).join(', ');
-    return { ...base, exit_kind: 'runner_error', exit_code: 0, failure_class: 'runner_transport_failure', notes: [`malformed JSONL event stream from codex: line(s) ${lines} are not JSON objects`] };
+  if (events.malformedLines.length > 0 || events.oversizedLines.length > 0) {
+    const named = (lines: number[], what: string) => (lines.length > 0 ? [`line(s) ${lines.slice(0, 5).join(', ')} ${what}`] : []);
+    const problems = [...named(events.malformedLines, 'are not JSON objects'), ...named(events.oversizedLines, `are longer than ${LINE_LIMIT_MIB} MiB (not read)`)];
+    return { ...base, exit_kind: 'runner_error', exit_code: 0, failure_class: 'runner_transport_failure', notes: [`malformed JSONL event stream from codex: ${problems.join('; ')}`] };
   }
   const notes = [...nonFatalNotes(events)];
   if (!events.turnCompleted) notes.push('codex event stream had no turn.completed event');

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
 import { decideClaudeOutcome, finalLegalMarker, type ClaudeOutcomeInput, type ProcessOutcome } from '../../src/outcome.js';
 import { parseClaudeStream } from '../../src/stream.js';
 import { INIT_LINE, SUCCESS_STREAM, resultLine } from '../support/recorded-stream.js';
@@ -33,6 +34,15 @@ describe('claude outcome', () => {
   it('maps a malformed stream to runner_transport_failure even when a result arrived', () => {
     expect(decide(exited(0), `${INIT_LINE}\n<html>oops\n${resultLine()}\n`)).toMatchObject({
       exit_kind: 'runner_error', exit_code: 1, failure_class: 'runner_transport_failure', notes: ['malformed stream-json from claude: 1 line(s) are not JSON objects (line(s) 2)'],
+    });
+  });
+
+  it('names lines over the length limit apart from lines that are not JSON', () => {
+    const long = 'z'.repeat(DEFAULT_MAX_LINE_CHARS + 1);
+    expect(decide(exited(0), `${INIT_LINE}\n${long}\n${resultLine()}\n`).notes).toEqual(['malformed stream-json from claude: 1 line(s) are longer than 8 MiB, not read (line(s) 2)']);
+    expect(decide(exited(0), `${INIT_LINE}\noops\n${long}\n${resultLine()}\n`)).toMatchObject({
+      exit_kind: 'runner_error', failure_class: 'runner_transport_failure',
+      notes: ['malformed stream-json from claude: 1 line(s) are not JSON objects (line(s) 2); 1 line(s) are longer than 8 MiB, not read (line(s) 3)'],
     });
   });
 

@@ -70,13 +70,13 @@ describe('claude stream-json parser', () => {
 });
 
 describe('ClaudeStreamParser limits', () => {
-  it('counts a line over the limit as malformed without holding it, and reads the lines after it', () => {
+  it('counts a line over the limit as oversized (not malformed) without holding it, and reads the lines after it', () => {
     const parser = new ClaudeStreamParser();
     parser.push(`${JSON.stringify({ type: 'system', subtype: 'init', model: 'm' })}\n`);
     for (let i = 0; i < 9; i += 1) parser.push('y'.repeat(1024 * 1024));
     parser.push(`\n${JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: 'hi' }] } })}\n`);
     parser.end();
-    expect(parser.summary()).toMatchObject({ eventCount: 2, malformedLines: [2], malformedLineCount: 1, lastAssistantText: 'hi' });
+    expect(parser.summary()).toMatchObject({ eventCount: 2, malformedLines: [], malformedLineCount: 0, oversizedLines: [2], oversizedLineCount: 1, lastAssistantText: 'hi' });
   });
 
   it('keeps the first 100 malformed line numbers and counts them all', () => {

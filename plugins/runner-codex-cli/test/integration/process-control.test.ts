@@ -57,12 +57,12 @@ describe('codex_cli process control', () => {
     expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are not JSON objects');
   });
 
-  it('reads output of any size in bounded memory: an over-long event line is malformed, the last message is copied whole', async () => {
+  it('reads output of any size in bounded memory: an over-long event line is reported as too long, the last message is copied whole', async () => {
     const request = fx.request();
     const raw = await createCodexRunner().run(request, fakeCodex('huge-output'));
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'runner_error', failure_class: 'runner_transport_failure' });
-    expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are not JSON objects');
+    expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are longer than 8 MiB (not read)');
     expect(raw.token_usage?.total_tokens).toBe(12);
     const stdout = await readFile(runArtifactPaths(request).stdout, 'utf8');
     expect(stdout.length).toBe(3 * 1024 * 1024 + '\n### BUILDER_COMPLETE'.length);

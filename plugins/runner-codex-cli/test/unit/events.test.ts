@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activityFromCodexLine, createCodexActivityFeed, parseCodexEvents, summarizeCodexEventLog, type CodexActivity } from '../../src/events.js';
+import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
 
 const jsonl = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 const usage = { input_tokens: 240, cached_input_tokens: 40, cache_write_input_tokens: 7, output_tokens: 60, reasoning_output_tokens: 10 };
@@ -92,11 +93,11 @@ describe('summarizeCodexEventLog', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads the log in chunks: a line over the limit counts as malformed and the events after it still count', async () => {
+  it('reads the log in chunks: a line over the limit counts as oversized and the events after it still count', async () => {
     const path = join(dir, 'events.jsonl');
     writeFileSync(path, `${JSON.stringify({ type: 'turn.started' })}\n${'x'.repeat(9 * 1024 * 1024)}\n${jsonl({ type: 'turn.completed', usage })}`);
     const summary = await summarizeCodexEventLog(path);
-    expect(summary).toMatchObject({ malformedLines: [2], eventCount: 2, turnCompleted: true });
+    expect(summary).toMatchObject({ oversizedLines: [2], malformedLines: [], eventCount: 2, turnCompleted: true });
     expect(summary?.tokenUsage?.total_tokens).toBe(300);
   });
 
@@ -112,6 +113,12 @@ describe('summarizeCodexEventLog', () => {
     const fifo = join(dir, 'fifo.jsonl');
     execFileSync('mkfifo', [fifo]);
     expect(await summarizeCodexEventLog(fifo)).toBeNull();
+  });
+
+  it('counts a line over the line limit as oversized, not as malformed, and reads the lines after it', () => {
+    const long = `{"type":"item.completed","item":{"type":"agent_message","text":"${'x'.repeat(DEFAULT_MAX_LINE_CHARS)}"}}`;
+    const summary = parseCodexEvents(`${jsonl({ type: 'turn.started' })}${long}\nnot json\n${jsonl({ type: 'turn.completed', usage })}`);
+    expect(summary).toMatchObject({ oversizedLines: [2], malformedLines: [3], turnCompleted: true, eventCount: 2 });
   });
 
   it('keeps the first malformed line numbers and the last error messages only, however many there are', () => {

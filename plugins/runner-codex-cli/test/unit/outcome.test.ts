@@ -55,6 +55,15 @@ describe('decideCodexOutcome', () => {
     expect(outcome).toMatchObject({ exit_kind: 'runner_error', exit_code: 0, failure_class: 'runner_transport_failure', notes: ['malformed JSONL event stream from codex: line(s) 2, 9 are not JSON objects'] });
   });
 
+  it('names lines over the line limit apart from lines that are not JSON', () => {
+    expect(decide({ events: events({ oversizedLines: [4] }) }).notes).toEqual(['malformed JSONL event stream from codex: line(s) 4 are longer than 8 MiB (not read)']);
+    expect(decide({ events: events({ malformedLines: [2], oversizedLines: [4, 7] }) })).toMatchObject({
+      exit_kind: 'runner_error',
+      failure_class: 'runner_transport_failure',
+      notes: ['malformed JSONL event stream from codex: line(s) 2 are not JSON objects; line(s) 4, 7 are longer than 8 MiB (not read)'],
+    });
+  });
+
   it('reports an operator stop as interrupted', () => {
     expect(decide({ process: exited(1, { interrupted: true }) })).toMatchObject({ exit_kind: 'interrupted', exit_code: 1, failure_class: 'runner_interrupted' });
   });
