@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -25,6 +26,45 @@ function tsFiles(dir) {
     if (entry.isDirectory()) return tsFiles(path);
     return entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+/**
+ * The text of an ES module that compiles the CommonJS file `file` (whose text is `source`) with node:vm, from its V8
+ * code cache when V8 accepts it, and leaves its exports in `module.exports` (the module's own export lines follow).
+ * The cache's name holds the source's sha256, so a rebuilt file never meets an older cache; scripts/code-caches.mjs
+ * writes it, finding it under the global `Symbol.for('millrace.codeCaches')` (so the module exports nothing more). `importModule`: the script's `import()` calls were pointed at the
+ * loader's (a node:vm script has none of its own on Node 20). Any earlier cache of the file is removed.
+ */
+function cachedScriptLoader(file, source, { importModule = false } = {}) {
+  const name = file.slice(dirname(file).length + 1);
+  for (const entry of readdirSync(dirname(file))) if (entry.startsWith(`${name}.`) && entry.endsWith('.code-cache')) rmSync(join(dirname(file), entry));
+  const cache = `${name}.${createHash('sha256').update(source).digest('hex').slice(0, 16)}.code-cache`;
+  return (
+    `// ${name} is compiled here, from its V8 code cache when V8 accepts it (scripts/bundle.mjs, cachedScriptLoader).\n` +
+    `import { createRequire } from 'node:module';\n` +
+    `import { readFileSync } from 'node:fs';\n` +
+    `import { dirname } from 'node:path';\n` +
+    `import { fileURLToPath } from 'node:url';\n` +
+    `import { Script } from 'node:vm';\n\n` +
+    `const file = fileURLToPath(new URL('./${name}', import.meta.url));\n` +
+    `const codeCachePath = fileURLToPath(new URL('./${cache}', import.meta.url));\n` +
+    `let cachedData;\n` +
+    `try {\n` +
+    `  cachedData = readFileSync(codeCachePath);\n` +
+    `} catch {\n` +
+    `  cachedData = undefined; // not built yet, or removed: compiled from source\n` +
+    `}\n` +
+    `const script = new Script(\`(function (exports, require, module, __filename, __dirname${importModule ? ', importModule' : ''}) {\${readFileSync(file, 'utf8')}\\n})\`, { filename: file, cachedData });\n` +
+    `// For scripts/code-caches.mjs and its test, not for the module's importers: whether this process compiled the file\n` +
+    `// from the cache ('accepted'; 'rejected': another V8 or other flags; 'absent'), and the cache as compiled so far.\n` +
+    `(globalThis[Symbol.for('millrace.codeCaches')] ??= []).push({\n` +
+    `  path: codeCachePath,\n` +
+    `  state: cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted',\n` +
+    `  create: () => script.createCachedData(),\n` +
+    `});\n` +
+    `const module = { exports: {} };\n` +
+    `script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file)${importModule ? ', (specifier) => import(specifier)' : ''});\n`
+  );
 }
 
 // ---- @oclif/core as one file ----
@@ -106,7 +146,7 @@ await build({
 if (editedOclif.size !== OCLIF_EDITS.length) throw new Error('scripts/bundle.mjs: a file of @oclif/core it edits was not bundled (see OCLIF_EDITS)');
 // oclif-core.js compiles oclif-core.cjs itself (node:vm, as Node's CommonJS loader would, in a function of the same
 // parameters) so that V8 can start from a code cache instead of parsing and compiling 0.42 MB of oclif on every command:
-// scripts/oclif-code-cache.mjs writes the cache at the end of `npm run build` (bytecode of the functions a command's
+// scripts/code-caches.mjs writes the cache at the end of `npm run build` (bytecode of the functions a command's
 // start-up runs), and a one-shot command (bin/run.js's V8 flags) loads it: ~80M fewer instructions for
 // `compile validate` on an empty workspace (1,207M -> 1,125M; valgrind). V8 refuses a cache made by another V8 version
 // or with other flags (the daemon's, a NODE_OPTIONS flag), and the source is then compiled as before; the cache's name
@@ -123,33 +163,10 @@ const oclifSource = readFileSync(oclifFile, 'utf8').replace(/(?<![\w$."])import\
 });
 if (oclifImports !== OCLIF_DYNAMIC_IMPORTS) throw new Error(`scripts/bundle.mjs: @oclif/core has ${oclifImports} dynamic import() calls, not ${OCLIF_DYNAMIC_IMPORTS} (see OCLIF_DYNAMIC_IMPORTS)`);
 writeFileSync(oclifFile, oclifSource);
-for (const name of readdirSync(vendor)) if (name.endsWith('.code-cache')) rmSync(join(vendor, name));
-const oclifCodeCache = `oclif-core.cjs.${createHash('sha256').update(oclifSource).digest('hex').slice(0, 16)}.code-cache`;
 writeFileSync(
   join(vendor, 'oclif-core.js'),
   `// Generated by scripts/bundle.mjs: @oclif/core bundled into oclif-core.cjs; one instance for bin/run.js and every command.\n` +
-    `// oclif-core.cjs is compiled here, from its V8 code cache when V8 accepts it (scripts/bundle.mjs says why and how).\n` +
-    `import { createRequire } from 'node:module';\n` +
-    `import { readFileSync } from 'node:fs';\n` +
-    `import { dirname } from 'node:path';\n` +
-    `import { fileURLToPath } from 'node:url';\n` +
-    `import { Script } from 'node:vm';\n\n` +
-    `const file = fileURLToPath(new URL('./oclif-core.cjs', import.meta.url));\n` +
-    `/** Where scripts/oclif-code-cache.mjs writes the code cache of this oclif-core.cjs. */\n` +
-    `export const codeCachePath = fileURLToPath(new URL('./${oclifCodeCache}', import.meta.url));\n` +
-    `let cachedData;\n` +
-    `try {\n` +
-    `  cachedData = readFileSync(codeCachePath);\n` +
-    `} catch {\n` +
-    `  cachedData = undefined; // not built yet, or removed: compiled from source\n` +
-    `}\n` +
-    `const script = new Script(\`(function (exports, require, module, __filename, __dirname, importModule) {\${readFileSync(file, 'utf8')}\\n})\`, { filename: file, cachedData });\n` +
-    `/** Whether this process compiled oclif from the code cache: 'accepted', 'rejected' (another V8 or other flags) or 'absent'. */\n` +
-    `export const codeCacheState = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';\n` +
-    `/** The code cache of oclif as compiled so far in this process (for scripts/oclif-code-cache.mjs). */\n` +
-    `export const createCodeCache = () => script.createCachedData();\n` +
-    `const module = { exports: {} };\n` +
-    `script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));\n` +
+    cachedScriptLoader(oclifFile, oclifSource, { importModule: true }) +
     `export const { ${OCLIF_NAMES.join(', ')} } = module.exports;\n`,
 );
 
@@ -161,19 +178,24 @@ writeFileSync(
 // messages (`z.locales`, 64 modules, about a third of its code) are left out: nothing here sets a locale, and zod's
 // own English messages (`locales/en.js`, which zod installs itself) stay. The build fails when that module is not
 // there to leave out (e.g. after an upgrade of zod: check the edit then).
+// zod itself is built as CommonJS (zod.cjs) behind zod.js, an ES module that compiles it from its V8 code cache when V8
+// accepts it (cachedScriptLoader, as for oclif) and exports its names: about 45M fewer instructions for `compile show`
+// on an empty workspace (1,170M -> 1,124M; valgrind), and for `run once`, which loads it before it starts. A process
+// whose V8 flags refuse the cache (a long-running command) compiles zod.cjs from source: ~16M more than the ES module.
 const SHARED_ZOD = join(root, 'plugins', 'plugin-api', 'dist', 'zod.js');
+const SHARED_ZOD_CJS = join(root, 'plugins', 'plugin-api', 'dist', 'zod.cjs');
 const LOCALES_INDEX = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
 let localesLeftOut = false;
 await build({
   stdin: { contents: `export * from 'zod';`, resolveDir: join(root, 'plugins', 'plugin-api'), sourcefile: 'plugin-api-zod-entry.js' },
-  outfile: SHARED_ZOD,
+  outfile: SHARED_ZOD_CJS,
   bundle: true,
   // Whitespace only (names and code unchanged): 0.40 -> 0.31 MB for V8 to scan on every command that loads plugins.
   minifyWhitespace: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  banner: { js: '// Generated by scripts/bundle.mjs: zod in one module (without z.locales), shared by the host and the first-party plugins.' },
+  banner: { js: '// Generated by scripts/bundle.mjs: zod in one module (without z.locales), shared by the host and the first-party plugins (through zod.js).' },
   plugins: [
     {
       name: 'zod-without-locales',
@@ -189,6 +211,16 @@ await build({
 });
 if (!localesLeftOut) throw new Error('scripts/bundle.mjs: zod/v4/locales/index.js was not found in zod (see SHARED_ZOD)');
 rmSync(`${SHARED_ZOD}.map`, { force: true }); // tsc's map of the re-export it replaces
+// zod's names (some are reserved words: `enum`, `null`, ...), each exported under its own name.
+const zodNames = Object.keys(createRequire(import.meta.url)(SHARED_ZOD_CJS)).filter((name) => name !== '__esModule' && name !== 'default');
+writeFileSync(
+  SHARED_ZOD,
+  `// Generated by scripts/bundle.mjs: zod in one module (without z.locales), shared by the host and the first-party plugins.\n` +
+    cachedScriptLoader(SHARED_ZOD_CJS, readFileSync(SHARED_ZOD_CJS, 'utf8')) +
+    `const zod = module.exports;\n` +
+    `const ${zodNames.map((name, i) => `z${i} = zod.${name}`).join(', ')};\n` +
+    `export { ${zodNames.map((name, i) => `z${i} as ${name}`).join(', ')} };\n`,
+);
 // The entry point of @millrace/plugin-api becomes one module too (its ~10 modules; zod stays the shared file above).
 // Its subpaths (agent-process, testing) stay tsc's output: they hold no state the entry point shares.
 const PLUGIN_API_INDEX = join(root, 'plugins', 'plugin-api', 'dist', 'index.js');

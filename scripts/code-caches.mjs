@@ -1,0 +1,27 @@
+// Last step of `npm run build`: write the V8 code caches of the bundled @oclif/core (dist/vendor/oclif-core.cjs) and of
+// the shared zod (plugins/plugin-api/dist/zod.cjs), which their ES module loaders compile from when V8 accepts them
+// (scripts/bundle.mjs, cachedScriptLoader). V8 accepts a cache only under the flags it was made with, so this sets the
+// flags bin/run.js sets for a one-shot command (every command but the long-running ones, src/cli/optimizing-tier.ts)
+// before anything is compiled; test/architecture/command-bundles.test.ts checks that a process with bin/run.js's flags
+// accepts them. A cache holds the bytecode of the functions run so far (V8 compiles a function when it first runs),
+// so oclif's Config is loaded for this package and the plugin API's schemas are built first, as a command's start does.
+// Each is written to a temp file, then renamed.
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+
+setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--no-opt');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { Config } = await import('../dist/vendor/oclif-core.js');
+await import('../plugins/plugin-api/dist/zod.js');
+await Config.load(root);
+await import('../plugins/plugin-api/dist/index.js');
+const caches = globalThis[Symbol.for('millrace.codeCaches')] ?? [];
+if (caches.length !== 2) throw new Error(`scripts/code-caches.mjs: expected the oclif and zod loaders, found ${caches.length}`);
+for (const { path, create } of caches) {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, create());
+  renameSync(temp, path);
+}
