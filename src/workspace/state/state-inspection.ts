@@ -32,7 +32,10 @@ function jsonOf(schema: z.ZodType): Validate {
 
 const statusMarker: Validate = (text) => (STATUS_MARKER_PATTERN.test(text.trim()) && text.trim().split('\n').length === 1 ? null : 'is not one status marker line "### <TOKEN>"');
 
-/** Every line valid; a torn last line (a writer killed mid-append) is allowed, as the readers skip it. */
+/**
+ * Every line valid, but for lines torn by a writer killed mid-append, which the readers skip: the last line, or a
+ * record cut short (it opens like one, `{`) that the next append ended before writing its own line (appendLine).
+ */
 function jsonLinesOf(schema: z.ZodType, what: string): Validate {
   return (text) => {
     const lines = text.split('\n');
@@ -42,7 +45,7 @@ function jsonLinesOf(schema: z.ZodType, what: string): Validate {
       try {
         json = JSON.parse(line);
       } catch {
-        if (index === lines.length - 1) continue;
+        if (index === lines.length - 1 || line.startsWith('{')) continue;
         return `line ${index + 1}: invalid JSON`;
       }
       const parsed = schema.safeParse(json);

@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { workspacePaths } from '../../../src/workspace/paths.js';
 import { appendLine } from '../../../src/workspace/state/append-line.js';
+import { appendRuntimeEvent, readRuntimeEvents } from '../../../src/workspace/state/events-log.js';
+import { inspectStateFiles } from '../../../src/workspace/state/state-inspection.js';
 
 describe('appendLine', () => {
   let dir: string;
@@ -32,5 +35,27 @@ describe('appendLine', () => {
     writeFileSync(log, '');
     appendLine(log, '{"a":1}');
     expect(readFileSync(log, 'utf8')).toBe('{"a":1}\n');
+  });
+});
+
+describe('a torn events log line, as the readers and doctor see it', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'torn-events-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is skipped by readers, the events on both sides are kept, and doctor finds nothing wrong; other text is still reported', async () => {
+    const paths = workspacePaths(root);
+    const now = new Date('2026-12-06T12:00:00Z');
+    await appendRuntimeEvent(paths, 'before_kill', {}, now);
+    const whole = readFileSync(paths.eventsLog, 'utf8');
+    writeFileSync(paths.eventsLog, `${whole}${whole.slice(0, 30)}`); // a second append killed after 30 bytes
+    await appendRuntimeEvent(paths, 'after_restart', {}, now);
+    expect((await readRuntimeEvents(paths)).map((e) => e.event_type)).toEqual(['before_kill', 'after_restart']);
+    expect(inspectStateFiles(paths)).toEqual([]);
+
+    writeFileSync(paths.eventsLog, `${whole}not a record\n${whole}`);
+    expect(inspectStateFiles(paths)).toEqual([{ path: paths.eventsLog, reason: 'line 2: invalid JSON' }]);
   });
 });
