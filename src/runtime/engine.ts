@@ -14,7 +14,7 @@ import { reapOrphanAgentGroups, type AgentGroupStore } from '../workspace/state/
 import { appendRuntimeEvent } from '../workspace/state/events-log.js';
 import { acquireLock, releaseLock, type LockAcquisition } from '../workspace/state/lock.js';
 import { ensureRunDir, listFilesRecursive, writeStageResult } from '../workspace/state/run-dirs.js';
-import { readSnapshot, writeSnapshot } from '../workspace/state/snapshot-store.js';
+import { readSnapshot, saveOwnSnapshot } from '../workspace/state/snapshot-store.js';
 import { escapingFolders } from '../workspace/state/state-inspection.js';
 import { sweepStaleTemps } from '../workspace/state/temp-sweep.js';
 import { retiredVersionsRemoved } from '../workspace/state/atomic-write.js';
@@ -206,7 +206,7 @@ export class RuntimeEngine {
     this.unsavedLaneMarkers.clear();
     state.snapshot = { ...state.snapshot, updated_at: this.now().toISOString() };
     const view = this.view;
-    await writeSnapshot(this.paths, view ? mergeLaneView(view.real, state.snapshot, view.lane, view.marker, view.withPlanning) : state.snapshot, RETIRE_OLD);
+    await saveOwnSnapshot(this.paths, view ? mergeLaneView(view.real, state.snapshot, view.lane, view.marker, view.withPlanning) : state.snapshot);
   }
 
   private async saveCounters(): Promise<void> {

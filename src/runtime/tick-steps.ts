@@ -36,7 +36,7 @@ export type TickStepContext = {
   /** `run-<32 hex>` / `request-<32 hex>`. */
   newId(prefix: 'run' | 'request'): string;
   appendEvent(eventType: string, data: Record<string, unknown>): Promise<void>;
-  /** Persist `state.snapshot` (atomic; re-validated). */
+  /** Persist `state.snapshot` (atomic; validated when read back, not on every save). */
   saveSnapshot(): Promise<void>;
   /** Persist `state.counters` (atomic). */
   saveCounters(): Promise<void>;
