@@ -14,6 +14,11 @@ import { folderNames } from './folder-names.js';
  * lists folders on every claim, and a thread-pool round trip per folder cost it more than the listing.
  */
 export async function listDocumentFiles(dir: string): Promise<string[]> {
+  return documentFileNames(dir);
+}
+
+/** `listDocumentFiles`, synchronous. */
+export function documentFileNames(dir: string): string[] {
   try {
     const entries = readdirSync(dir, { withFileTypes: true });
     return entries.filter((e) => e.isFile() && e.name.endsWith('.md')).map((e) => e.name).sort();

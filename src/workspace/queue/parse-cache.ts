@@ -1,4 +1,5 @@
 import { statSync, type BigIntStats } from 'node:fs';
+import { forgetKeptListings } from './folder-watch.js';
 import type { ParsedQueueFile, QueueLocation } from './queue-files.js';
 
 /**
@@ -48,6 +49,7 @@ export const seededFolders = new Set<string>();
 export function forgetParsedQueueFiles(): void {
   memo.clear();
   seededFolders.clear();
+  forgetKeptListings();
 }
 
 /** A file that is no longer where it was listed (moved or removed since). */

@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { WorkspacePaths } from '../paths.js';
 import { KIND_STATES, stateDir } from './layout.js';
-import { findDuplicateIds, listDocumentFiles } from './folder-listing.js';
-import { takeChanged, watchQueueFolder, watchedSince } from './folder-watch.js';
+import { documentFileNames, findDuplicateIds, listDocumentFiles } from './folder-listing.js';
+import { keepWithWatch, takeWatchState, watchQueueFolder } from './folder-watch.js';
 import { GONE, MISS, cachedParse, isRacy, memoVerifiedSince, nowNs, rememberParse, seededFolders } from './parse-cache.js';
 import { listQueuePersisted } from './persisted-scan.js';
 import { PersistedParseCache } from './persisted-parse-cache.js';
@@ -61,43 +61,13 @@ export type ListOptions = {
  */
 export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE, options: ListOptions = {}): Promise<QueueListing> {
   if (options.persistParsed) return listQueuePersisted(paths, scope);
-  const watching = options.watchFolders === true;
-  if (watching) {
-    for (const [kind, states] of Object.entries(scope)) for (const state of states ?? []) watchQueueFolder(stateDir(paths, kind as WorkDocumentKind, state));
-    // Let events of changes made before this scan reach the watches first.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  if (options.watchFolders === true) return listWatchedQueue(paths, scope, options.seedFromPersisted === true);
   const locations = await listQueueLocations(paths, scope);
   const checkedAtNs = nowNs();
-  const read: Array<ParsedQueueFile | undefined> = new Array(locations.length);
-  const seed = watching && options.seedFromPersisted === true ? seedingScan(paths, scope) : null;
+  return listingOf(locations.map((location) => readListed(location, () => readFresh(paths, location, checkedAtNs))), locations);
+}
 
-  let folder = '';
-  let since: number | null = null;
-  for (let index = 0; index < locations.length; index += 1) {
-    const location = locations[index]!;
-    if (watching) {
-      const dir = location.path.slice(0, location.path.length - location.id.length - 4);
-      if (dir !== folder) {
-        folder = dir;
-        since = watchedSince(dir);
-      }
-      const trusted = since !== null && !takeChanged(dir, `${location.id}.md`) ? memoVerifiedSince(location.path, since) : undefined;
-      if (trusted) {
-        read[index] = trusted;
-        continue;
-      }
-    }
-    const cached = cachedParse(location);
-    const seeding = seed?.folders.get(location.path.slice(0, location.path.length - location.id.length - 4));
-    if (cached === MISS && seeding !== undefined) {
-      read[index] = seedFrom(seed!.cache, seeding, paths, location, checkedAtNs);
-    } else if (cached === MISS) {
-      const fresh = readQueueFileWithStat(paths, location);
-      read[index] = fresh && (fresh.stat ? rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs) : fresh.parsed);
-    } else read[index] = cached === GONE ? undefined : cached;
-  }
-  if (seed) await seed.cache.save(seed.scope);
+function listingOf(read: ReadonlyArray<ParsedQueueFile | undefined>, locations: readonly QueueLocation[]): QueueListing {
   const items: QueueItem[] = [];
   const invalid: InvalidQueueFile[] = [];
   for (const entry of read) {
@@ -106,6 +76,120 @@ export async function listQueue(paths: WorkspacePaths, scope: ScanScope = FULL_S
     else invalid.push(entry);
   }
   return { items, invalid, duplicates: findDuplicateIds(locations) };
+}
+
+/** A listed file through the process's memo: its remembered parse while its stat is unchanged, else `miss()`. */
+function readListed(location: QueueLocation, miss: () => ParsedQueueFile | undefined): ParsedQueueFile | undefined {
+  const cached = cachedParse(location);
+  if (cached === GONE) return undefined;
+  return cached === MISS ? miss() : cached;
+}
+
+/** Read and parse a file, remembered in the memo (checked at or after `checkedAtNs`); undefined when it is gone. */
+function readFresh(paths: WorkspacePaths, location: QueueLocation, checkedAtNs: bigint): ParsedQueueFile | undefined {
+  const fresh = readQueueFileWithStat(paths, location);
+  return fresh && (fresh.stat ? rememberParse(location, fresh.parsed, fresh.stat, checkedAtNs) : fresh.parsed);
+}
+
+/**
+ * A watched folder's last scan, kept with its watch (folder-watch.ts): its `*.md` regular files in listing order, what
+ * each read as, and the names whose read no stat has proved current since the watch started (racy, unreadable or
+ * gone), which every scan checks again. `ino`: the folder's, so a folder replaced under its watch is listed afresh.
+ */
+type KeptScan = { ino: bigint; names: string[]; locations: QueueLocation[]; read: Array<ParsedQueueFile | undefined>; unsettled: Set<string> };
+
+async function listWatchedQueue(paths: WorkspacePaths, scope: ScanScope, seedFromPersisted: boolean): Promise<QueueListing> {
+  const folders = scopeFolders(paths, scope);
+  for (const folder of folders) watchQueueFolder(folder.dir);
+  // Let events of changes made before this scan reach the watches first.
+  await new Promise((resolve) => setImmediate(resolve));
+  const checkedAtNs = nowNs();
+  const seed = seedFromPersisted ? seedingScan(paths, scope) : null;
+  const scans = folders.map((folder) => scanWatchedFolder(paths, folder, checkedAtNs, seed));
+  if (seed) await seed.cache.save(seed.scope);
+  return listingOf(
+    scans.flatMap((scan) => scan.read),
+    scans.flatMap((scan) => scan.locations),
+  );
+}
+
+type ScopeFolder = { kind: WorkDocumentKind; state: QueueLocation['state']; dir: string };
+
+function scopeFolders(paths: WorkspacePaths, scope: ScanScope): ScopeFolder[] {
+  return Object.entries(scope).flatMap(([kind, states]) => (states ?? []).map((state) => ({ kind: kind as WorkDocumentKind, state, dir: stateDir(paths, kind as WorkDocumentKind, state) })));
+}
+
+/**
+ * One watched folder. While its watch holds (and the folder is the same), the scan kept last time is brought up to date
+ * from the names events named since (one lstat each, and a read of those that are files): a claim over 10,000 queued
+ * tasks no longer lists and looks up every file. Otherwise the folder is listed, and a file no event named since it
+ * was parsed after the watch started reuses that parse without a stat.
+ */
+function scanWatchedFolder(paths: WorkspacePaths, folder: ScopeFolder, checkedAtNs: bigint, seed: ReturnType<typeof seedingScan>): Pick<KeptScan, 'locations' | 'read'> {
+  const { dir } = folder;
+  const watch = takeWatchState<KeptScan>(dir);
+  const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
+  const seeding = seed?.folders.get(dir);
+  if (watch?.kept !== undefined && ino !== undefined && watch.kept.ino === ino && seeding === undefined) {
+    const kept = watch.kept;
+    updateKeptScan(paths, folder, kept, watch.changed, watch.since, checkedAtNs);
+    keepWithWatch(dir, kept);
+    return kept;
+  }
+  const names = documentFileNames(dir);
+  const kept: KeptScan = { ino: ino ?? 0n, names, locations: [], read: [], unsettled: new Set() };
+  for (const name of names) {
+    const location: QueueLocation = { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` };
+    const trusted = watch !== null && !watch.changed.has(name) ? memoVerifiedSince(location.path, watch.since) : undefined;
+    const read = trusted ?? readListed(location, () => (seeding !== undefined ? seedFrom(seed!.cache, seeding, paths, location, checkedAtNs) : readFresh(paths, location, checkedAtNs)));
+    kept.locations.push(location);
+    kept.read.push(read);
+    if (watch !== null && memoVerifiedSince(location.path, watch.since) !== read) kept.unsettled.add(name);
+  }
+  if (watch !== null && ino !== undefined) keepWithWatch(dir, kept);
+  return kept;
+}
+
+/** Bring a kept scan up to date: the names events named (added, changed or gone), then the unsettled ones. */
+function updateKeptScan(paths: WorkspacePaths, folder: ScopeFolder, kept: KeptScan, changed: ReadonlySet<string>, since: number, checkedAtNs: bigint): void {
+  const recheck = new Set<string>(kept.unsettled);
+  for (const name of changed) if (name.endsWith('.md')) recheck.add(name);
+  for (const name of recheck) {
+    const at = sortedIndex(kept.names, name);
+    const listed = kept.names[at] === name;
+    const path = `${folder.dir}${sep}${name}`;
+    if (!(lstatSync(path, { throwIfNoEntry: false })?.isFile() ?? false)) {
+      if (listed) {
+        kept.names.splice(at, 1);
+        kept.locations.splice(at, 1);
+        kept.read.splice(at, 1);
+      }
+      kept.unsettled.delete(name);
+      continue;
+    }
+    const location: QueueLocation = listed ? kept.locations[at]! : { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path };
+    const read = readListed(location, () => readFresh(paths, location, checkedAtNs));
+    if (listed) kept.read[at] = read;
+    else {
+      kept.names.splice(at, 0, name);
+      kept.locations.splice(at, 0, location);
+      kept.read.splice(at, 0, read);
+    }
+    if (read !== undefined && memoVerifiedSince(path, since) === read) kept.unsettled.delete(name);
+    else kept.unsettled.add(name);
+  }
+}
+
+/** Where `name` is, or goes, in a sorted array of names. */
+function sortedIndex(names: readonly string[], name: string): number {
+  let low = 0;
+  let high = names.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (names[mid]! < name) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Pure: how many files (valid or not) a listing found per kind and folder; folders outside its scope count 0. */

@@ -62,4 +62,20 @@ describe('queue scan of a long-lived reader (watched folders)', () => {
       expect(summary(await watched(paths))).toEqual({ items: ['active/t4: first t4', 'queue/t1: again t1'], invalid: ['queue/t2'] });
     });
   });
+
+  it('lists a folder removed and made again under its watch like a fresh scan', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeText(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'first t1' })));
+      await sleep(SETTLE_MS);
+      await watched(paths);
+      await sleep(SETTLE_MS);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+
+      await rm(paths.tasks.queue, { recursive: true });
+      await mkdir(paths.tasks.queue);
+      await writeText(taskPath(paths, 't2'), renderWorkDocument(aTask({ task_id: 't2', title: 'first t2' })));
+      await agreesWithFreshScan(paths);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t2: first t2']);
+    });
+  });
 });
