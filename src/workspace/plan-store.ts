@@ -9,14 +9,19 @@ type PlanPaths = Pick<WorkspacePaths, 'compiledPlan' | 'compileDiagnostics' | 'w
 /** A state file read: the value, or null with the reason it could not be used (absent, unreadable, invalid). */
 export type StoredRead<T> = { value: T; problem: null } | { value: null; problem: string };
 
-/** Pretty JSON + newline, written to the writers' temp file beside the target, fsynced, renamed over it. */
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+/**
+ * Pretty JSON + newline, written to the writers' temp file beside the target and renamed over it; fsynced first when
+ * `durable` (the compiled plan: the last known good plan outlives a failed compile, and it is written only when it
+ * changed). The diagnostics are a report that every compile rewrites: like the other state files, not fsynced, so a
+ * `compile validate` does not wait for the disk (docs/runtime.md).
+ */
+async function writeJsonAtomically(path: string, value: unknown, durable: boolean): Promise<void> {
   const tmp = tempPathFor(path);
   try {
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -60,9 +65,9 @@ export const readCompiledPlan = (paths: PlanPaths, options: { once?: boolean } =
 export const readCompileDiagnostics = (paths: PlanPaths): Promise<StoredRead<CompileDiagnostics>> => readJsonState(paths.compileDiagnostics, paths.workspaceRoot, CompileDiagnosticsSchema);
 
 export async function writeCompiledPlan(paths: PlanPaths, plan: CompiledPlan): Promise<void> {
-  await writeJsonAtomically(paths.compiledPlan, CompiledPlanSchema.parse(plan));
+  await writeJsonAtomically(paths.compiledPlan, CompiledPlanSchema.parse(plan), true);
 }
 
 export async function writeCompileDiagnostics(paths: PlanPaths, diagnostics: CompileDiagnostics): Promise<void> {
-  await writeJsonAtomically(paths.compileDiagnostics, CompileDiagnosticsSchema.parse(diagnostics));
+  await writeJsonAtomically(paths.compileDiagnostics, CompileDiagnosticsSchema.parse(diagnostics), false);
 }
