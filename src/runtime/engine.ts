@@ -33,7 +33,7 @@ import { decideRoute, type RouterDecision } from './decide/route.js';
 import { activeRuns, clearPlaneRun, idleSnapshot, installRun, projectOntoPlane, setPlaneMarker, withPlanIdentity, withQueueDepths } from './decide/snapshot-ops.js';
 import type { RunnerDispatch, StallInfo } from './dispatch.js';
 import type { MonitorSink } from './monitor.js';
-import { entryNode, findNode, type RuntimePlan } from './plan-view.js';
+import { entryNode, findNode, type PlanNode, type RuntimePlan } from './plan-view.js';
 import type { QueuePort, QueuedItem } from './queue-port.js';
 import { recoverPostStageError, reconcileState, repairOrphans, runtimeErrorFieldsFor } from './recovery.js';
 import { buildStageRunRequest } from './request-builder.js';
@@ -127,6 +127,11 @@ export class RuntimeEngine {
   private sessionStart: Date | null = null;
   /** The startup sweep of stale temp files, running beside the start and the first stage. */
   private sweeping: Promise<void> = Promise.resolve();
+  /**
+   * Plan nodes a stage request passed the schema for: the next requests of a node skip the parse (a fifth of a
+   * millisecond a stage); a new plan (reload) brings new nodes, checked again.
+   */
+  private readonly validatedNodes = new WeakSet<PlanNode>();
   /** Writes `recovery_counters.json`, skipping content it already wrote there. */
   private readonly writeCounters: ReturnType<typeof createCountersWriter>;
 
@@ -538,7 +543,7 @@ export class RuntimeEngine {
     if (!node) throw new Error(`compiled ${run.plane} graph has no node ${run.node_id}`);
     const closure = run.request_kind === 'closure_target' ? await this.options.steps?.closureRequest?.(ctx, run) : null;
     if (run.request_kind === 'closure_target' && !closure) throw new Error('closure target request needs the closure step');
-    const request = buildStageRunRequest({
+    const inputs = {
       paths: this.paths,
       node,
       run,
@@ -549,7 +554,9 @@ export class RuntimeEngine {
       closure: closure ?? null,
       runtimeError: await runtimeErrorFieldsFor(ctx, run),
       defaultRunner: typeof this.config.runners.default_runner === 'string' ? this.config.runners.default_runner : null,
-    });
+    };
+    const request = buildStageRunRequest(inputs, { validate: !this.validatedNodes.has(node) });
+    this.validatedNodes.add(node);
     const state = this.requireState();
     // Saved together with the running marker, right after this.
     state.snapshot = { ...state.snapshot, active_run_id: state.snapshot.active_plane === run.plane ? request.run_id : state.snapshot.active_run_id };

@@ -19,13 +19,17 @@ export type RequestInputs = {
   defaultRunner: string | null;
 };
 
-/** Pure: the StageRunRequest for the active run at its compiled node (runners.md §2). */
-export function buildStageRunRequest(i: RequestInputs): StageRunRequest {
+/**
+ * Pure: the StageRunRequest for the active run at its compiled node (runners.md §2), checked against its schema.
+ * `validate: false` skips the check, for a node whose requests passed it before: the rest of a request is the active
+ * run (validated with the snapshot), the runtime's own ids and paths, and fields whose agreement holds by construction.
+ */
+export function buildStageRunRequest(i: RequestInputs, options: { validate?: boolean } = {}): StageRunRequest {
   const { paths, node, run } = i;
   const runDir = join(paths.runs, run.run_id);
   const abs = (p: string) => join(paths.runtimeRoot, p);
   const closure = i.closure;
-  return StageRunRequestSchema.parse({
+  const request: StageRunRequest = {
     request_id: i.requestId,
     run_id: run.run_id,
     plane: run.plane,
@@ -66,5 +70,6 @@ export function buildStageRunRequest(i: RequestInputs): StageRunRequest {
     model_name: node.model_name,
     model_reasoning_effort: node.model_reasoning_effort,
     timeout_seconds: node.timeout_seconds,
-  });
+  };
+  return options.validate === false ? request : StageRunRequestSchema.parse(request);
 }

@@ -1,7 +1,7 @@
 import { MillraceError, isMillraceError } from '../../errors/index.js';
 import type { WorkspacePaths } from '../paths.js';
 import { moveWorkItem } from './move.js';
-import { listQueue, listQueueLocations, type ListOptions, type QueueItem, type QueueLocation, type ScanScope } from './scan.js';
+import { listQueue, listQueueLocations, listWatchedLocations, type ListOptions, type QueueItem, type QueueLocation, type ScanScope } from './scan.js';
 import { decideNextWorkItem, type ClaimPlane, type SelectOptions } from './select.js';
 
 export const PLANE_SCOPE: Record<ClaimPlane, ScanScope> = {
@@ -26,7 +26,7 @@ export async function claimNextWorkItem(paths: WorkspacePaths, plane: ClaimPlane
   for (let attempt = 1; ; attempt += 1) {
     const [found, done] = await Promise.all([
       listQueue(paths, PLANE_SCOPE[plane], listing),
-      plane === 'execution' ? listQueueLocations(paths, { task: ['done'] }) : Promise.resolve([] as QueueLocation[]),
+      plane === 'execution' ? (listing.watchFolders === true ? listWatchedLocations : listQueueLocations)(paths, { task: ['done'] }) : Promise.resolve([] as QueueLocation[]),
     ]);
     const located = [...found.items, ...found.invalid, ...done];
     const decision = decideNextWorkItem(plane, located, found.items, options);

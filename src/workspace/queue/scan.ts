@@ -96,7 +96,9 @@ function readFresh(paths: WorkspacePaths, location: QueueLocation, checkedAtNs: 
  * each read as, and the names whose read no stat has proved current since the watch started (racy, unreadable or
  * gone), which every scan checks again. `ino`: the folder's, so a folder replaced under its watch is listed afresh.
  */
-type KeptScan = { ino: bigint; names: string[]; locations: QueueLocation[]; read: Array<ParsedQueueFile | undefined>; unsettled: Set<string> };
+type KeptScan = { kind: 'scan'; ino: bigint; names: string[]; locations: QueueLocation[]; read: Array<ParsedQueueFile | undefined>; unsettled: Set<string> };
+/** A watched folder's last listing by `listWatchedLocations` (names only, no reads). */
+type KeptNames = { kind: 'names'; ino: bigint; names: string[]; locations: QueueLocation[] };
 
 async function listWatchedQueue(paths: WorkspacePaths, scope: ScanScope, seedFromPersisted: boolean): Promise<QueueListing> {
   const folders = scopeFolders(paths, scope);
@@ -127,17 +129,16 @@ function scopeFolders(paths: WorkspacePaths, scope: ScanScope): ScopeFolder[] {
  */
 function scanWatchedFolder(paths: WorkspacePaths, folder: ScopeFolder, checkedAtNs: bigint, seed: ReturnType<typeof seedingScan>): Pick<KeptScan, 'locations' | 'read'> {
   const { dir } = folder;
-  const watch = takeWatchState<KeptScan>(dir);
+  const watch = takeWatchState<KeptScan | KeptNames>(dir);
   const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
   const seeding = seed?.folders.get(dir);
-  if (watch?.kept !== undefined && ino !== undefined && watch.kept.ino === ino && seeding === undefined) {
+  if (watch?.kept?.kind === 'scan' && ino !== undefined && watch.kept.ino === ino && seeding === undefined) {
     const kept = watch.kept;
     updateKeptScan(paths, folder, kept, watch.changed, watch.since, checkedAtNs);
-    keepWithWatch(dir, kept);
     return kept;
   }
   const names = documentFileNames(dir);
-  const kept: KeptScan = { ino: ino ?? 0n, names, locations: [], read: [], unsettled: new Set() };
+  const kept: KeptScan = { kind: 'scan', ino: ino ?? 0n, names, locations: [], read: [], unsettled: new Set() };
   for (const name of names) {
     const location: QueueLocation = { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` };
     const trusted = watch !== null && !watch.changed.has(name) ? memoVerifiedSince(location.path, watch.since) : undefined;
@@ -178,6 +179,48 @@ function updateKeptScan(paths: WorkspacePaths, folder: ScopeFolder, kept: KeptSc
     if (read !== undefined && memoVerifiedSince(path, since) === read) kept.unsettled.delete(name);
     else kept.unsettled.add(name);
   }
+}
+
+/**
+ * Locations of every `*.md` regular file in the scoped folders, for a long-lived reader that lists them again and again
+ * (a daemon's claims list the `done` folder for dependencies): each folder's listing is kept with its watch and brought
+ * up to date from the names events named (one lstat each), as a watched scan does, without reading any file. A folder
+ * whose watch broke or that was replaced is listed afresh; one a watched scan keeps too is listed afresh each time.
+ */
+export async function listWatchedLocations(paths: WorkspacePaths, scope: ScanScope): Promise<QueueLocation[]> {
+  const folders = scopeFolders(paths, scope);
+  for (const folder of folders) watchQueueFolder(folder.dir);
+  // Let events of changes made before this listing reach the watches first.
+  await new Promise((resolve) => setImmediate(resolve));
+  return folders.flatMap((folder) => keptLocations(folder));
+}
+
+function keptLocations(folder: ScopeFolder): QueueLocation[] {
+  const { dir } = folder;
+  const watch = takeWatchState<KeptScan | KeptNames>(dir);
+  const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
+  const locationOf = (name: string): QueueLocation => ({ kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` });
+  if (watch?.kept?.kind === 'names' && ino !== undefined && watch.kept.ino === ino) {
+    const kept = watch.kept;
+    for (const name of watch.changed) {
+      if (!name.endsWith('.md')) continue;
+      const at = sortedIndex(kept.names, name);
+      const listed = kept.names[at] === name;
+      const isFile = lstatSync(`${dir}${sep}${name}`, { throwIfNoEntry: false })?.isFile() ?? false;
+      if (isFile && !listed) {
+        kept.names.splice(at, 0, name);
+        kept.locations.splice(at, 0, locationOf(name));
+      } else if (!isFile && listed) {
+        kept.names.splice(at, 1);
+        kept.locations.splice(at, 1);
+      }
+    }
+    return kept.locations;
+  }
+  const names = documentFileNames(dir);
+  const kept: KeptNames = { kind: 'names', ino: ino ?? 0n, names, locations: names.map(locationOf) };
+  if (watch !== null && ino !== undefined) keepWithWatch(dir, kept);
+  return kept.locations;
 }
 
 /** Where `name` is, or goes, in a sorted array of names. */

@@ -6,6 +6,7 @@ import type { WorkspacePaths } from '../../../src/workspace/paths.js';
 import { closeQueueFolderWatches } from '../../../src/workspace/queue/folder-watch.js';
 import { forgetParsedQueueFiles } from '../../../src/workspace/queue/parse-cache.js';
 import { FULL_SCOPE, listQueue, type QueueListing } from '../../../src/workspace/queue/index.js';
+import { listQueueLocations, listWatchedLocations } from '../../../src/workspace/queue/scan.js';
 import { withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
 import { aTask } from '../../support/work-documents.js';
 
@@ -60,6 +61,25 @@ describe('queue scan of a long-lived reader (watched folders)', () => {
       await rename(taskPath(paths, 't4'), join(paths.tasks.active, 't4.md'));
       await agreesWithFreshScan(paths);
       expect(summary(await watched(paths))).toEqual({ items: ['active/t4: first t4', 'queue/t1: again t1'], invalid: ['queue/t2'] });
+    });
+  });
+
+  it('lists the locations of watched folders like a fresh listing as files come, go and are replaced by a folder', async () => {
+    await withQueueWorkspace(async (paths) => {
+      const names = async (list: typeof listWatchedLocations) => (await list(paths, { task: ['queue'] })).map((l) => `${l.id}:${l.path === taskPath(paths, l.id)}`);
+      for (const id of ['t1', 't2']) await writeText(taskPath(paths, id), renderWorkDocument(aTask({ task_id: id })));
+      expect(await names(listWatchedLocations)).toEqual(['t1:true', 't2:true']);
+      await writeText(taskPath(paths, 't0'), renderWorkDocument(aTask({ task_id: 't0' })));
+      await rm(taskPath(paths, 't2'));
+      await mkdir(taskPath(paths, 't3')); // a folder named like a document is no document
+      await rename(taskPath(paths, 't1'), join(paths.tasks.queue, 't1.txt'));
+      let seen: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        seen = await names(listWatchedLocations);
+        if (JSON.stringify(seen) === JSON.stringify(await names(listQueueLocations))) break;
+        await sleep(50);
+      }
+      expect(seen).toEqual(['t0:true']);
     });
   });
 
