@@ -27,7 +27,7 @@ export function watchQueueFolder(dir: string): void {
   }
   const entry: FolderWatch = { watcher, startedAtMs: Date.now(), dirty: new Set(), broken: false, kept: undefined };
   watcher.on('change', (_event, name) => {
-    // An event without a name (overflow) or naming the folder itself (removed or moved away, so its watch sees
+    // An event without a name or naming the folder itself (removed or moved away, so its watch sees
     // nothing more): nothing in it can be trusted any more.
     if (name === null || name === undefined || String(name) === '' || String(name) === basename(dir)) entry.broken = true;
     else entry.dirty.add(String(name));

@@ -96,9 +96,18 @@ function readFresh(paths: WorkspacePaths, location: QueueLocation, checkedAtNs: 
  * each read as, and the names whose read no stat has proved current since the watch started (racy, unreadable or
  * gone), which every scan checks again. `ino`: the folder's, so a folder replaced under its watch is listed afresh.
  */
-type KeptScan = { kind: 'scan'; ino: bigint; names: string[]; locations: QueueLocation[]; read: Array<ParsedQueueFile | undefined>; unsettled: Set<string> };
+type KeptScan = { kind: 'scan'; ino: bigint; listedAtMs: number; names: string[]; locations: QueueLocation[]; read: Array<ParsedQueueFile | undefined>; unsettled: Set<string> };
 /** A watched folder's last listing by `listWatchedLocations` (names only, no reads). */
-type KeptNames = { kind: 'names'; ino: bigint; names: string[]; locations: QueueLocation[] };
+type KeptNames = { kind: 'names'; ino: bigint; listedAtMs: number; names: string[]; locations: QueueLocation[] };
+
+// How long a kept listing, and a parse no stat re-checked, are trusted on the watch's word: the kernel drops events when
+// its queue overflows (libuv drops that notice too), so at least this often a folder is listed again and every file no
+// stat verified within it is checked by one. A lost event costs at most this delay.
+export const KEPT_SCAN_MAX_AGE_MS = 10_000;
+type Kept = KeptScan | KeptNames;
+/** What the watch kept, when it is of that kind, of the same folder (inode) and young enough to use. */
+const usableKept = <K extends Kept['kind']>(kept: Kept | undefined, kind: K, ino: bigint | undefined, now: number): Extract<Kept, { kind: K }> | undefined =>
+  kept?.kind === kind && ino !== undefined && kept.ino === ino && now - kept.listedAtMs < KEPT_SCAN_MAX_AGE_MS ? (kept as Extract<Kept, { kind: K }>) : undefined;
 
 async function listWatchedQueue(paths: WorkspacePaths, scope: ScanScope, seedFromPersisted: boolean): Promise<QueueListing> {
   const folders = scopeFolders(paths, scope);
@@ -109,10 +118,7 @@ async function listWatchedQueue(paths: WorkspacePaths, scope: ScanScope, seedFro
   const seed = seedFromPersisted ? seedingScan(paths, scope) : null;
   const scans = folders.map((folder) => scanWatchedFolder(paths, folder, checkedAtNs, seed));
   if (seed) await seed.cache.save(seed.scope);
-  return listingOf(
-    scans.flatMap((scan) => scan.read),
-    scans.flatMap((scan) => scan.locations),
-  );
+  return listingOf(scans.flatMap((scan) => scan.read), scans.flatMap((scan) => scan.locations));
 }
 
 type ScopeFolder = { kind: WorkDocumentKind; state: QueueLocation['state']; dir: string };
@@ -122,26 +128,29 @@ function scopeFolders(paths: WorkspacePaths, scope: ScanScope): ScopeFolder[] {
 }
 
 /**
- * One watched folder. While its watch holds (and the folder is the same), the scan kept last time is brought up to date
- * from the names events named since (one lstat each, and a read of those that are files): a claim over 10,000 queued
- * tasks no longer lists and looks up every file. Otherwise the folder is listed, and a file no event named since it
- * was parsed after the watch started reuses that parse without a stat.
+ * One watched folder. While its watch holds (and the folder is the same, and its kept scan younger than
+ * KEPT_SCAN_MAX_AGE_MS), the scan kept last time is brought up to date from the names events named since (one lstat
+ * each, and a read of those that are files): a claim over 10,000 queued tasks no longer lists and looks up every file.
+ * Otherwise the folder is listed, and a file no event named since a stat verified it (after the watch started, and
+ * within KEPT_SCAN_MAX_AGE_MS) reuses that parse without another stat.
  */
 function scanWatchedFolder(paths: WorkspacePaths, folder: ScopeFolder, checkedAtNs: bigint, seed: ReturnType<typeof seedingScan>): Pick<KeptScan, 'locations' | 'read'> {
   const { dir } = folder;
-  const watch = takeWatchState<KeptScan | KeptNames>(dir);
+  const watch = takeWatchState<Kept>(dir);
   const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
   const seeding = seed?.folders.get(dir);
-  if (watch?.kept?.kind === 'scan' && ino !== undefined && watch.kept.ino === ino && seeding === undefined) {
-    const kept = watch.kept;
-    updateKeptScan(paths, folder, kept, watch.changed, watch.since, checkedAtNs);
-    return kept;
+  const now = Date.now();
+  const usable = seeding === undefined ? usableKept(watch?.kept, 'scan', ino, now) : undefined;
+  if (watch !== null && usable !== undefined) {
+    updateKeptScan(paths, folder, usable, watch.changed, watch.since, checkedAtNs);
+    return usable;
   }
   const names = documentFileNames(dir);
-  const kept: KeptScan = { kind: 'scan', ino: ino ?? 0n, names, locations: [], read: [], unsettled: new Set() };
+  const kept: KeptScan = { kind: 'scan', ino: ino ?? 0n, listedAtMs: now, names, locations: [], read: [], unsettled: new Set() };
+  const trustedSince = watch === null ? null : Math.max(watch.since, now - KEPT_SCAN_MAX_AGE_MS);
   for (const name of names) {
     const location: QueueLocation = { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` };
-    const trusted = watch !== null && !watch.changed.has(name) ? memoVerifiedSince(location.path, watch.since) : undefined;
+    const trusted = trustedSince !== null && !watch!.changed.has(name) ? memoVerifiedSince(location.path, trustedSince) : undefined;
     const read = trusted ?? readListed(location, () => (seeding !== undefined ? seedFrom(seed!.cache, seeding, paths, location, checkedAtNs) : readFresh(paths, location, checkedAtNs)));
     kept.locations.push(location);
     kept.read.push(read);
@@ -185,7 +194,8 @@ function updateKeptScan(paths: WorkspacePaths, folder: ScopeFolder, kept: KeptSc
  * Locations of every `*.md` regular file in the scoped folders, for a long-lived reader that lists them again and again
  * (a daemon's claims list the `done` folder for dependencies): each folder's listing is kept with its watch and brought
  * up to date from the names events named (one lstat each), as a watched scan does, without reading any file. A folder
- * whose watch broke or that was replaced is listed afresh; one a watched scan keeps too is listed afresh each time.
+ * whose watch broke, that was replaced or whose listing is older than KEPT_SCAN_MAX_AGE_MS is listed afresh; one a
+ * watched scan keeps too is listed afresh each time.
  */
 export async function listWatchedLocations(paths: WorkspacePaths, scope: ScanScope): Promise<QueueLocation[]> {
   const folders = scopeFolders(paths, scope);
@@ -197,11 +207,12 @@ export async function listWatchedLocations(paths: WorkspacePaths, scope: ScanSco
 
 function keptLocations(folder: ScopeFolder): QueueLocation[] {
   const { dir } = folder;
-  const watch = takeWatchState<KeptScan | KeptNames>(dir);
+  const watch = takeWatchState<Kept>(dir);
   const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
   const locationOf = (name: string): QueueLocation => ({ kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` });
-  if (watch?.kept?.kind === 'names' && ino !== undefined && watch.kept.ino === ino) {
-    const kept = watch.kept;
+  const now = Date.now();
+  const kept = usableKept(watch?.kept, 'names', ino, now);
+  if (watch !== null && kept !== undefined) {
     for (const name of watch.changed) {
       if (!name.endsWith('.md')) continue;
       const at = sortedIndex(kept.names, name);
@@ -218,9 +229,9 @@ function keptLocations(folder: ScopeFolder): QueueLocation[] {
     return kept.locations;
   }
   const names = documentFileNames(dir);
-  const kept: KeptNames = { kind: 'names', ino: ino ?? 0n, names, locations: names.map(locationOf) };
-  if (watch !== null && ino !== undefined) keepWithWatch(dir, kept);
-  return kept.locations;
+  const listed: KeptNames = { kind: 'names', ino: ino ?? 0n, listedAtMs: now, names, locations: names.map(locationOf) };
+  if (watch !== null && ino !== undefined) keepWithWatch(dir, listed);
+  return listed.locations;
 }
 
 /** Where `name` is, or goes, in a sorted array of names. */

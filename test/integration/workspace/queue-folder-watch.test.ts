@@ -1,10 +1,12 @@
+import { jest } from '@jest/globals';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderWorkDocument } from '../../../src/workspace/documents/index.js';
 import type { WorkspacePaths } from '../../../src/workspace/paths.js';
-import { closeQueueFolderWatches } from '../../../src/workspace/queue/folder-watch.js';
+import { closeQueueFolderWatches, takeWatchState } from '../../../src/workspace/queue/folder-watch.js';
 import { forgetParsedQueueFiles } from '../../../src/workspace/queue/parse-cache.js';
+import { KEPT_SCAN_MAX_AGE_MS } from '../../../src/workspace/queue/scan.js';
 import { FULL_SCOPE, listQueue, type QueueListing } from '../../../src/workspace/queue/index.js';
 import { listQueueLocations, listWatchedLocations } from '../../../src/workspace/queue/scan.js';
 import { withQueueWorkspace, writeText } from '../../support/queue-workspace.js';
@@ -38,6 +40,7 @@ async function agreesWithFreshScan(paths: WorkspacePaths): Promise<void> {
 
 describe('queue scan of a long-lived reader (watched folders)', () => {
   afterEach(() => {
+    jest.restoreAllMocks();
     closeQueueFolderWatches();
     forgetParsedQueueFiles();
   });
@@ -96,6 +99,32 @@ describe('queue scan of a long-lived reader (watched folders)', () => {
       await writeText(taskPath(paths, 't2'), renderWorkDocument(aTask({ task_id: 't2', title: 'first t2' })));
       await agreesWithFreshScan(paths);
       expect(summary(await watched(paths)).items).toEqual(['queue/t2: first t2']);
+    });
+  });
+
+  it('sees what a lost watch event announced once its kept scan is older than KEPT_SCAN_MAX_AGE_MS', async () => {
+    await withQueueWorkspace(async (paths) => {
+      await writeText(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'first t1' })));
+      await sleep(SETTLE_MS);
+      await watched(paths);
+      await sleep(SETTLE_MS);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+
+      // A new file and an in-place rewrite whose events are lost (taken here, as an overflowing kernel queue drops them).
+      await writeText(taskPath(paths, 't2'), renderWorkDocument(aTask({ task_id: 't2', title: 'first t2' })));
+      await writeFile(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'again t1' })));
+      const lost = new Set<string>();
+      for (let i = 0; i < 100 && !(lost.has('t1.md') && lost.has('t2.md')); i++) {
+        for (const name of takeWatchState(paths.tasks.queue)?.changed ?? []) lost.add(name);
+        await sleep(20);
+      }
+      expect([...lost].sort()).toEqual(['t1.md', 't2.md']);
+      await sleep(SETTLE_MS);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+
+      const later = Date.now() + KEPT_SCAN_MAX_AGE_MS;
+      jest.spyOn(Date, 'now').mockImplementation(() => later);
+      expect(summary(await watched(paths)).items).toEqual(['queue/t1: again t1', 'queue/t2: first t2']);
     });
   });
 });
