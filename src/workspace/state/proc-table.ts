@@ -1,5 +1,14 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+
+// /proc is read synchronously: its files are generated in memory, never wait on a disk, and a thread-pool round trip
+// per read (fs/promises reads a size-0 /proc file in several) cost more than the read itself.
+const readProcFile = (path: string): Buffer | null => {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+};
 
 /** What `/proc/<pid>/stat` says about a process: its state letter, process group and start time (clock ticks since boot). */
 export type ProcStat = { pid: number; state: string; pgid: number; startTime: string };
@@ -21,8 +30,8 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
  * (dead, waiting for a parent to reap it; containers whose init never reaps keep those around).
  */
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  const stat = text === null ? null : parseProcStat(pid, text);
+  const bytes = readProcFile(`/proc/${pid}/stat`);
+  const stat = bytes === null ? null : parseProcStat(pid, bytes.toString('utf8'));
   return stat && stat.state !== 'Z' && stat.state !== 'X' ? stat : null;
 }
 
@@ -44,7 +53,12 @@ function processGroupMayExist(pgid: number): boolean {
 /** Every live process whose process group is `pgid`. */
 export async function processGroupMembers(pgid: number): Promise<ProcStat[]> {
   if (!processGroupMayExist(pgid)) return [];
-  const entries = await readdir('/proc').catch(() => [] as string[]);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    entries = [];
+  }
   const members: ProcStat[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
@@ -56,7 +70,7 @@ export async function processGroupMembers(pgid: number): Promise<ProcStat[]> {
 
 /** Whether the process's environment holds `name=value` (false when it cannot be read). */
 export async function processEnvironmentHas(pid: number, name: string, value: string): Promise<boolean> {
-  const environ = await readFile(`/proc/${pid}/environ`).catch(() => null);
+  const environ = readProcFile(`/proc/${pid}/environ`);
   return environ !== null && environ.toString('utf8').split('\0').includes(`${name}=${value}`);
 }
 
