@@ -52,6 +52,27 @@ export function readEvents(runtime: string): RuntimeEventLine[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RuntimeEventLine);
 }
 
+/**
+ * The events log of a workspace whose daemons were SIGKILLed, read as the product reads it: a daemon killed between
+ * two pages of one append leaves a record cut short (a line that opens with `{` and is not JSON), which readers skip;
+ * `torn` counts them (at most one per kill). Any other line must be an event.
+ */
+export function readEventsAfterKills(runtime: string): { events: RuntimeEventLine[]; torn: number } {
+  const path = join(runtime, 'logs', 'runtime_events.jsonl');
+  const events: RuntimeEventLine[] = [];
+  let torn = 0;
+  for (const line of existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []) {
+    if (line === '') continue;
+    try {
+      events.push(JSON.parse(line) as RuntimeEventLine);
+    } catch (error) {
+      if (!line.startsWith('{')) throw error;
+      torn += 1;
+    }
+  }
+  return { events, torn };
+}
+
 export async function millrace(args: string[], options: { reject?: boolean; timeout?: number } = {}) {
   return execa('node', [BIN, ...args], { reject: options.reject ?? false, timeout: options.timeout ?? 60_000, env: { CI: '1' } });
 }
