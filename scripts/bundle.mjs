@@ -6,13 +6,14 @@
 // npm packages stay external, with three kinds of exception: INLINED_PACKAGES (used by the host only, bundled in),
 // zod and @millrace/plugin-api in the commands that load no plugin (PLUGIN_SHARED_PACKAGES, below), and @oclif/core,
 // which becomes one CommonJS file (dist/vendor/oclif-core.cjs, behind the ESM module dist/vendor/oclif-core.js) that
-// bin/run.js and every command bundle import, instead of its ~160 modules.
+// bin/run.js and every command bundle import, instead of its ~160 modules. Each command bundle is CommonJS (.cjs) behind
+// an ES module at tsc's path that compiles it from its V8 code cache (cachedScriptLoader; see "commands and hooks").
 // The rest of dist/ (tsc's output) stays as it is: the package exports (`millrace/views`) and the plugins use it.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -32,10 +33,17 @@ function tsFiles(dir) {
  * The text of an ES module that compiles the CommonJS file `file` (whose text is `source`) with node:vm, from its V8
  * code cache when V8 accepts it, and leaves its exports in `module.exports` (the module's own export lines follow).
  * The cache's name holds the source's sha256, so a rebuilt file never meets an older cache; scripts/code-caches.mjs
- * writes it, finding it under the global `Symbol.for('millrace.codeCaches')` (so the module exports nothing more). `importModule`: the script's `import()` calls were pointed at the
- * loader's (a node:vm script has none of its own on Node 20). Any earlier cache of the file is removed.
+ * writes it, finding it under the global `Symbol.for('millrace.codeCaches')` (so the module exports nothing more). `importModule`: the script's `import()` calls were pointed at
+ * `__millraceImport`, the loader's (a node:vm script has none of its own on Node 20); `importMetaUrl`: the script reads
+ * the loader's URL as `__millraceImportMetaUrl`; `externalModule`: `__millraceExternal(specifier)` returns the namespace
+ * of a package the loader imported (its `externalModules`). Any earlier cache of the file is removed.
  */
-function cachedScriptLoader(file, source, { importModule = false } = {}) {
+function cachedScriptLoader(file, source, { importModule = false, importMetaUrl = false, externalModule = false } = {}) {
+  const params = [
+    [importModule, '__millraceImport', '(specifier) => import(specifier)'],
+    [importMetaUrl, '__millraceImportMetaUrl', 'import.meta.url'],
+    [externalModule, '__millraceExternal', '(specifier) => externalModules[specifier]'],
+  ].flatMap(([wanted, name, value]) => (wanted ? [[name, value]] : []));
   const name = file.slice(dirname(file).length + 1);
   for (const entry of readdirSync(dirname(file))) if (entry.startsWith(`${name}.`) && entry.endsWith('.code-cache')) rmSync(join(dirname(file), entry));
   const cache = `${name}.${createHash('sha256').update(source).digest('hex').slice(0, 16)}.code-cache`;
@@ -54,7 +62,7 @@ function cachedScriptLoader(file, source, { importModule = false } = {}) {
     `} catch {\n` +
     `  cachedData = undefined; // not built yet, or removed: compiled from source\n` +
     `}\n` +
-    `const script = new Script(\`(function (exports, require, module, __filename, __dirname${importModule ? ', importModule' : ''}) {\${readFileSync(file, 'utf8')}\\n})\`, { filename: file, cachedData });\n` +
+    `const script = new Script(\`(function (exports, require, module, __filename, __dirname${params.map(([name]) => `, ${name}`).join('')}) {\${readFileSync(file, 'utf8')}\\n})\`, { filename: file, cachedData });\n` +
     `// For scripts/code-caches.mjs and its test, not for the module's importers: whether this process compiled the file\n` +
     `// from the cache ('accepted'; 'rejected': another V8 or other flags; 'absent'), and the cache as compiled so far.\n` +
     `(globalThis[Symbol.for('millrace.codeCaches')] ??= []).push({\n` +
@@ -63,7 +71,7 @@ function cachedScriptLoader(file, source, { importModule = false } = {}) {
     `  create: () => script.createCachedData(),\n` +
     `});\n` +
     `const module = { exports: {} };\n` +
-    `script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file)${importModule ? ', (specifier) => import(specifier)' : ''});\n`
+    `script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file)${params.map(([, value]) => `, ${value}`).join('')});\n`
   );
 }
 
@@ -159,7 +167,7 @@ const oclifFile = join(vendor, 'oclif-core.cjs');
 let oclifImports = 0;
 const oclifSource = readFileSync(oclifFile, 'utf8').replace(/(?<![\w$."])import\(/g, () => {
   oclifImports += 1;
-  return 'importModule(';
+  return '__millraceImport(';
 });
 if (oclifImports !== OCLIF_DYNAMIC_IMPORTS) throw new Error(`scripts/bundle.mjs: @oclif/core has ${oclifImports} dynamic import() calls, not ${OCLIF_DYNAMIC_IMPORTS} (see OCLIF_DYNAMIC_IMPORTS)`);
 writeFileSync(oclifFile, oclifSource);
@@ -340,9 +348,13 @@ const buildGroup = (entries, inlinedEntryPoints, inject) =>
   build({
     entryPoints: entries,
     outdir: dist,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     sourcemap: true,
-    format: 'esm',
+    format: 'cjs',
+    // The bundle runs as a function of the CommonJS parameters and `__millraceImportMetaUrl`, the URL of its ES module facade
+    // (same folder, so paths found from it are the ones the ES module bundle found).
+    define: { 'import.meta.url': '__millraceImportMetaUrl' },
     platform: 'node',
     target: 'node20',
     plugins: [externalPackagesBut(INLINED_PACKAGES, inlinedEntryPoints), pureSchemaInitializers],
@@ -358,20 +370,44 @@ const results = await Promise.all([
   buildGroup(ownZod, PLUGIN_SHARED_PACKAGES, [ZOD_JITLESS]),
 ]);
 const outputs = Object.assign({}, ...results.map((result) => result.metafile.outputs));
-// Point each bundle's `@oclif/core` at the vendored file (a path relative to the bundle; same line count, so the
-// source maps still hold).
-// The banner line becomes the zod-jitless import (or stays a comment), so the line count does not change either.
+// Each bundle is CommonJS (.cjs); the file at tsc's path becomes its ES module facade (cachedScriptLoader): its first
+// line the zod-jitless import (or a comment), then a static import of every npm package the bundle requires (as the
+// ES module bundle imported them, `@oclif/core` as the vendored file), whose namespaces the bundle's require() calls
+// of those packages now return (`__toESM(require(x), 1)` too, so a default import is the package's `default`, as in
+// ESM); node built-ins keep require(). import() calls go to the facade's import(), `import.meta.url` is the facade's
+// URL (same folder). Edits stay on their lines, so the source maps still hold.
 const importPath = (file, target) => {
   const path = relative(dirname(file), target).split(sep).join('/');
   return path.startsWith('.') ? path : `./${path}`;
 };
-for (const output of Object.keys(outputs).filter((file) => file.endsWith('.js'))) {
-  const file = join(root, output);
+const isBuiltin = (specifier) => specifier.startsWith('node:') || builtinModules.includes(specifier);
+for (const output of Object.keys(outputs).filter((file) => file.endsWith('.cjs'))) {
+  const cjsFile = join(root, output);
+  const file = cjsFile.slice(0, -4) + '.js';
   const entry = relative(dist, file).slice(0, -3).split(sep).join('/');
-  const code = readFileSync(file, 'utf8');
+  const code = readFileSync(cjsFile, 'utf8');
   if (!code.startsWith(`${BANNER}\n`)) throw new Error(`${output}: esbuild's banner is not the first line`);
   const first = keepsZodJit(entry) ? `${BANNER} (zod keeps its JIT)` : Object.hasOwn(ownZod, entry) ? `${BANNER} (zod bundled in, jitless)` : `import "${importPath(file, ZOD_JITLESS)}";`;
   const oclif = importPath(file, join(vendor, 'oclif-core.js'));
-  const rewritten = first + code.slice(BANNER.length).replaceAll(/(\bfrom\s*|\bimport\s*\(\s*)"@oclif\/core"/g, (_, head) => `${head}"${oclif}"`);
-  writeFileSync(file, rewritten);
+  const packages = [];
+  const packageOf = (specifier) => {
+    if (!packages.includes(specifier)) packages.push(specifier);
+    return `__millraceExternal(${JSON.stringify(specifier)})`;
+  };
+  const source = code
+    .replaceAll(/__toESM\(require\("([^"]+)"\), 1\)|require\("([^"]+)"\)/g, (text, a, b) => (isBuiltin(a ?? b) ? text : packageOf(a ?? b)))
+    .replaceAll(/(?<![\w$."])import\(/g, '__millraceImport(')
+    .replaceAll('__millraceImport("@oclif/core")', `__millraceImport("${oclif}")`);
+  if (/(?<![\w$."'])require\(/.test(source.replaceAll(/require\("(node:)?[a-z0-9_/]+"\)/g, ''))) throw new Error(`${output}: a require() scripts/bundle.mjs does not map`);
+  writeFileSync(cjsFile, source);
+  rmSync(`${file}.map`, { force: true }); // tsc's map of the module the facade replaces
+  const specifierOf = (name) => (name === '@oclif/core' ? oclif : name);
+  writeFileSync(
+    file,
+    `${first}\n` +
+      packages.map((name, i) => `import * as package${i} from ${JSON.stringify(specifierOf(name))};\n`).join('') +
+      `const externalModules = { ${packages.map((name, i) => `${JSON.stringify(name)}: package${i}`).join(', ')} };\n` +
+      cachedScriptLoader(cjsFile, source, { importModule: true, importMetaUrl: true, externalModule: true }) +
+      `export default module.exports.default;\n`,
+  );
 }
