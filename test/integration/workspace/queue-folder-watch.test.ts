@@ -38,6 +38,15 @@ async function agreesWithFreshScan(paths: WorkspacePaths): Promise<void> {
   throw new Error(`watched scan never matched a fresh scan: ${JSON.stringify(last)}`);
 }
 
+/** Queue task t1 ("first t1") and scan it twice under the folder's watch, so its parse is memoized after the watch started. */
+async function watchOneTask(paths: WorkspacePaths): Promise<void> {
+  await writeText(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'first t1' })));
+  await sleep(SETTLE_MS);
+  await watched(paths);
+  await sleep(SETTLE_MS);
+  expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+}
+
 describe('queue scan of a long-lived reader (watched folders)', () => {
   afterEach(() => {
     jest.restoreAllMocks();
@@ -88,11 +97,7 @@ describe('queue scan of a long-lived reader (watched folders)', () => {
 
   it('lists a folder removed and made again under its watch like a fresh scan', async () => {
     await withQueueWorkspace(async (paths) => {
-      await writeText(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'first t1' })));
-      await sleep(SETTLE_MS);
-      await watched(paths);
-      await sleep(SETTLE_MS);
-      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+      await watchOneTask(paths);
 
       await rm(paths.tasks.queue, { recursive: true });
       await mkdir(paths.tasks.queue);
@@ -104,11 +109,7 @@ describe('queue scan of a long-lived reader (watched folders)', () => {
 
   it('sees what a lost watch event announced once its kept scan is older than KEPT_SCAN_MAX_AGE_MS', async () => {
     await withQueueWorkspace(async (paths) => {
-      await writeText(taskPath(paths, 't1'), renderWorkDocument(aTask({ task_id: 't1', title: 'first t1' })));
-      await sleep(SETTLE_MS);
-      await watched(paths);
-      await sleep(SETTLE_MS);
-      expect(summary(await watched(paths)).items).toEqual(['queue/t1: first t1']);
+      await watchOneTask(paths);
 
       // A new file and an in-place rewrite whose events are lost (taken here, as an overflowing kernel queue drops them).
       await writeText(taskPath(paths, 't2'), renderWorkDocument(aTask({ task_id: 't2', title: 'first t2' })));
