@@ -13,11 +13,6 @@ import { folderNames } from './folder-names.js';
  * `<id>.md` file names directly inside one folder, sorted (missing folder = empty). One synchronous listing: the daemon
  * lists folders on every claim, and a thread-pool round trip per folder cost it more than the listing.
  */
-export async function listDocumentFiles(dir: string): Promise<string[]> {
-  return documentFileNames(dir);
-}
-
-/** `listDocumentFiles`, synchronous. */
 export function documentFileNames(dir: string): string[] {
   try {
     const entries = readdirSync(dir, { withFileTypes: true });

@@ -3,7 +3,7 @@ import { sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { WorkspacePaths } from '../paths.js';
 import { stateDir } from './layout.js';
-import { findDuplicateIds, isRegularFile, listDocumentFiles, listDocumentNames, spansFolders } from './folder-listing.js';
+import { documentFileNames, findDuplicateIds, isRegularFile, listDocumentNames, spansFolders } from './folder-listing.js';
 import { isRacy, nowNs } from './parse-cache.js';
 import type { ScannedFolder } from './cache-columns.js';
 import { PersistedParseCache } from './persisted-parse-cache.js';
@@ -35,7 +35,7 @@ export async function listQueuePersisted(paths: WorkspacePaths, scope: ScanScope
       const dir = stateDir(paths, kind, state);
       const folder = cache.folder(kind, state, dir);
       const known = folder.stored !== undefined;
-      const names = known ? listDocumentNames(dir) : await listDocumentFiles(dir);
+      const names = known ? listDocumentNames(dir) : documentFileNames(dir);
       const ids = names.map((name) => name.slice(0, -3));
       const aligned = folder.alignWith(ids);
       const positionOf = aligned ? undefined : folder.walkInListingOrder();

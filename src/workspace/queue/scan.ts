@@ -3,7 +3,7 @@ import { sep } from 'node:path';
 import type { WorkDocumentKind } from '../../contracts/documents.js';
 import type { WorkspacePaths } from '../paths.js';
 import { KIND_STATES, stateDir } from './layout.js';
-import { documentFileNames, findDuplicateIds, listDocumentFiles } from './folder-listing.js';
+import { documentFileNames, findDuplicateIds } from './folder-listing.js';
 import { keepWithWatch, takeWatchState, watchQueueFolder } from './folder-watch.js';
 import { GONE, MISS, cachedParse, isRacy, memoVerifiedSince, nowNs, rememberParse, seededFolders } from './parse-cache.js';
 import { listQueuePersisted } from './persisted-scan.js';
@@ -13,22 +13,13 @@ import { readQueueFileWithStat } from './read-queue-file.js';
 import type { InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope } from './queue-files.js';
 
 export type { DuplicateQueueId, InvalidQueueFile, ParsedQueueFile, QueueItem, QueueListing, QueueLocation, ScanScope } from './queue-files.js';
-export { countDocumentFiles, findDuplicateIds, listDocumentFiles } from './folder-listing.js';
+export { countDocumentFiles, findDuplicateIds } from './folder-listing.js';
 
 export const FULL_SCOPE: ScanScope = KIND_STATES;
 
 /** Locations (no parsing) of every `*.md` regular file in the scoped folders. */
 export async function listQueueLocations(paths: WorkspacePaths, scope: ScanScope = FULL_SCOPE): Promise<QueueLocation[]> {
-  const groups = await Promise.all(
-    Object.entries(scope).flatMap(([kind, states]) =>
-      (states ?? []).map(async (state) => {
-        const dir = stateDir(paths, kind as WorkDocumentKind, state);
-        // dir is already normalized: plain concatenation is the same path without join's normalizing pass per file.
-        return (await listDocumentFiles(dir)).map((name) => ({ kind: kind as WorkDocumentKind, state, id: name.slice(0, -3), path: `${dir}${sep}${name}` }));
-      }),
-    ),
-  );
-  return groups.flat();
+  return scopeFolders(paths, scope).flatMap((folder) => documentFileNames(folder.dir).map((name) => locationIn(folder, name)));
 }
 
 export { readQueueFile, readQueueFileSync, readQueueFileWithStat } from './read-queue-file.js';
@@ -127,6 +118,9 @@ function scopeFolders(paths: WorkspacePaths, scope: ScanScope): ScopeFolder[] {
   return Object.entries(scope).flatMap(([kind, states]) => (states ?? []).map((state) => ({ kind: kind as WorkDocumentKind, state, dir: stateDir(paths, kind as WorkDocumentKind, state) })));
 }
 
+/** The location of file `name` in a scoped folder (its dir is normalized: plain concatenation, no join per file). */
+const locationIn = (folder: ScopeFolder, name: string): QueueLocation => ({ kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${folder.dir}${sep}${name}` });
+
 /**
  * One watched folder. While its watch holds (and the folder is the same, and its kept scan younger than
  * KEPT_SCAN_MAX_AGE_MS), the scan kept last time is brought up to date from the names events named since (one lstat
@@ -149,7 +143,7 @@ function scanWatchedFolder(paths: WorkspacePaths, folder: ScopeFolder, checkedAt
   const kept: KeptScan = { kind: 'scan', ino: ino ?? 0n, listedAtMs: now, names, locations: [], read: [], unsettled: new Set() };
   const trustedSince = watch === null ? null : Math.max(watch.since, now - KEPT_SCAN_MAX_AGE_MS);
   for (const name of names) {
-    const location: QueueLocation = { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` };
+    const location = locationIn(folder, name);
     const trusted = trustedSince !== null && !watch!.changed.has(name) ? memoVerifiedSince(location.path, trustedSince) : undefined;
     const read = trusted ?? readListed(location, () => (seeding !== undefined ? seedFrom(seed!.cache, seeding, paths, location, checkedAtNs) : readFresh(paths, location, checkedAtNs)));
     kept.locations.push(location);
@@ -177,7 +171,7 @@ function updateKeptScan(paths: WorkspacePaths, folder: ScopeFolder, kept: KeptSc
       kept.unsettled.delete(name);
       continue;
     }
-    const location: QueueLocation = listed ? kept.locations[at]! : { kind: folder.kind, state: folder.state, id: name.slice(0, -3), path };
+    const location = listed ? kept.locations[at]! : locationIn(folder, name);
     const read = readListed(location, () => readFresh(paths, location, checkedAtNs));
     if (listed) kept.read[at] = read;
     else {
@@ -209,7 +203,6 @@ function keptLocations(folder: ScopeFolder): QueueLocation[] {
   const { dir } = folder;
   const watch = takeWatchState<Kept>(dir);
   const ino = statSync(dir, { bigint: true, throwIfNoEntry: false })?.ino;
-  const locationOf = (name: string): QueueLocation => ({ kind: folder.kind, state: folder.state, id: name.slice(0, -3), path: `${dir}${sep}${name}` });
   const now = Date.now();
   const kept = usableKept(watch?.kept, 'names', ino, now);
   if (watch !== null && kept !== undefined) {
@@ -220,7 +213,7 @@ function keptLocations(folder: ScopeFolder): QueueLocation[] {
       const isFile = lstatSync(`${dir}${sep}${name}`, { throwIfNoEntry: false })?.isFile() ?? false;
       if (isFile && !listed) {
         kept.names.splice(at, 0, name);
-        kept.locations.splice(at, 0, locationOf(name));
+        kept.locations.splice(at, 0, locationIn(folder, name));
       } else if (!isFile && listed) {
         kept.names.splice(at, 1);
         kept.locations.splice(at, 1);
@@ -229,7 +222,7 @@ function keptLocations(folder: ScopeFolder): QueueLocation[] {
     return kept.locations;
   }
   const names = documentFileNames(dir);
-  const listed: KeptNames = { kind: 'names', ino: ino ?? 0n, listedAtMs: now, names, locations: names.map(locationOf) };
+  const listed: KeptNames = { kind: 'names', ino: ino ?? 0n, listedAtMs: now, names, locations: names.map((name) => locationIn(folder, name)) };
   if (watch !== null && ino !== undefined) keepWithWatch(dir, listed);
   return listed.locations;
 }
