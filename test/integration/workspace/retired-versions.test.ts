@@ -5,7 +5,7 @@ import { writerTempPid } from '@millrace/plugin-api';
 import { bootstrapSnapshot } from '../../../src/contracts/runtime-state.js';
 import { workspacePaths } from '../../../src/workspace/paths.js';
 import { replaceTextAtomic, retiredVersionsRemoved } from '../../../src/workspace/state/atomic-write.js';
-import { readSnapshot, writeSnapshot } from '../../../src/workspace/state/snapshot-store.js';
+import { readSnapshot, saveOwnSnapshot, writeSnapshot } from '../../../src/workspace/state/snapshot-store.js';
 import { readStatusFile, statusFilePath, writeStatusFile } from '../../../src/workspace/state/status-files.js';
 
 // The runtime replaces its snapshot and status files at every stage start. Freeing the old version inside the rename
@@ -49,6 +49,17 @@ describe('replacing a state file while the old version is retired', () => {
     expect(readdirSync(dir)).toEqual(['execution_status.md']);
   });
 
+  it("the runtime's own snapshot save writes what the validating write writes, in the schema's field order", async () => {
+    const paths = workspacePaths(root);
+    const snapshot = bootstrapSnapshot(new Date('2026-01-01T00:00:00Z'));
+    const shuffled = Object.fromEntries(Object.entries(snapshot).reverse()) as typeof snapshot;
+    await writeSnapshot(paths, shuffled);
+    const validated = readFileSync(paths.snapshot, 'utf8');
+    await saveOwnSnapshot(paths, shuffled);
+    await retiredVersionsRemoved();
+    expect(readFileSync(paths.snapshot, 'utf8')).toBe(validated);
+  });
+
   it('the runtime saves of the snapshot and the status files retire the old version', async () => {
     const paths = workspacePaths(root);
     const snapshot = bootstrapSnapshot(new Date('2026-01-01T00:00:00Z'));
@@ -57,8 +68,8 @@ describe('replacing a state file while the old version is retired', () => {
     const oldSnapshot = openSync(paths.snapshot, 'r');
     const oldStatus = openSync(statusFilePath(paths, 'execution'), 'r');
     try {
-      const saving = writeSnapshot(paths, { ...snapshot, updated_at: '2026-01-01T00:00:01.000Z' }, { retireOld: true });
-      // Validated and renamed into place before the first await; the old version is still linked.
+      const saving = saveOwnSnapshot(paths, { ...snapshot, updated_at: '2026-01-01T00:00:01.000Z' });
+      // Renamed into place before the first await; the old version is still linked.
       expect(fstatSync(oldSnapshot).nlink).toBe(1);
       await saving;
       await writeStatusFile(paths, 'execution', '### BUILDER_RUNNING', { retireOld: true });
