@@ -33,7 +33,7 @@ function frontMatterBlock(text: string): string {
 }
 
 /** The text without one leading byte order mark. */
-const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 const FRONT_MATTER_OPENING = /^---[ \t]*(\r?\n|$)/;
 /** Whether text opens with a `---` line (the common `---\n` seen without a regular expression). */

@@ -7,7 +7,7 @@ import {
 } from '../../contracts/documents.js';
 import { INPUT_SIZE_LIMITS, MAX_NESTING_DEPTH, sizeLimitMessage, textNestingTooDeep, treeProblem, weightBudgetFor } from '../../contracts/input-limits.js';
 import { documentErrorMap, documentInvalidError, problemsFromIssues, type DocumentProblem } from './problems.js';
-import { hasFrontMatter, readFrontMatterFields } from './front-matter.js';
+import { hasFrontMatter, readFrontMatterFields, withoutBom } from './front-matter.js';
 import { readLabelledFields, type RawFields } from './labelled-format.js';
 import { fastValidateFields } from './fast-validate.js';
 
@@ -30,7 +30,7 @@ export type ValidationResult<K extends WorkDocumentKind = WorkDocumentKind> = { 
 export function validateWorkDocumentText<K extends WorkDocumentKind>(kind: K, input: string, file: string, options: ParseOptions = {}): ValidationResult<K> {
   const tooLarge = sizeProblem(input, file);
   if (tooLarge) return { ok: false, problems: [tooLarge] };
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = withoutBom(input);
   const format: WorkDocumentFormat = hasFrontMatter(text) ? 'front_matter' : 'labelled';
   const raw: RawFields & { body?: string } = format === 'front_matter' ? readFrontMatterFields(text, { subset: options.fullParser !== true }) : readLabelledFields(text);
   if (!raw.ok) return { ok: false, problems: [{ file, field: raw.field, message: raw.message }] };
