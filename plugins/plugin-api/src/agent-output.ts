@@ -7,6 +7,8 @@ export type OversizedLine = { readonly oversized: true; readonly length: number 
 
 /** 8 Mi characters: far above any event line a harness prints, far below what would strain the daemon's memory. */
 export const DEFAULT_MAX_LINE_CHARS = 8 * 1024 * 1024;
+/** DEFAULT_MAX_LINE_CHARS as a message names it (`longer than 8 Mi characters`). */
+export const DEFAULT_MAX_LINE_TEXT = `${DEFAULT_MAX_LINE_CHARS / (1024 * 1024)} Mi characters`;
 
 export const isOversizedLine = (line: string | OversizedLine): line is OversizedLine => typeof line !== 'string';
 

@@ -1,5 +1,5 @@
 import { MARKER_LINE_PATTERN, type ExitKind } from '@millrace/plugin-api';
-import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
+import { DEFAULT_MAX_LINE_TEXT } from '@millrace/plugin-api/agent-output';
 import type { ClaudeStreamSummary } from './stream.js';
 
 /** How the claude process ended, as observed by the process shell. */
@@ -50,11 +50,9 @@ function streamNotes(stream: ClaudeStreamSummary): string[] {
   return notes;
 }
 
-const LINE_LIMIT_MIB = DEFAULT_MAX_LINE_CHARS / (1024 * 1024);
-
 function malformedNote(stream: ClaudeStreamSummary): string {
   const part = (count: number, lines: number[], what: string) => (count > 0 ? [`${count} line(s) ${what} (line(s) ${lines.slice(0, 5).join(', ')})`] : []);
-  const parts = [...part(stream.malformedLineCount, stream.malformedLines, 'are not JSON objects'), ...part(stream.oversizedLineCount, stream.oversizedLines, `are longer than ${LINE_LIMIT_MIB} MiB, not read`)];
+  const parts = [...part(stream.malformedLineCount, stream.malformedLines, 'are not JSON objects'), ...part(stream.oversizedLineCount, stream.oversizedLines, `are longer than ${DEFAULT_MAX_LINE_TEXT}, not read`)];
   return `malformed stream-json from claude: ${parts.join('; ')}`;
 }
 

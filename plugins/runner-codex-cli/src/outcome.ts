@@ -1,8 +1,6 @@
 import { MARKER_LINE_PATTERN, type ExitKind } from '@millrace/plugin-api';
-import { DEFAULT_MAX_LINE_CHARS } from '@millrace/plugin-api/agent-output';
+import { DEFAULT_MAX_LINE_TEXT } from '@millrace/plugin-api/agent-output';
 import type { CodexEventSummary } from './events.js';
-
-const LINE_LIMIT_MIB = DEFAULT_MAX_LINE_CHARS / (1024 * 1024);
 
 /** How the codex process ended, as observed by the process shell. */
 export type ProcessOutcome = {
@@ -87,7 +85,7 @@ export function decideCodexOutcome(input: CodexOutcomeInput): CodexOutcome {
   }
   if (events.malformedLines.length > 0 || events.oversizedLines.length > 0) {
     const named = (lines: number[], what: string) => (lines.length > 0 ? [`line(s) ${lines.slice(0, 5).join(', ')} ${what}`] : []);
-    const problems = [...named(events.malformedLines, 'are not JSON objects'), ...named(events.oversizedLines, `are longer than ${LINE_LIMIT_MIB} MiB (not read)`)];
+    const problems = [...named(events.malformedLines, 'are not JSON objects'), ...named(events.oversizedLines, `are longer than ${DEFAULT_MAX_LINE_TEXT} (not read)`)];
     return { ...base, exit_kind: 'runner_error', exit_code: 0, failure_class: 'runner_transport_failure', notes: [`malformed JSONL event stream from codex: ${problems.join('; ')}`] };
   }
   const notes = [...nonFatalNotes(events)];

@@ -39,10 +39,10 @@ describe('claude outcome', () => {
 
   it('names lines over the length limit apart from lines that are not JSON', () => {
     const long = 'z'.repeat(DEFAULT_MAX_LINE_CHARS + 1);
-    expect(decide(exited(0), `${INIT_LINE}\n${long}\n${resultLine()}\n`).notes).toEqual(['malformed stream-json from claude: 1 line(s) are longer than 8 MiB, not read (line(s) 2)']);
+    expect(decide(exited(0), `${INIT_LINE}\n${long}\n${resultLine()}\n`).notes).toEqual(['malformed stream-json from claude: 1 line(s) are longer than 8 Mi characters, not read (line(s) 2)']);
     expect(decide(exited(0), `${INIT_LINE}\noops\n${long}\n${resultLine()}\n`)).toMatchObject({
       exit_kind: 'runner_error', failure_class: 'runner_transport_failure',
-      notes: ['malformed stream-json from claude: 1 line(s) are not JSON objects (line(s) 2); 1 line(s) are longer than 8 MiB, not read (line(s) 3)'],
+      notes: ['malformed stream-json from claude: 1 line(s) are not JSON objects (line(s) 2); 1 line(s) are longer than 8 Mi characters, not read (line(s) 3)'],
     });
   });
 

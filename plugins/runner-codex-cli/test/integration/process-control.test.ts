@@ -62,7 +62,7 @@ describe('codex_cli process control', () => {
     const raw = await createCodexRunner().run(request, fakeCodex('huge-output'));
     expect(checkRawResultConformance(request, raw)).toEqual([]);
     expect(raw).toMatchObject({ exit_kind: 'runner_error', failure_class: 'runner_transport_failure' });
-    expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are longer than 8 MiB (not read)');
+    expect(raw.notes[0]).toBe('malformed JSONL event stream from codex: line(s) 3 are longer than 8 Mi characters (not read)');
     expect(raw.token_usage?.total_tokens).toBe(12);
     const stdout = await readFile(runArtifactPaths(request).stdout, 'utf8');
     expect(stdout.length).toBe(3 * 1024 * 1024 + '\n### BUILDER_COMPLETE'.length);

@@ -56,11 +56,11 @@ describe('decideCodexOutcome', () => {
   });
 
   it('names lines over the line limit apart from lines that are not JSON', () => {
-    expect(decide({ events: events({ oversizedLines: [4] }) }).notes).toEqual(['malformed JSONL event stream from codex: line(s) 4 are longer than 8 MiB (not read)']);
+    expect(decide({ events: events({ oversizedLines: [4] }) }).notes).toEqual(['malformed JSONL event stream from codex: line(s) 4 are longer than 8 Mi characters (not read)']);
     expect(decide({ events: events({ malformedLines: [2], oversizedLines: [4, 7] }) })).toMatchObject({
       exit_kind: 'runner_error',
       failure_class: 'runner_transport_failure',
-      notes: ['malformed JSONL event stream from codex: line(s) 2 are not JSON objects; line(s) 4, 7 are longer than 8 MiB (not read)'],
+      notes: ['malformed JSONL event stream from codex: line(s) 2 are not JSON objects; line(s) 4, 7 are longer than 8 Mi characters (not read)'],
     });
   });
 
